@@ -1,0 +1,17 @@
+# Production image: gunicorn + whitenoise for the web, the same image runs worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    TWOWAY_VAR_DIR=/app/var
+WORKDIR /app
+RUN useradd --create-home --uid 1000 twoway
+COPY pyproject.toml ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput \
+ && mkdir -p /app/var && chown -R twoway /app/var
+USER twoway
+EXPOSE 8000
+CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+HR_ADMIN = "hr_admin"
+MANAGER = "manager"
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. Europe/London).")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("Users need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The email address is the login and is stored lower-case."""
+
+    email = models.EmailField("email address", unique=True)
+    is_staff = models.BooleanField(default=False, help_text="Can log into the Django admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return (profile.full_name if profile else "") or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0]
+
+
+class Profile(models.Model):
+    """What the programme knows about a person: their place in the organisation and skills."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="profile")
+    full_name = models.CharField(max_length=200)
+    employee_id = models.CharField(max_length=64, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    grade = models.IntegerField(null=True, blank=True,
+                                help_text="Higher is more senior.")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="reports")
+    timezone = models.CharField(max_length=64, default=settings.TIME_ZONE,
+                                validators=[validate_timezone])
+    hopes = models.TextField("what I hope to get out of this", blank=True, max_length=2000)
+    nudges_enabled = models.BooleanField(
+        default=True, help_text="Reminders about quiet pairs and surveys (meeting invites always go)."
+    )
+    manager_scope_programme_wide = models.BooleanField(
+        default=False, help_text="Managers only: see dashboards for the whole programme."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(manager=models.F("user")),
+                                   name="profile_not_own_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
+
+    def manager_chain_ids(self, limit: int = 50) -> list[int]:
+        """User ids of this person's manager, their manager, and so on up (cycle-safe)."""
+        chain: list[int] = []
+        current = self.manager_id
+        seen = {self.user_id}
+        while current and current not in seen and len(chain) < limit:
+            chain.append(current)
+            seen.add(current)
+            current = (Profile.objects.filter(user_id=current)
+                       .values_list("manager_id", flat=True).first())
+        return chain
+
+
+class ProfileSkill(models.Model):
+    """A skill a person can teach (level 1–3) or wants to learn (priority 1–3)."""
+
+    class Kind(models.TextChoices):
+        TEACH = "teach", "Can teach"
+        LEARN = "learn", "Wants to learn"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey("mentoring.Skill", on_delete=models.CASCADE, related_name="holders")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text="Teach level or learning priority, 1–3.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "skill", "kind"], name="profileskill_unique"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=3),
+                                   name="profileskill_level_1_3"),
+        ]
+        ordering = ["kind", "-level", "skill__name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.skill} ({self.level})"

@@ -1,0 +1,236 @@
+"""The demo organisation behind `manage.py seed_demo`.
+
+Everything is created in bulk and keyed by natural keys (emails, slugs, skill names) with
+``ignore_conflicts``, so a second run adds nothing and 5,000 participants take seconds.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, User
+from mentoring.models import Cohort, Enrolment, Programme, Skill, skill_key
+
+DEMO_PASSWORD = "twoway-demo"
+HR_EMAIL = "hr@twoway.example"
+MANAGER_EMAIL = "manager@twoway.example"
+JUNIOR_EMAIL = "junior@twoway.example"
+SENIOR_EMAIL = "senior@twoway.example"
+PROGRAMME_SLUG = "reverse-mentoring"
+CURRENT_COHORT_SLUG = "autumn-2026"
+PAST_COHORT_SLUG = "spring-2026"
+
+# What juniors typically know better, and what seniors give back.
+REVERSE_SKILLS = {
+    "Digital tools": ["Generative AI tools", "Prompt writing", "Notion", "Slack and async work",
+                      "Figma", "Video editing", "Cybersecurity hygiene"],
+    "Social media": ["TikTok", "Instagram", "LinkedIn personal branding", "Podcasting",
+                     "Online communities"],
+    "Data": ["Excel Power Query", "Data visualisation", "Python basics", "SQL basics",
+             "Dashboards in Power BI"],
+    "Ways of working": ["Remote collaboration", "Gen Z consumer habits", "Accessibility",
+                        "Sustainability at work", "Life on the front line"],
+}
+FORWARD_SKILLS = {
+    "Leadership": ["Leading teams", "Giving feedback", "Hiring well", "Conflict resolution",
+                   "Change management"],
+    "Strategy": ["Strategic planning", "Budgeting", "Decision making", "Board presentations"],
+    "Navigating the organisation": ["Stakeholder management", "Negotiation",
+                                    "Navigating the organisation", "Career planning",
+                                    "Public speaking"],
+}
+DEPARTMENTS = ["Marketing", "Finance", "Operations", "Engineering", "Sales", "People", "Legal",
+               "Customer Service", "Data", "Product"]
+LOCATIONS = [("London", "Europe/London"), ("Manchester", "Europe/London"),
+             ("Edinburgh", "Europe/London"), ("Dublin", "Europe/Dublin"),
+             ("Berlin", "Europe/Berlin"), ("New York", "America/New_York"),
+             ("Singapore", "Asia/Singapore")]
+FIRST = ["Asha", "Robert", "Mei", "Tomás", "Priya", "James", "Zainab", "Oliver", "Chloe", "Kwame",
+         "Sofia", "Liam", "Aisha", "Noah", "Hana", "Ethan", "Fatima", "Lucas", "Ines", "Daniel",
+         "Yusuf", "Grace", "Mateo", "Amara", "Leo", "Nia", "Felix", "Maya", "Arjun", "Ella"]
+LAST = ["Okafor", "Lindqvist", "Chen", "García", "Patel", "Walsh", "Haddad", "Nowak", "Dubois",
+        "Mensah", "Rossi", "Murphy", "Khan", "Schmidt", "Tanaka", "Evans", "Ali", "Silva",
+        "Moreau", "O'Brien", "Kowalski", "Hughes", "Fischer", "Adeyemi", "Novak", "Reid"]
+JUNIOR_TITLES = ["Graduate Analyst", "Marketing Executive", "Junior Developer",
+                 "Customer Adviser", "Data Analyst", "Sales Associate", "HR Assistant",
+                 "Operations Coordinator", "Product Designer", "Paralegal"]
+SENIOR_TITLES = ["Director", "Head of", "Vice President", "Chief of Staff", "Senior Director"]
+
+
+@dataclass
+class DemoOrganisation:
+    """What later seeding steps (pairs, sessions) build on."""
+
+    programme: Programme
+    current: Cohort
+    past: Cohort
+    months: int
+    rng: random.Random
+    emails: dict[str, int] = field(default_factory=dict)
+
+
+def _name(rng: random.Random, i: int) -> str:
+    return f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + rng.randrange(len(LAST))) % len(LAST)]}"
+
+
+def _skills() -> dict[str, Skill]:
+    wanted = [(name, cat) for table in (REVERSE_SKILLS, FORWARD_SKILLS)
+              for cat, names in table.items() for name in names]
+    Skill.objects.bulk_create(
+        [Skill(name=name, key=skill_key(name), category=cat) for name, cat in wanted],
+        ignore_conflicts=True,
+    )
+    return {s.name: s for s in Skill.objects.filter(key__in=[skill_key(n) for n, _ in wanted])}
+
+
+@transaction.atomic
+def seed_organisation(*, participants: int = 200, months: int = 3,
+                      seed: int = 2026) -> DemoOrganisation:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    programme, _ = Programme.objects.get_or_create(
+        slug=PROGRAMME_SLUG,
+        defaults={
+            "name": "Reverse Mentoring",
+            "description": "Junior colleagues mentor senior leaders in digital tools, social "
+                           "media, data and life further down the organisation; the leaders "
+                           "mentor them back.",
+            "agreement": (
+                "What is said between us stays between us.\n"
+                "We park judgement: no question is a stupid question, in either direction.\n"
+                "We meet about every two weeks for 45–60 minutes and keep the time protected.\n"
+                "If one of us needs to cancel, we say so at least a day ahead and offer a new "
+                "time.\n"
+                "Either of us can ask HR for a no-fault re-match at any time."
+            ),
+        },
+    )
+    past, _ = Cohort.objects.get_or_create(
+        slug=PAST_COHORT_SLUG,
+        defaults={"programme": programme, "name": "Spring 2026",
+                  "starts_on": today - timedelta(days=30 * (months + 7)),
+                  "ends_on": today - timedelta(days=30 * (months + 1)),
+                  "status": Cohort.Status.CLOSED, "closed_at": timezone.now(),
+                  "description": "Our first cohort."},
+    )
+    current, _ = Cohort.objects.get_or_create(
+        slug=CURRENT_COHORT_SLUG,
+        defaults={"programme": programme, "name": "Autumn 2026",
+                  "starts_on": today - timedelta(days=30 * months),
+                  "ends_on": today + timedelta(days=30 * max(1, 6 - months)),
+                  "status": Cohort.Status.ACTIVE,
+                  "description": "Six months, meeting every two weeks."},
+    )
+    skills = _skills()
+    org = DemoOrganisation(programme=programme, current=current, past=past, months=months, rng=rng)
+    _people(org, skills, participants, today)
+    return org
+
+
+def _people(org: DemoOrganisation, skills: dict[str, Skill], participants: int,
+            today: date) -> None:
+    rng = org.rng
+    password = make_password(DEMO_PASSWORD)
+    reverse_names = [n for names in REVERSE_SKILLS.values() for n in names]
+    forward_names = [n for names in FORWARD_SKILLS.values() for n in names]
+
+    # rows: email -> (profile fields, side or None, teaches, learns, manager email)
+    rows: dict[str, dict] = {}
+
+    def add(email, full_name, side, title, dept, loc, grade, manager, teaches, learns, cap=1):
+        rows[email] = dict(full_name=full_name, side=side, title=title, dept=dept, loc=loc,
+                           grade=grade, manager=manager, teaches=teaches, learns=learns, cap=cap)
+
+    london = LOCATIONS[0]
+    add("ceo@twoway.example", "Morgan Blake", None, "Chief Executive", "Executive", london, 10,
+        None, {}, {})
+    add(HR_EMAIL, "Harriet Osei", None, "Head of People Development", "People", london, 8,
+        "ceo@twoway.example", {}, {})
+    add(MANAGER_EMAIL, "Marcus Webb", None, "Chief Marketing Officer", "Marketing", london, 9,
+        "ceo@twoway.example", {}, {})
+    add(SENIOR_EMAIL, "Robert Lindqvist", "senior", "Director of Brand", "Marketing", london, 8,
+        MANAGER_EMAIL, {"Negotiation": 3, "Stakeholder management": 2, "Public speaking": 2},
+        {"TikTok": 3, "Generative AI tools": 2, "Data visualisation": 1})
+    add(JUNIOR_EMAIL, "Asha Okafor", "junior", "Data Analyst", "Data", LOCATIONS[1], 2,
+        "ceo@twoway.example",
+        {"TikTok": 3, "Generative AI tools": 3, "Data visualisation": 2},
+        {"Negotiation": 2, "Stakeholder management": 3, "Career planning": 1})
+
+    # Department heads (report to the CEO); seniors report to heads; juniors to seniors.
+    heads = {}
+    for d, dept in enumerate(DEPARTMENTS):
+        if dept == "Marketing":
+            heads[dept] = MANAGER_EMAIL
+            continue
+        email = f"head.{dept.lower().replace(' ', '-')}@twoway.example"
+        heads[dept] = email
+        add(email, _name(rng, d + 100), None, f"Chief {dept} Officer", dept,
+            LOCATIONS[d % len(LOCATIONS)], 9, "ceo@twoway.example", {}, {})
+
+    seniors_by_dept: dict[str, list[str]] = {d: [] for d in DEPARTMENTS}
+    n_seniors = max(2, participants * 9 // 20)
+    for i in range(participants):
+        dept = DEPARTMENTS[rng.randrange(len(DEPARTMENTS))]
+        loc = LOCATIONS[rng.randrange(len(LOCATIONS))]
+        if i < n_seniors:
+            email = f"senior{i + 1:05d}@staff.twoway.example"
+            teaches = {n: rng.randint(1, 3) for n in rng.sample(forward_names, rng.randint(2, 4))}
+            learns = {n: rng.randint(1, 3) for n in rng.sample(reverse_names, rng.randint(2, 3))}
+            title = f"{rng.choice(SENIOR_TITLES)} {dept}"
+            add(email, _name(rng, i), "senior", title, dept, loc, rng.randint(7, 9), heads[dept],
+                teaches, learns, cap=2 if rng.random() < 0.15 else 1)
+            seniors_by_dept[dept].append(email)
+        else:
+            email = f"junior{i + 1:05d}@staff.twoway.example"
+            teaches = {n: rng.randint(1, 3) for n in rng.sample(reverse_names, rng.randint(2, 4))}
+            learns = {n: rng.randint(1, 3) for n in rng.sample(forward_names, rng.randint(2, 3))}
+            boss = (rng.choice(seniors_by_dept[dept]) if seniors_by_dept[dept] else heads[dept])
+            add(email, _name(rng, i), "junior", rng.choice(JUNIOR_TITLES), dept, loc,
+                rng.randint(1, 3), boss, teaches, learns)
+
+    User.objects.bulk_create(
+        [User(email=email, password=password) for email in rows], ignore_conflicts=True,
+    )
+    ids = dict(User.objects.filter(email__in=list(rows)).values_list("email", "id"))
+    org.emails = ids
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=ids[e], email=e, verified=True, primary=True) for e in rows],
+        ignore_conflicts=True,
+    )
+    Profile.objects.bulk_create(
+        [Profile(user_id=ids[e], full_name=r["full_name"], job_title=r["title"],
+                 department=r["dept"], location=r["loc"][0], timezone=r["loc"][1],
+                 grade=r["grade"], manager_id=ids.get(r["manager"]) if r["manager"] else None)
+         for e, r in rows.items()],
+        ignore_conflicts=True,
+    )
+    profile_ids = dict(Profile.objects.filter(user_id__in=ids.values())
+                       .values_list("user_id", "id"))
+    ProfileSkill.objects.bulk_create(
+        [ProfileSkill(profile_id=profile_ids[ids[e]], skill=skills[name], kind=kind, level=level)
+         for e, r in rows.items()
+         for kind, table in (("teach", r["teaches"]), ("learn", r["learns"]))
+         for name, level in table.items()],
+        ignore_conflicts=True,
+    )
+    enrol = [Enrolment(cohort=org.current, user_id=ids[e], side=r["side"], capacity=r["cap"],
+                       invited_at=timezone.now())
+             for e, r in rows.items() if r["side"]]
+    # About half of today's participants also took part in the first cohort.
+    enrol += [Enrolment(cohort=org.past, user_id=ids[e], side=r["side"], capacity=1,
+                        invited_at=timezone.now())
+              for e, r in rows.items()
+              if r["side"] and e not in (JUNIOR_EMAIL, SENIOR_EMAIL) and zlib.crc32(e.encode()) % 2 == 0]
+    Enrolment.objects.bulk_create(enrol, ignore_conflicts=True)
+
+    Group.objects.get_or_create(name=HR_ADMIN)[0].user_set.add(ids[HR_EMAIL])
+    Group.objects.get_or_create(name=MANAGER)[0].user_set.add(ids[MANAGER_EMAIL])

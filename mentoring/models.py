@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+_SPACES = re.compile(r"\s+")
+
+
+def skill_key(name: str) -> str:
+    """The identity of a skill name: case and runs of white space do not matter."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+class Programme(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    agreement = models.TextField(
+        "mentoring agreement", blank=True,
+        help_text="What both partners agree to: confidentiality, judgement parked, cadence, "
+                  "how to cancel.",
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ENROLLING = "enrolling", "Enrolling"
+        PAIRING = "pairing", "Pairing"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    # Allowed moves of the status flow; HR may step back one stage before pairs are published.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        "draft": ("enrolling",),
+        "enrolling": ("draft", "pairing"),
+        "pairing": ("enrolling", "active"),
+        "active": ("closed",),
+        "closed": (),
+    }
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    meeting_cadence_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Pairs are expected to meet about this often; quiet pairs are nudged after it.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    # Pairing weights (DESIGN.md "Pairing score" defaults).
+    weight_reverse = models.PositiveSmallIntegerField(default=3)
+    weight_forward = models.PositiveSmallIntegerField(default=2)
+    weight_forward_bonus = models.PositiveSmallIntegerField(default=2)
+    weight_department = models.PositiveSmallIntegerField(default=1)
+    weight_location = models.PositiveSmallIntegerField(default=1)
+    # Optional rules, off by default.
+    min_grade_gap = models.PositiveSmallIntegerField(null=True, blank=True)
+    must_differ_department = models.BooleanField(default=False)
+    max_timezone_diff_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    avoid_previous_partners = models.BooleanField(
+        default=True, help_text="Never pair two people who were paired in an earlier cohort.")
+
+    closed_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(meeting_cadence_days__gte=1),
+                                   name="cohort_cadence_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.name} · {self.name}" if self.programme_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:cohort_detail", args=[self.slug])
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def move_to(self, status: str) -> None:
+        if not self.can_move_to(status):
+            raise ValueError(f"A {self.status} cohort cannot become {status}.")
+        self.status = status
+        if status == self.Status.CLOSED:
+            self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at"])
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {
+            "reverse": self.weight_reverse,
+            "forward": self.weight_forward,
+            "forward_bonus": self.weight_forward_bonus,
+            "department": self.weight_department,
+            "location": self.weight_location,
+        }
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    category = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = _SPACES.sub(" ", self.name).strip()
+        self.key = skill_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Enrolment(models.Model):
+    class Side(models.TextChoices):
+        JUNIOR = "junior", "Junior (reverse mentor)"
+        SENIOR = "senior", "Senior (reverse mentee)"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="enrolments")
+    side = models.CharField(max_length=6, choices=Side.choices)
+    capacity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "side", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="enrolment_unique_person"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1),
+                                   name="enrolment_capacity_positive"),
+            models.CheckConstraint(condition=models.Q(side__in=["junior", "senior"]),
+                                   name="enrolment_side_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort} as {self.side}"

@@ -1,0 +1,14 @@
+"""The project's URLs. Each app keeps its own urls.py with an app_name; the programme
+domain's pages live in mentoring/programme_urls.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("pairing/", include("pairing.urls")),
+    path("sessions/", include("sessions_log.urls")),
+    path("", include("mentoring.programme_urls")),
+]
