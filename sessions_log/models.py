@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Reminder(models.Model):
+    """One email the programme owes somebody: the outbox row is the source of truth.
+
+    Beat sweeps due rows every minute; a row is claimed with select_for_update(skip_locked),
+    sent, and marked sent before the claim commits (see sessions_log/outbox.py)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="reminders")
+    kind = models.CharField(max_length=40)
+    due_at = models.DateTimeField()
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_reason = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(sent_at__isnull=True),
+                         name="reminder_pending_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(5), MaxValueValidator(480)])
+    location = models.CharField("place or video link", max_length=500, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SessionLog(models.Model):
+    class Direction(models.TextChoices):
+        REVERSE = "reverse", "Reverse (junior → senior)"
+        FORWARD = "forward", "Forward (senior → junior)"
+        BOTH = "both", "Both ways"
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE,
+                             related_name="session_logs")
+    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="session_log")
+    held_on = models.DateField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)])
+    direction = models.CharField(max_length=7, choices=Direction.choices)
+    skills = models.ManyToManyField("mentoring.Skill", blank=True, related_name="session_logs")
+    shared_summary = models.TextField(blank=True, max_length=5000,
+                                      help_text="Both of you can read this; nobody else can.")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(minutes__gte=1, minutes__lte=600),
+                                   name="sessionlog_minutes_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session of pair {self.pair_id} on {self.held_on}"
+
+
+class PrivateNote(models.Model):
+    """A note on a session readable by its author alone: never the partner, HR, managers, the
+    admin, an export, an email or a log line."""
+
+    session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE,
+                                    related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="private_notes")
+    body = models.TextField(max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session_log", "author"],
+                                    name="privatenote_one_per_author"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the body: this string can reach logs and admin pages.
+        return f"Private note {self.pk}"
+
+
+class Goal(models.Model):
+    class Direction(models.TextChoices):
+        REVERSE = "reverse", "Reverse (the senior learns)"
+        FORWARD = "forward", "Forward (the junior learns)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="goals")
+    direction = models.CharField(max_length=7, choices=Direction.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="goals")
+    title = models.CharField("what I want to learn from you", max_length=300)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.OPEN)
+    progress_note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["direction", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
