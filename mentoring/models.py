@@ -158,7 +158,10 @@ class Enrolment(models.Model):
     side = models.CharField(max_length=6, choices=Side.choices)
     capacity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="When the last invitation email was scheduled.")
+    invitations_sent = models.PositiveSmallIntegerField(
+        default=0, help_text="How many invitation emails were scheduled (first one and resends).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
