@@ -60,6 +60,12 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"Meeting {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def location_url(self) -> str:
+        """The location when it is a web link (only http and https are ever links)."""
+        lowered = self.location.lower()
+        return self.location if lowered.startswith(("http://", "https://")) else ""
+
 
 class SessionLog(models.Model):
     class Direction(models.TextChoices):
@@ -142,3 +148,138 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgreementAcceptance(models.Model):
+    """One partner's acceptance of the programme's mentoring agreement for one pair: both must
+    accept before the pair can schedule a meeting."""
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE,
+                             related_name="agreement_acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="agreement_acceptances")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "user"], name="agreement_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement accepted by {self.user_id} for pair {self.pair_id}"
+
+
+class FitCheck(models.Model):
+    """"Is this pairing working?", asked of each partner after the pair's first logged session.
+    Shared with HR (it can open a no-fault re-match), never with the partner."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes, it is working"
+        NOT_SURE = "not_sure", "Not sure yet"
+        NO = "no", "No, it is not working"
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="fit_checks")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="fit_checks")
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "respondent"], name="fitcheck_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fit check of pair {self.pair_id} by {self.respondent_id}"
+
+
+class Pulse(models.Model):
+    """"This is working for me", 1–5, due 30 days after pairing and then every 60 days.
+    ``period`` 0 is the first (day 30), 1 the second (day 90), and so on."""
+
+    FIRST_AFTER_DAYS = 30
+    EVERY_DAYS = 60
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="pulses")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="pulses")
+    period = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField("comment (visible to HR)", blank=True, max_length=2000)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "respondent", "period"],
+                                    name="pulse_once_per_period"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
+                                   name="pulse_score_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pulse {self.period} of pair {self.pair_id} by {self.respondent_id}"
+
+
+class ImpactSurvey(models.Model):
+    """DESIGN.md "Measuring impact": one statement per area rated 1–5, at enrolment (baseline)
+    and at cohort close (final). The dashboard compares the two per person."""
+
+    class Stage(models.TextChoices):
+        BASELINE = "baseline", "At the start"
+        FINAL = "final", "At the close"
+
+    # field name -> the statement the participant rates
+    AREAS: dict[str, str] = {
+        "confidence": "I feel confident in my role and in what I bring.",
+        "certainty": "I know where I am heading and what is expected of me.",
+        "culture": "I understand the culture of our organisation beyond my own team.",
+        "celebration": "I feel that what I do is recognised and celebrated.",
+        "control": "I feel in control of my own development.",
+        "connection": "I feel connected to people at other levels of the organisation.",
+        "contribution": "I can see how my work contributes to the organisation.",
+        "new_perspectives": "I regularly hear perspectives that challenge my assumptions.",
+        "inclusion": "I feel included: my voice counts here.",
+        "engagement": "I feel engaged and motivated at work.",
+    }
+
+    enrolment = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE,
+                                  related_name="impact_surveys")
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    confidence = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    certainty = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    culture = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    celebration = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    control = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    connection = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    contribution = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    new_perspectives = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    inclusion = models.PositiveSmallIntegerField(
+        "sense of inclusion", validators=[MinValueValidator(1), MaxValueValidator(5)])
+    engagement = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    answered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enrolment", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "stage"], name="impact_once_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Impact survey ({self.stage}) of enrolment {self.enrolment_id}"

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.validators import URLValidator
+
+from mentoring.models import Skill
+from pairing.models import Pair
+from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, SessionLog
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):(?!\s)")
+_LOOKS_LIKE_WEB = re.compile(r"^\s*(www\.|[^\s/]+\.[a-z]{2,}/)", re.IGNORECASE)
+
+
+def clean_place(value: str) -> str:
+    """A place ("Café on floor 2") or a video link; links must be http(s), nothing else."""
+    value = value.strip()
+    if not value:
+        return value
+    if any(ord(c) < 32 for c in value):
+        raise forms.ValidationError("Use a single line for the place or link.")
+    scheme = _SCHEME.match(value)
+    if scheme or _LOOKS_LIKE_WEB.match(value):
+        if not scheme:
+            value = "https://" + value
+        elif scheme.group(1).lower() not in ("http", "https"):
+            raise forms.ValidationError("Links must start with http:// or https://.")
+        URLValidator(schemes=["http", "https"],
+                     message="That does not look like a valid web address.")(value)
+    return value
+
+
+class MeetingForm(forms.Form):
+    """The time is entered and shown in the person's own time zone (the view activates it)."""
+
+    starts_at = forms.DateTimeField(
+        label="Date and time (your time zone)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5,
+                                          max_value=480, initial=45)
+    location = forms.CharField(label="Place or video link", max_length=500, required=False,
+                               help_text="A room, a café, or an http(s) video link.")
+
+    def clean_location(self) -> str:
+        return clean_place(self.cleaned_data.get("location", ""))
+
+
+def _direction_choices(pair: Pair) -> list[tuple[str, str]]:
+    junior, senior = pair.junior.user.full_name, pair.senior.user.full_name
+    return [
+        (SessionLog.Direction.REVERSE, f"Reverse: {junior} taught {senior}"),
+        (SessionLog.Direction.FORWARD, f"Forward: {senior} taught {junior}"),
+        (SessionLog.Direction.BOTH, "Both ways"),
+    ]
+
+
+class SessionLogForm(forms.Form):
+    held_on = forms.DateField(label="Date of the session",
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    minutes = forms.IntegerField(min_value=1, max_value=600, initial=45)
+    direction = forms.ChoiceField(widget=forms.RadioSelect, choices=SessionLog.Direction.choices)
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False,
+                                     label="Which meeting was it? (optional)")
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Skills covered (yours and your partner's)")
+    other_skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, label="Other skills from the list")
+    shared_summary = forms.CharField(
+        label="Shared summary", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="You and your partner can both read this. Nobody else can.")
+    private_note = forms.CharField(
+        label="Private note (only you)", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only you can ever read this: not your partner, not HR, not your manager.")
+
+    def __init__(self, *args, pair: Pair, pair_skills, meetings, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = _direction_choices(pair)
+        self.fields["skills"].queryset = pair_skills
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = (
+            lambda m: f"{m.starts_at.astimezone(zone) if zone else m.starts_at:%a %-d %b %Y, %H:%M}")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = {s.pk: s for s in (data.get("skills") or [])}
+        chosen.update({s.pk: s for s in (data.get("other_skills") or [])})
+        data["all_skills"] = list(chosen.values())
+        return data
+
+
+class PrivateNoteForm(forms.Form):
+    body = forms.CharField(label="Private note (only you)", required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Only you can ever read this. Leave it empty to delete it.")
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "progress_note"]
+        widgets = {"progress_note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"title": "What I want to learn from you"}
+
+
+class GoalUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "status", "progress_note"]
+        widgets = {"progress_note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"title": "What I want to learn from you"}
+
+
+class FitCheckForm(forms.Form):
+    answer = forms.ChoiceField(label="Is this pairing working for you?",
+                               choices=FitCheck.Answer.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="Anything to add? (optional, seen by the programme team)",
+                              required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class PulseForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="This is working for me (1 = not at all, 5 = very much)", coerce=int,
+        choices=SCORE_CHOICES, widget=forms.RadioSelect)
+    comment = forms.CharField(label="Comment (optional) — visible to HR, not to your partner",
+                              required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImpactSurveyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, statement in ImpactSurvey.AREAS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=statement, coerce=int, choices=SCORE_CHOICES, widget=forms.RadioSelect)
+
+    def scores(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name in ImpactSurvey.AREAS}

@@ -1,0 +1,253 @@
+"""Reads of the participant journey, shaped for the pages that show them.
+
+Everything is scoped to a member of the pair: a private note is only ever fetched with
+``author=viewer``, and a pair is only ever fetched for one of its two partners.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import ProfileSkill
+from mentoring.models import Cohort, Enrolment, Skill
+from pairing.models import Pair
+from sessions_log import services
+from sessions_log.models import (
+    AgreementAcceptance,
+    FitCheck,
+    Goal,
+    ImpactSurvey,
+    Meeting,
+    PrivateNote,
+    Pulse,
+    SessionLog,
+)
+
+HISTORY_LIMIT = 50
+
+
+def zone_of(user) -> zoneinfo.ZoneInfo:
+    profile = getattr(user, "profile", None)
+    try:
+        return zoneinfo.ZoneInfo(profile.timezone if profile else settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _pairs() -> QuerySet[Pair]:
+    return Pair.objects.filter(published_at__isnull=False).select_related(
+        "cohort__programme", "junior__user__profile", "senior__user__profile")
+
+
+def pair_for_member(user, pk: int) -> Pair:
+    """The published pair ``pk`` if ``user`` is one of its partners; anyone else gets 404."""
+    if not user.is_authenticated:
+        raise Http404
+    pair = _pairs().filter(Q(junior__user=user) | Q(senior__user=user), pk=pk).first()
+    if pair is None:
+        raise Http404("No such pair")
+    return pair
+
+
+def meeting_for_member(user, pk: int) -> Meeting:
+    meeting = (Meeting.objects.select_related("pair__cohort__programme",
+                                              "pair__junior__user__profile",
+                                              "pair__senior__user__profile")
+               .filter(Q(pair__junior__user=user) | Q(pair__senior__user=user), pk=pk,
+                       pair__published_at__isnull=False).first())
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def session_log_for_member(user, pk: int) -> SessionLog:
+    log = (SessionLog.objects.select_related("pair__cohort__programme",
+                                             "pair__junior__user__profile",
+                                             "pair__senior__user__profile", "meeting")
+           .prefetch_related("skills", _my_notes(user))
+           .filter(Q(pair__junior__user=user) | Q(pair__senior__user=user), pk=pk,
+                   pair__published_at__isnull=False).first())
+    if log is None:
+        raise Http404("No such session")
+    return log
+
+
+def goal_for_owner(user, pk: int) -> Goal:
+    goal = (Goal.objects.select_related("pair__cohort", "pair__junior__user",
+                                        "pair__senior__user")
+            .filter(owner=user, pk=pk).first())
+    if goal is None or not goal.pair.involves(user):
+        raise Http404("No such goal")
+    return goal
+
+
+def enrolment_for(user, pk: int) -> Enrolment:
+    enrolment = Enrolment.objects.select_related("cohort__programme").filter(
+        user=user, pk=pk, status=Enrolment.Status.ACTIVE).first()
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    return enrolment
+
+
+def _my_notes(viewer) -> Prefetch:
+    return Prefetch("private_notes", queryset=PrivateNote.objects.filter(author=viewer),
+                    to_attr="my_notes")
+
+
+def session_history(pair: Pair, viewer, limit: int = HISTORY_LIMIT) -> list[SessionLog]:
+    logs = list(
+        SessionLog.objects.filter(pair=pair)
+        .select_related("logged_by__profile", "meeting")
+        .prefetch_related("skills", _my_notes(viewer))
+        .order_by("-held_on", "-pk")[:limit]
+    )
+    for log in logs:
+        log.my_note = log.my_notes[0] if log.my_notes else None
+        log.mine = log.logged_by_id == viewer.pk
+    return logs
+
+
+@dataclass
+class Balance:
+    reverse_minutes: float = 0
+    forward_minutes: float = 0
+    sessions: int = 0
+    reverse_skills: list[str] = field(default_factory=list)
+    forward_skills: list[str] = field(default_factory=list)
+
+    @property
+    def total_minutes(self) -> float:
+        return self.reverse_minutes + self.forward_minutes
+
+    @property
+    def reverse_share(self) -> int:
+        """Per cent of the time spent with the junior teaching."""
+        return round(100 * self.reverse_minutes / self.total_minutes) if self.total_minutes else 0
+
+    @property
+    def forward_share(self) -> int:
+        return 100 - self.reverse_share if self.total_minutes else 0
+
+    @property
+    def reverse_hours(self) -> float:
+        return round(self.reverse_minutes / 60, 1)
+
+    @property
+    def forward_hours(self) -> float:
+        return round(self.forward_minutes / 60, 1)
+
+
+def balance(pair: Pair) -> Balance:
+    """Two-way balance: minutes each way, a session "both ways" counting half to each."""
+    totals = SessionLog.objects.filter(pair=pair).aggregate(
+        reverse=Sum("minutes", filter=Q(direction="reverse"), default=0),
+        forward=Sum("minutes", filter=Q(direction="forward"), default=0),
+        both=Sum("minutes", filter=Q(direction="both"), default=0),
+        sessions=Count("pk"),
+    )
+    result = Balance(reverse_minutes=totals["reverse"] + totals["both"] / 2,
+                     forward_minutes=totals["forward"] + totals["both"] / 2,
+                     sessions=totals["sessions"])
+    covered = (SessionLog.skills.through.objects.filter(sessionlog__pair=pair)
+               .values_list("skill__name", "sessionlog__direction").distinct())
+    reverse, forward = set(), set()
+    for name, direction in covered:
+        if direction in ("reverse", "both"):
+            reverse.add(name)
+        if direction in ("forward", "both"):
+            forward.add(name)
+    result.reverse_skills, result.forward_skills = sorted(reverse), sorted(forward)
+    return result
+
+
+def skills_of_pair(pair: Pair) -> QuerySet[Skill]:
+    """The skills either partner teaches or wants to learn: the first choices when logging."""
+    profile_ids = [pair.junior.user.profile.pk, pair.senior.user.profile.pk]
+    return Skill.objects.filter(
+        pk__in=ProfileSkill.objects.filter(profile_id__in=profile_ids).values("skill_id")
+    ).order_by("name")
+
+
+def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeting]:
+    """Scheduled meetings that have started and are not logged yet."""
+    return (Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED,
+                                   starts_at__lte=now or timezone.now(),
+                                   session_log__isnull=True)
+            .order_by("-starts_at"))
+
+
+@dataclass
+class PairPage:
+    pair: Pair
+    viewer: object
+    partner: object
+    zone: zoneinfo.ZoneInfo
+    acceptances: list[AgreementAcceptance]
+    upcoming: list[Meeting]
+    history: list[SessionLog]
+    balance: Balance
+    my_goals: list[Goal]
+    partner_goals: list[Goal]
+    fit_check: FitCheck | None
+    fit_check_open: bool
+    pulse_period: int | None
+    pulse: Pulse | None
+    impact_stage: str | None
+    impact_answered: bool
+    my_enrolment: Enrolment
+
+    @property
+    def accepted_ids(self) -> set[int]:
+        return {a.user_id for a in self.acceptances}
+
+    @property
+    def viewer_accepted(self) -> bool:
+        return self.viewer.pk in self.accepted_ids
+
+    @property
+    def partner_accepted(self) -> bool:
+        return self.partner.pk in self.accepted_ids
+
+    @property
+    def agreement_complete(self) -> bool:
+        return self.viewer_accepted and self.partner_accepted
+
+    @property
+    def is_open(self) -> bool:
+        return (self.pair.status == Pair.Status.ACTIVE
+                and self.pair.cohort.status != Cohort.Status.CLOSED)
+
+
+def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
+    now = now or timezone.now()
+    goals = list(Goal.objects.filter(pair=pair).select_related("owner__profile"))
+    my_enrolment = pair.junior if pair.junior.user_id == viewer.pk else pair.senior
+    logs = session_history(pair, viewer)
+    impact_stage = services.open_impact_stage(my_enrolment)
+    period = services.current_pulse_period(pair, now)
+    return PairPage(
+        pair=pair, viewer=viewer, partner=pair.partner_of(viewer), zone=zone_of(viewer),
+        acceptances=list(AgreementAcceptance.objects.filter(pair=pair)),
+        upcoming=list(Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED,
+                                             starts_at__gte=now).order_by("starts_at")[:20]),
+        history=logs,
+        balance=balance(pair),
+        my_goals=[g for g in goals if g.owner_id == viewer.pk],
+        partner_goals=[g for g in goals if g.owner_id != viewer.pk],
+        fit_check=FitCheck.objects.filter(pair=pair, respondent=viewer).first(),
+        fit_check_open=bool(logs),
+        pulse_period=period,
+        pulse=(Pulse.objects.filter(pair=pair, respondent=viewer, period=period).first()
+               if period is not None else None),
+        impact_stage=impact_stage,
+        impact_answered=bool(impact_stage) and ImpactSurvey.objects.filter(
+            enrolment=my_enrolment, stage=impact_stage).exists(),
+        my_enrolment=my_enrolment,
+    )

@@ -1,0 +1,121 @@
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sessions_log.models import AgreementAcceptance
+from tests import factories
+from tests.sessions_log.pair_factories import (
+    GoalFactory,
+    MeetingFactory,
+    PrivateNoteFactory,
+    SessionLogFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def login(client):
+    """Sign in without the password hasher's cost (the login form has its own tests)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def url(pair) -> str:
+    return f"/sessions/pair/{pair.pk}/"
+
+
+def test_it_shows_the_partner_to_each_member(cast, login):
+    client = login(cast.junior)
+    page = client.get(url(cast.pair)).content.decode()
+    assert "You and Robert Senior" in page
+    assert "Marketing" in page and "Europe/London" in page
+    assert "What is said here stays here." in page  # the programme's agreement
+
+    client.logout()
+    page = login(cast.senior).get(url(cast.pair)).content.decode()
+    assert "You and Asha Junior" in page
+
+
+@pytest.mark.parametrize("who", ["outsider", "hr", "manager"])
+def test_anyone_outside_the_pair_gets_404(cast, login, who):
+    assert login(getattr(cast, who)).get(url(cast.pair)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(cast, client):
+    response = client.get(url(cast.pair))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_participant_home_links_to_the_pair_page(cast, login):
+    page = login(cast.junior).get("/").content.decode()
+    assert url(cast.pair) in page
+
+
+def test_it_shows_meetings_in_the_viewers_own_time_zone(cast, login):
+    cast.senior.profile.timezone = "America/New_York"
+    cast.senior.profile.save()
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    MeetingFactory(pair=cast.pair, starts_at=starts)
+    london = starts.astimezone(zoneinfo.ZoneInfo("Europe/London"))
+    new_york = starts.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    client = login(cast.junior)
+    assert f"{london:%H:%M}" in client.get(url(cast.pair)).content.decode()
+    client.logout()
+    page = login(cast.senior).get(url(cast.pair)).content.decode()
+    assert f"{new_york:%H:%M}" in page and "America/New_York" in page
+
+
+def test_the_balance_counts_both_ways_sessions_half_each(cast, login):
+    SessionLogFactory(pair=cast.pair, minutes=60, direction="reverse")
+    SessionLogFactory(pair=cast.pair, minutes=30, direction="forward")
+    SessionLogFactory(pair=cast.pair, minutes=60, direction="both")
+    page = login(cast.junior).get(url(cast.pair)).content.decode()
+    # reverse 60 + 30 = 90, forward 30 + 30 = 60: 60% / 40%
+    assert "60% / 40%" in page
+    assert "Reverse 1.5 h · forward 1.0 h" in page
+
+
+def test_it_lists_the_skills_covered_each_way(cast, login):
+    tiktok = factories.SkillFactory(name="TikTok")
+    negotiation = factories.SkillFactory(name="Negotiation")
+    SessionLogFactory(pair=cast.pair, direction="reverse").skills.add(tiktok)
+    SessionLogFactory(pair=cast.pair, direction="forward").skills.add(negotiation)
+    page = login(cast.junior).get(url(cast.pair)).content.decode()
+    assert "reverse: TikTok; forward: Negotiation" in page
+
+
+def test_it_shows_who_has_accepted_the_agreement(cast, login):
+    AgreementAcceptance.objects.create(pair=cast.pair, user=cast.senior)
+    page = login(cast.junior).get(url(cast.pair)).content.decode()
+    assert "Robert Senior: <span class=\"badge\">accepted</span>" in page
+    assert "You: not yet accepted" in page
+    assert "I accept the agreement" in page
+    assert "once you have both accepted" in page
+
+
+def _fill(pair, n: int) -> None:
+    for i in range(n):
+        log = SessionLogFactory(pair=pair, held_on=timezone.localdate() - timedelta(days=i))
+        log.skills.add(factories.SkillFactory())
+        PrivateNoteFactory(session_log=log)
+        MeetingFactory(pair=pair)
+        GoalFactory(pair=pair)
+
+
+def test_the_pair_page_runs_a_bounded_number_of_queries(cast, login,
+                                                        django_assert_max_num_queries):
+    client = login(cast.junior)
+    _fill(cast.pair, 2)
+    with django_assert_max_num_queries(25) as small:
+        assert client.get(url(cast.pair)).status_code == 200
+    _fill(cast.pair, 20)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        assert client.get(url(cast.pair)).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
