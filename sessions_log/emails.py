@@ -1,0 +1,137 @@
+"""Email kinds of sessions_log, registered with the outbox (this module is found at start-up).
+
+Meeting reminders and quiet-pair nudges and alerts live here; the participant journey's kinds
+(meeting invites, surveys, fit check) live in sessions_log/pair_emails.py, imported below because
+only one module per app named emails.py is discovered.
+
+Every builder works from the row's ids and the database as it is at send time, and returns None
+when the email no longer makes sense (the meeting moved, the pair met after all). No email
+carries a session summary or a private note.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+
+from sessions_log import (
+    outbox,
+    pair_emails,  # noqa: F401 - registers the participant journey's kinds
+    preferences,
+)
+from sessions_log.models import Meeting, Reminder
+from sessions_log.reminders import (
+    MEETING_REMINDER,
+    QUIET_PAIR_HR_ALERT,
+    QUIET_PAIR_NUDGE,
+    timezone_name_of,
+    zone_named,
+)
+
+
+def _absolute(name: str, *args) -> str:
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:  # the page is not there (yet): the home page still helps
+        path = "/"
+    return settings.SITE_URL + path
+
+
+def _pair_url(pair_id: int) -> str:
+    return _absolute("sessions_log:pair", pair_id)
+
+
+@outbox.register(MEETING_REMINDER)
+def meeting_reminder(reminder: Reminder) -> outbox.Email | None:
+    """"Your meeting with X is tomorrow / in an hour", in the recipient's own time zone."""
+    payload = reminder.payload
+    meeting = (Meeting.objects.select_related("pair__junior__user__profile",
+                                              "pair__senior__user__profile")
+               .filter(pk=payload.get("meeting_id")).first())
+    if meeting is None or meeting.status != Meeting.Status.SCHEDULED:
+        return None
+    if meeting.sequence != payload.get("sequence", meeting.sequence):
+        return None  # moved since: the new version's own reminders are on their way
+    pair = meeting.pair
+    if pair.status != pair.Status.ACTIVE or not pair.involves(reminder.recipient):
+        return None
+    if meeting.starts_at <= outbox.now():
+        return None  # the sweep was held up past the start: a reminder now would only confuse
+    recipient = reminder.recipient
+    zone = zone_named(timezone_name_of(recipient))
+    return outbox.render_email("meeting_reminder", {
+        "recipient": recipient,
+        "partner": pair.partner_of(recipient),
+        "meeting": meeting,
+        "label": payload.get("label"),
+        "local_start": meeting.starts_at.astimezone(zone),
+        "zone": zone.key,
+        "pair_url": _pair_url(pair.pk),
+    })
+
+
+def _still_quiet_pair(reminder: Reminder):
+    """The pair of a quiet-pair row if it is still active and has logged no session since the
+    quiet spell began; None otherwise."""
+    from mentoring.models import Cohort
+    from pairing.models import Pair
+
+    try:
+        quiet_since = date.fromisoformat(str(reminder.payload.get("quiet_since")))
+    except ValueError:
+        return None, None
+    pair = (Pair.objects.select_related("cohort", "junior__user__profile",
+                                        "senior__user__profile")
+            .filter(pk=reminder.payload.get("pair_id"), status=Pair.Status.ACTIVE,
+                    cohort__status=Cohort.Status.ACTIVE)
+            .annotate(last_held=Max("session_logs__held_on"))
+            .first())
+    if pair is None or (pair.last_held is not None and pair.last_held > quiet_since):
+        return None, None
+    return pair, quiet_since
+
+
+@outbox.register(QUIET_PAIR_NUDGE, nudge=True)
+def quiet_pair_nudge(reminder: Reminder) -> outbox.Email | None:
+    pair, quiet_since = _still_quiet_pair(reminder)
+    recipient = reminder.recipient
+    if pair is None or not pair.involves(recipient):
+        return None
+    zone = zone_named(timezone_name_of(recipient))
+    today = outbox.now().astimezone(zone).date()
+    return outbox.render_email("quiet_pair_nudge", {
+        "recipient": recipient,
+        "partner": pair.partner_of(recipient),
+        "cohort": pair.cohort,
+        "quiet_since": quiet_since,
+        "days_quiet": max((today - quiet_since).days, 0),
+        "never_met": pair.last_held is None,
+        "pair_url": _pair_url(pair.pk),
+        "unsubscribe_url": preferences.unsubscribe_url(recipient),
+        "preferences_url": _absolute("sessions_log:nudges"),
+    })  # the outbox adds the one-click unsubscribe headers to every nudge
+
+
+@outbox.register(QUIET_PAIR_HR_ALERT)
+def quiet_pair_hr_alert(reminder: Reminder) -> outbox.Email | None:
+    from accounts.roles import is_hr
+
+    pair, quiet_since = _still_quiet_pair(reminder)
+    recipient = reminder.recipient
+    if pair is None or not is_hr(recipient):
+        return None
+    zone = zone_named(timezone_name_of(recipient))
+    today = outbox.now().astimezone(zone).date()
+    return outbox.render_email("quiet_pair_hr_alert", {
+        "recipient": recipient,
+        "junior": pair.junior.user,
+        "senior": pair.senior.user,
+        "cohort": pair.cohort,
+        "quiet_since": quiet_since,
+        "days_quiet": max((today - quiet_since).days, 0),
+        "never_met": pair.last_held is None,
+        "cohort_url": _absolute("mentoring:cohort_detail", pair.cohort.slug),
+    })
