@@ -66,6 +66,10 @@ except ConfigError as exc:
     raise SystemExit(2) from None
 
 globals().update(_email)
+# Reliability tests and `make bench` count deliveries across processes: one line per message.
+MAIL_SINK_PATH = os.environ.get("TWOWAY_MAIL_SINK", "")
+if MAIL_SINK_PATH:
+    EMAIL_BACKEND = "sessions_log.mail_sink.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twoway <twoway@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -258,7 +262,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "send-due-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 60.0},
+    "send-due-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 60.0,
+                           "kwargs": {"helpers": 1}},
+    "scan-quiet-pairs": {"task": "sessions_log.tasks.scan_quiet_pairs", "schedule": 3600.0},
+    "schedule-surveys-due": {"task": "sessions_log.tasks.schedule_surveys_due",
+                             "schedule": 3600.0},
 }
 
 LOGGING = {
