@@ -6,15 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.forms import ProfileForm, SkillAddForm, SkillLevelForm, level_choices
+from accounts.models import ProfileSkill, User
 from accounts.roles import ROLE_LABELS, set_active_role
-from accounts.services import invitation_accept
+from accounts.services import (
+    SkillRefused,
+    invitation_accept,
+    profile_for,
+    profile_skill_add,
+    profile_skill_set_level,
+)
 from accounts.tokens import invitation_token
+from mentoring.models import Skill, skill_key
 
 
 def _invited_user(uidb64: str, token: str) -> User | None:
@@ -51,3 +60,120 @@ def switch_role(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = "/"
     return redirect(next_url)
+
+
+# --- The participant's own profile and skills -----------------------------------------------
+
+SKILL_KINDS = (ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN)
+
+
+def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dict:
+    """What one skills panel (teach or learn) shows: the person's skills, and matches."""
+    held = [ps for ps in profile.skills.select_related("skill").order_by("-level", "skill__name")
+            if ps.kind == kind]
+    results, exact = [], False
+    key = skill_key(query)
+    if key:
+        held_ids = {ps.skill_id for ps in held}
+        found = list(Skill.objects.filter(key__contains=key).order_by("name")[:40])
+        found.sort(key=lambda s: (not s.key.startswith(key), s.name.casefold()))
+        exact = any(s.key == key for s in found)
+        results = [s for s in found if s.pk not in held_ids][:10]
+    return {"kind": kind, "label": ProfileSkill.Kind(kind).label, "held": held,
+            "levels": level_choices(kind), "query": " ".join(query.split())[:60],
+            "results": results, "exact": exact, "searched": bool(key), "error": error}
+
+
+def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
+    from mentoring.selectors import profile_missing
+
+    skills = {kind: blocks.get(kind) or _skill_block(profile, kind) for kind in SKILL_KINDS}
+    missing = profile_missing(profile, has_teach=bool(skills["teach"]["held"]),
+                              has_learn=bool(skills["learn"]["held"]))
+    return {"form": form, "profile": profile, "teach": skills["teach"], "learn": skills["learn"],
+            "missing": missing, "completion": round(100 * (4 - len(missing)) / 4)}
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    person = profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    if request.method == "POST":
+        person = profile_for(request.user)  # the page shows what is saved, the form what was typed
+    return render(request, "accounts/profile.html", _profile_context(request, person, form))
+
+
+@login_required
+def skill_search(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type over the taxonomy; without JavaScript the whole page comes back."""
+    person = profile_for(request.user)
+    kind = request.GET.get("kind", "")
+    if kind not in SKILL_KINDS:
+        return redirect("accounts:profile")
+    block = _skill_block(person, kind, query=request.GET.get("q", "")[:100])
+    if request.htmx:
+        return render(request, "accounts/profile.html#skill_results", {"block": block})
+    return render(request, "accounts/profile.html",
+                  _profile_context(request, person, ProfileForm(instance=person), **{kind: block}))
+
+
+def _skills_response(request: HttpRequest, person, kind: str, *,
+                     error: str = "") -> HttpResponse:
+    # htmx swaps only 2xx answers, so a refusal comes back as the panel with its message.
+    if request.htmx:
+        return render(request, "accounts/profile.html#skills",
+                      {"block": _skill_block(person, kind, error=error), "oob_results": True})
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('accounts:profile')}#skills-{kind}")
+
+
+@login_required
+@require_POST
+def skill_add(request: HttpRequest) -> HttpResponse:
+    person = profile_for(request.user)
+    form = SkillAddForm(request.POST)
+    kind = request.POST.get("kind") if request.POST.get("kind") in SKILL_KINDS else "teach"
+    if not form.is_valid():
+        return _skills_response(request, person, kind,
+                                error=" ".join(e for errs in form.errors.values() for e in errs))
+    data = form.cleaned_data
+    skill = Skill.objects.filter(pk=data["skill"]).first() if data["skill"] else None
+    if data["skill"] and skill is None:
+        return _skills_response(request, person, kind, error="That skill is gone; search again.")
+    try:
+        profile_skill_add(profile=person, kind=kind, level=data["level"] or 2, skill=skill,
+                          name=data["name"] or "")
+    except SkillRefused as refusal:
+        return _skills_response(request, person, kind, error=str(refusal))
+    return _skills_response(request, person, kind)
+
+
+def _own_skill(request: HttpRequest, pk: int):
+    return get_object_or_404(ProfileSkill.objects.select_related("profile"),
+                             pk=pk, profile__user=request.user)
+
+
+@login_required
+@require_POST
+def skill_level(request: HttpRequest, pk: int) -> HttpResponse:
+    held = _own_skill(request, pk)
+    form = SkillLevelForm(request.POST)
+    if not form.is_valid():
+        return _skills_response(request, held.profile, held.kind,
+                                error="The level is 1, 2 or 3.")
+    profile_skill_set_level(profile_skill=held, level=form.cleaned_data["level"])
+    return _skills_response(request, held.profile, held.kind)
+
+
+@login_required
+@require_POST
+def skill_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    held = _own_skill(request, pk)
+    person, kind = held.profile, held.kind
+    held.delete()
+    return _skills_response(request, person, kind)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+
+from accounts.models import ProfileSkill
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
 
@@ -43,3 +48,213 @@ def participant_pairs(user) -> list[Pair]:
         .select_related("cohort", "junior__user__profile", "senior__user__profile")
         .order_by("-published_at")
     )
+
+
+# --- Cohort page (HR) -----------------------------------------------------------------------
+
+COMPLETION_PARTS = ("skills to teach", "skills to learn", "time zone", "hopes")
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """One person on the cohort page, as HR sees them."""
+
+    pk: int
+    user_id: int
+    email: str
+    full_name: str
+    job_title: str
+    department: str
+    side: str
+    capacity: int
+    status: str
+    invited_at: datetime | None
+    invitations_sent: int
+    accepted: bool
+    missing: tuple[str, ...]
+
+    @property
+    def completion(self) -> int:
+        return round(100 * (len(COMPLETION_PARTS) - len(self.missing)) / len(COMPLETION_PARTS))
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def invitation_state(self) -> str:
+        if self.accepted:
+            return "accepted"
+        return "invited" if self.invited_at else "not_invited"
+
+
+@dataclass(frozen=True)
+class SkillBalance:
+    name: str
+    supply: int
+    demand: int
+
+    @property
+    def gap(self) -> int:
+        """Positive: more people want it than can teach it."""
+        return self.demand - self.supply
+
+    @property
+    def surplus(self) -> int:
+        return self.supply - self.demand
+
+
+@dataclass
+class CohortOverview:
+    cohort: Cohort
+    rows: list[EnrolmentRow]
+    withdrawn: list[EnrolmentRow]
+    reverse_skills: list[SkillBalance]   # juniors teach, seniors want
+    forward_skills: list[SkillBalance]   # seniors teach, juniors want
+    active_pairs: int
+
+    def side(self, side: str) -> list[EnrolmentRow]:
+        return [r for r in self.rows if r.side == side]
+
+    @property
+    def juniors(self) -> int:
+        return len(self.side("junior"))
+
+    @property
+    def seniors(self) -> int:
+        return len(self.side("senior"))
+
+    @property
+    def junior_capacity(self) -> int:
+        return sum(r.capacity for r in self.side("junior"))
+
+    @property
+    def senior_capacity(self) -> int:
+        return sum(r.capacity for r in self.side("senior"))
+
+    @property
+    def not_invited(self) -> int:
+        return sum(1 for r in self.rows if r.invitation_state == "not_invited")
+
+    @property
+    def awaiting_acceptance(self) -> int:
+        return sum(1 for r in self.rows if r.invitation_state == "invited")
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for r in self.rows if r.accepted)
+
+    @property
+    def incomplete(self) -> int:
+        return sum(1 for r in self.rows if not r.complete)
+
+    @property
+    def completion(self) -> int:
+        """Mean profile completion, in percent."""
+        return round(sum(r.completion for r in self.rows) / len(self.rows)) if self.rows else 0
+
+    @property
+    def possible_pairs(self) -> int:
+        """At most this many pairs: the smaller of the two sides' total capacity."""
+        return min(self.junior_capacity, self.senior_capacity)
+
+    @property
+    def unmatched_juniors(self) -> int:
+        """Juniors left without a partner even if every senior took their full capacity."""
+        return max(0, self.juniors - self.senior_capacity)
+
+    @property
+    def unmatched_seniors(self) -> int:
+        return max(0, self.seniors - self.junior_capacity)
+
+    @property
+    def unmet_reverse(self) -> list[SkillBalance]:
+        return [s for s in self.reverse_skills if s.demand and not s.supply]
+
+
+def cohort_overview(cohort: Cohort) -> CohortOverview:
+    """Everything the HR cohort page shows, in three queries whatever the cohort's size."""
+    skills = ProfileSkill.objects.filter(profile__user=OuterRef("user_id"))
+    enrolments = (
+        Enrolment.objects.filter(cohort=cohort)
+        .annotate(
+            has_teach=Exists(skills.filter(kind="teach")),
+            has_learn=Exists(skills.filter(kind="learn")),
+            accepted=Case(When(Q(user__last_login__isnull=False)
+                               | ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX),
+                               then=Value(True)), default=Value(False),
+                          output_field=BooleanField()),
+        )
+        .values("pk", "user_id", "user__email", "user__profile__full_name",
+                "user__profile__job_title", "user__profile__department",
+                "user__profile__timezone", "user__profile__hopes", "side", "capacity", "status",
+                "invited_at", "invitations_sent", "has_teach", "has_learn", "accepted")
+        .order_by("user__profile__full_name", "user__email")
+    )
+    rows, withdrawn = [], []
+    for e in enrolments:
+        missing = tuple(part for part, ok in zip(COMPLETION_PARTS, (
+            e["has_teach"], e["has_learn"], bool(e["user__profile__timezone"]),
+            bool((e["user__profile__hopes"] or "").strip())), strict=True) if not ok)
+        row = EnrolmentRow(
+            pk=e["pk"], user_id=e["user_id"], email=e["user__email"],
+            full_name=e["user__profile__full_name"] or e["user__email"],
+            job_title=e["user__profile__job_title"] or "",
+            department=e["user__profile__department"] or "", side=e["side"],
+            capacity=e["capacity"], status=e["status"], invited_at=e["invited_at"],
+            invitations_sent=e["invitations_sent"], accepted=e["accepted"], missing=missing)
+        (rows if row.status == Enrolment.Status.ACTIVE else withdrawn).append(row)
+    return CohortOverview(
+        cohort=cohort, rows=rows, withdrawn=withdrawn,
+        active_pairs=cohort.pairs.filter(status="active").count(),
+        **_skill_balances(cohort),
+    )
+
+
+def _skill_balances(cohort: Cohort) -> dict[str, list[SkillBalance]]:
+    counts = (
+        ProfileSkill.objects.filter(profile__user__enrolments__cohort=cohort,
+                                    profile__user__enrolments__status="active")
+        .values("skill__name", "kind", "profile__user__enrolments__side")
+        .annotate(people=Count("profile", distinct=True))
+    )
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for c in counts:
+        side, kind = c["profile__user__enrolments__side"], c["kind"]
+        # reverse: juniors teach (supply), seniors learn (demand); forward the other way round.
+        direction = "reverse" if (side, kind) in (("junior", "teach"), ("senior", "learn")) \
+            else "forward"
+        role = "supply" if kind == "teach" else "demand"
+        cell = table.setdefault((direction, c["skill__name"]), {"supply": 0, "demand": 0})
+        cell[role] += c["people"]
+
+    def ordered(direction: str) -> list[SkillBalance]:
+        found = [SkillBalance(name=name, **cell) for (d, name), cell in table.items()
+                 if d == direction]
+        return sorted(found, key=lambda s: (-s.gap, -s.demand, s.name.casefold()))
+
+    return {"reverse_skills": ordered("reverse"), "forward_skills": ordered("forward")}
+
+
+def enrolment_for_cohort(cohort: Cohort, pk: int) -> Enrolment:
+    """One enrolment of this cohort, or 404 (an id from another cohort is not found)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Enrolment.objects.select_related("user__profile", "cohort"), cohort=cohort, pk=pk)
+
+
+def profile_missing(profile, *, has_teach: bool, has_learn: bool) -> tuple[str, ...]:
+    """What a participant still has to fill in, in the cohort page's words."""
+    return tuple(part for part, ok in zip(COMPLETION_PARTS, (
+        has_teach, has_learn, bool(profile.timezone), bool((profile.hopes or "").strip())),
+        strict=True) if not ok)
+
+
+def participant_profile_missing(user) -> tuple[str, ...]:
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return COMPLETION_PARTS
+    kinds = set(ProfileSkill.objects.filter(profile=profile).values_list("kind", flat=True)
+                .distinct())
+    return profile_missing(profile, has_teach="teach" in kinds, has_learn="learn" in kinds)

@@ -1,0 +1,38 @@
+"""Email kinds of the programme domain, registered with the outbox (found at start-up)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.services import invitation_url
+from mentoring.models import Cohort, Enrolment
+from mentoring.services.invitations import INVITATION, has_accepted
+from sessions_log import outbox
+from sessions_log.models import Reminder
+
+
+@outbox.register(INVITATION)
+def invitation(reminder: Reminder) -> outbox.Email | None:
+    """The sign-in link is made now, at send time, so it is fresh and matches the person's
+    current password state; a withdrawn person or a closed cohort gets nothing."""
+    enrolment = (Enrolment.objects.select_related("cohort__programme", "user__profile")
+                 .filter(pk=reminder.payload.get("enrolment"), user=reminder.recipient,
+                         status=Enrolment.Status.ACTIVE).first())
+    if enrolment is None:
+        return None
+    cohort = enrolment.cohort
+    if cohort.archived_at or cohort.status == Cohort.Status.CLOSED:
+        return None
+    user = enrolment.user
+    accepted = has_accepted(user)
+    return outbox.render_email("invitation", {
+        "person": user,
+        "enrolment": enrolment,
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "link": (f"{settings.SITE_URL}{reverse('account_login')}" if accepted
+                 else invitation_url(user)),
+        "accepted": accepted,
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    })

@@ -1,0 +1,1 @@
+"""Writes of the programme domain: programmes and cohorts, enrolments, invitations."""
