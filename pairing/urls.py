@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pairing import views
 
 app_name = "pairing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cohorts/<slug:slug>/", views.cohort_pairing, name="cohort"),
+    path("cohorts/<slug:slug>/runs/new/", views.run_start, name="run_start"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/", views.board, name="board"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/<str:action>/", views.board_edit, name="board_edit"),
+    path("cohorts/<slug:slug>/compare/", views.compare, name="compare"),
+    path("pairs/<int:pk>/end/", views.pair_end, name="pair_end"),
+    path("rematch/<int:pk>/<str:decision>/", views.rematch_decide, name="rematch_decide"),
+    path("pair/<int:pk>/why/", views.my_pair, name="my_pair"),
+    path("pair/<int:pk>/rematch/", views.rematch_request, name="rematch_request"),
+]

@@ -1,0 +1,355 @@
+"""Reads of the pairing app, shaped for the pages and emails that show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from mentoring.models import Cohort, Enrolment
+from pairing.models import Pair, PairingRun, Proposal, RematchRequest
+
+BOARD_PAGE_SIZE = 50
+UNMATCHED_SHOWN = 200
+
+CRITERIA = {
+    "reverse": "skills the junior gives",
+    "forward": "skills the senior gives",
+    "forward_bonus": "two-way bonus",
+    "department": "different departments",
+    "location": "different locations",
+}
+
+
+# ---- The participant's view of their own pair -------------------------------------------
+
+@dataclass(frozen=True)
+class WhyMatched:
+    pair: Pair
+    partner: object
+    partner_profile: object
+    you_are_junior: bool
+    you_give: list[dict]  # flows from the viewer to the partner
+    you_get: list[dict]  # flows from the partner to the viewer
+    same_department: bool | None  # None when either department is unknown
+    your_department: str
+    partner_department: str
+
+
+def pair_for_member(user, pk) -> Pair:
+    """A pair the user belongs to (active or ended), else 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such pair") from None
+    pair = (Pair.objects.filter(pk=pk)
+            .filter(Q(junior__user=user) | Q(senior__user=user))
+            .select_related("cohort__programme", "junior__user__profile",
+                            "senior__user__profile")
+            .first())
+    if pair is None:
+        raise Http404("No such pair")
+    return pair
+
+
+def why_matched(pair: Pair, viewer) -> WhyMatched:
+    you_are_junior = pair.junior.user_id == viewer.pk
+    me = pair.junior if you_are_junior else pair.senior
+    partner = pair.senior if you_are_junior else pair.junior
+    explanation = pair.explanation or {}
+    reverse = explanation.get("reverse_flows", [])
+    forward = explanation.get("forward_flows", [])
+    mine = getattr(me.user, "profile", None)
+    theirs = getattr(partner.user, "profile", None)
+    my_dept = (mine.department if mine else "") or ""
+    their_dept = (theirs.department if theirs else "") or ""
+    same = None
+    if my_dept and their_dept:
+        same = my_dept.casefold() == their_dept.casefold()
+    return WhyMatched(
+        pair=pair, partner=partner.user, partner_profile=theirs, you_are_junior=you_are_junior,
+        you_give=reverse if you_are_junior else forward,
+        you_get=forward if you_are_junior else reverse,
+        same_department=same, your_department=my_dept, partner_department=their_dept,
+    )
+
+
+def pairs_of_member_in_cohort(user, cohort_id: int) -> list[Pair]:
+    return list(Pair.objects.filter(cohort_id=cohort_id, status=Pair.Status.ACTIVE)
+                .filter(Q(junior__user=user) | Q(senior__user=user))
+                .select_related("cohort__programme", "junior__user__profile",
+                                "senior__user__profile")
+                .order_by("pk"))
+
+
+# ---- HR: cohorts, runs and the board ----------------------------------------------------
+
+def cohort_for_hr(slug: str) -> Cohort:
+    cohort = Cohort.objects.select_related("programme").filter(slug=slug).first()
+    if cohort is None:
+        raise Http404("No such cohort")
+    return cohort
+
+
+def run_of_cohort(cohort: Cohort, pk) -> PairingRun:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such run") from None
+    run = (PairingRun.objects.filter(cohort=cohort, pk=pk)
+           .select_related("cohort__programme", "created_by__profile").first())
+    if run is None:
+        raise Http404("No such run")
+    return run
+
+
+def runs_of_cohort(cohort: Cohort) -> list[PairingRun]:
+    return list(PairingRun.objects.filter(cohort=cohort)
+                .select_related("created_by__profile").order_by("-created_at", "-pk")[:50])
+
+
+def open_rematch_requests(cohort: Cohort) -> list[RematchRequest]:
+    return list(RematchRequest.objects.filter(pair__cohort=cohort,
+                                              status=RematchRequest.Status.OPEN)
+                .select_related("pair__junior__user__profile", "pair__senior__user__profile",
+                                "requested_by__profile")
+                .order_by("created", "pk"))
+
+
+def published_pairs(cohort: Cohort, *, page: str | int | None = 1,
+                    q: str = "") -> Page:
+    pairs = (Pair.objects.filter(cohort=cohort)
+             .select_related("junior__user__profile", "senior__user__profile")
+             .order_by("status", "-score", "pk"))
+    if q:
+        pairs = pairs.filter(_name_filter(q, "junior") | _name_filter(q, "senior"))
+    return Paginator(pairs, BOARD_PAGE_SIZE).get_page(page)
+
+
+def _name_filter(q: str, side: str) -> Q:
+    return (Q(**{f"{side}__user__profile__full_name__icontains": q})
+            | Q(**{f"{side}__user__email__icontains": q}))
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    q: str = ""
+    department: str = ""
+    min_score: int | None = None
+    max_score: int | None = None
+    locked: str = ""  # "", "yes", "no"
+    warnings: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, data) -> BoardFilters:
+        def number(name: str) -> int | None:
+            try:
+                return int(str(data.get(name, "")).strip())
+            except ValueError:
+                return None
+
+        locked = data.get("locked", "")
+        return cls(q=str(data.get("q", "")).strip()[:100],
+                   department=str(data.get("department", "")).strip()[:200],
+                   min_score=number("min_score"), max_score=number("max_score"),
+                   locked=locked if locked in ("yes", "no") else "",
+                   warnings=data.get("warnings") in ("1", "on", "yes", "true"),
+                   page=max(1, number("page") or 1))
+
+    def apply(self, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+        if self.q:
+            proposals = proposals.filter(_name_filter(self.q, "junior")
+                                         | _name_filter(self.q, "senior"))
+        if self.department:
+            proposals = proposals.filter(
+                Q(junior__user__profile__department__iexact=self.department)
+                | Q(senior__user__profile__department__iexact=self.department))
+        if self.min_score is not None:
+            proposals = proposals.filter(score__gte=self.min_score)
+        if self.max_score is not None:
+            proposals = proposals.filter(score__lte=self.max_score)
+        if self.locked:
+            proposals = proposals.filter(locked=self.locked == "yes")
+        if self.warnings:
+            proposals = proposals.exclude(warnings=[])
+        return proposals
+
+    def querystring(self, page: int | None = None) -> str:
+        """The filters as a query string (for links that work without JavaScript)."""
+        from urllib.parse import urlencode
+
+        pairs = [(name, value) for name, value in (
+            ("q", self.q), ("department", self.department),
+            ("min_score", "" if self.min_score is None else self.min_score),
+            ("max_score", "" if self.max_score is None else self.max_score),
+            ("locked", self.locked), ("warnings", "1" if self.warnings else ""),
+            ("page", page or "")) if value != ""]
+        return urlencode(pairs)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.department or self.min_score is not None
+                    or self.max_score is not None or self.locked or self.warnings)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    low: int
+    high: int
+    count: int
+    share: int  # percent of the largest bucket, for the bar
+
+
+@dataclass
+class Board:
+    run: PairingRun
+    proposals: Page
+    filters: BoardFilters
+    distribution: list[Bucket]
+    departments: list[str]
+    free_juniors: list[Enrolment]
+    free_seniors: list[Enrolment]
+    free_juniors_count: int
+    free_seniors_count: int
+    locked_count: int
+    warnings_count: int
+    rematch_requests: list[RematchRequest] = field(default_factory=list)
+
+
+def board(run: PairingRun, filters: BoardFilters) -> Board:
+    """Everything the board shows, in a fixed number of queries whatever the cohort's size."""
+    everything = Proposal.objects.filter(run=run)
+    shown = (filters.apply(everything)
+             .select_related("junior__user__profile", "senior__user__profile")
+             .order_by("-score", "pk"))
+    page = Paginator(shown, BOARD_PAGE_SIZE).get_page(filters.page)
+    counts = everything.aggregate(locked=Count("pk", filter=Q(locked=True)),
+                                  warned=Count("pk", filter=~Q(warnings=[])))
+    free_juniors, n_juniors = free_people(run, Enrolment.Side.JUNIOR)
+    free_seniors, n_seniors = free_people(run, Enrolment.Side.SENIOR)
+    return Board(
+        run=run, proposals=page, filters=filters, distribution=score_distribution(run),
+        departments=cohort_departments(run.cohort_id),
+        free_juniors=free_juniors, free_seniors=free_seniors,
+        free_juniors_count=n_juniors, free_seniors_count=n_seniors,
+        locked_count=counts["locked"], warnings_count=counts["warned"],
+        rematch_requests=open_rematch_requests(run.cohort),
+    )
+
+
+def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
+    """Active enrolments of one side with a place left on this board (one query + a count)."""
+    used = (Proposal.objects.filter(run=run, **{f"{side}_id": OuterRef("pk")})
+            .values(f"{side}_id").annotate(n=Count("pk")).values("n"))
+    people = (Enrolment.objects.filter(cohort_id=run.cohort_id, side=side,
+                                       status=Enrolment.Status.ACTIVE)
+              .annotate(used=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)))
+              .filter(capacity__gt=F("used"))
+              .select_related("user__profile")
+              .order_by("user__profile__full_name", "pk"))
+    shown = list(people[:UNMATCHED_SHOWN])
+    total = len(shown) if len(shown) < UNMATCHED_SHOWN else people.count()
+    reasons = run.unmatched or {}
+    for enrolment in shown:
+        enrolment.free_slots = enrolment.capacity - enrolment.used
+        enrolment.unmatched_reason = (reasons.get(str(enrolment.pk)) or {}).get(
+            "reason", "freed on the board")
+    return shown, total
+
+
+def cohort_departments(cohort_id: int) -> list[str]:
+    names = (Enrolment.objects.filter(cohort_id=cohort_id, status=Enrolment.Status.ACTIVE)
+             .exclude(user__profile__department="")
+             .values_list("user__profile__department", flat=True).distinct())
+    return sorted(set(names), key=str.casefold)
+
+
+def score_distribution(run: PairingRun, buckets: int = 10) -> list[Bucket]:
+    """Counts of proposals per score band, for a bar list."""
+    proposals = Proposal.objects.filter(run=run)
+    span = proposals.aggregate(low=Min("score"), high=Max("score"))
+    low, high = span["low"], span["high"]
+    if low is None:
+        return []
+    width = max(1, -(-(high - low + 1) // buckets))
+    rows = proposals.values_list("score").annotate(n=Count("pk"))
+    counts: dict[int, int] = {}
+    for score, n in rows:
+        band = (score - low) // width
+        counts[band] = counts.get(band, 0) + n
+    biggest = max(counts.values())
+    return [Bucket(low=low + band * width, high=low + band * width + width - 1,
+                   count=counts.get(band, 0),
+                   share=round(100 * counts.get(band, 0) / biggest))
+            for band in range((high - low) // width + 1)]
+
+
+# ---- Comparing two runs -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunComparison:
+    first: PairingRun
+    second: PairingRun
+    first_distribution: list[Bucket]
+    second_distribution: list[Bucket]
+    same_pairs: int
+    only_first: list[Proposal]
+    only_second: list[Proposal]
+    only_first_count: int
+    only_second_count: int
+    parameter_changes: list[tuple[str, object, object]]
+
+
+DIFF_SHOWN = 100
+
+
+def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
+    a = set(Proposal.objects.filter(run=first).values_list("junior_id", "senior_id"))
+    b = set(Proposal.objects.filter(run=second).values_list("junior_id", "senior_id"))
+    only_a, only_b = a - b, b - a
+
+    def listed(run: PairingRun, keys: set[tuple[int, int]]) -> list[Proposal]:
+        if not keys:
+            return []
+        wanted = Q()
+        for junior_id, senior_id in sorted(keys)[:DIFF_SHOWN]:
+            wanted |= Q(junior_id=junior_id, senior_id=senior_id)
+        return list(Proposal.objects.filter(run=run).filter(wanted)
+                    .select_related("junior__user__profile", "senior__user__profile")
+                    .order_by("-score", "pk"))
+
+    changes = []
+    for name in sorted(set(first.weights) | set(second.weights)):
+        if first.weights.get(name) != second.weights.get(name):
+            changes.append((f"weight: {name}", first.weights.get(name), second.weights.get(name)))
+    for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours",
+                 "avoid_previous_partners"):
+        if first.rules.get(name) != second.rules.get(name):
+            changes.append((name.replace("_", " "), first.rules.get(name),
+                            second.rules.get(name)))
+    for name in ("locked", "excluded"):
+        x, y = len(first.rules.get(name, [])), len(second.rules.get(name, []))
+        if x != y:
+            changes.append((f"{name} pairs", x, y))
+    return RunComparison(
+        first=first, second=second,
+        first_distribution=score_distribution(first),
+        second_distribution=score_distribution(second),
+        same_pairs=len(a & b), only_first=listed(first, only_a), only_second=listed(second, only_b),
+        only_first_count=len(only_a), only_second_count=len(only_b), parameter_changes=changes,
+    )

@@ -1,0 +1,30 @@
+"""Writes of the pairing app. Import services from here:
+
+    from pairing.services import start_run, pair_publish, request_rematch
+"""
+
+from pairing.services.board import (
+    BoardConflict,
+    BoardError,
+    exclude_proposal,
+    lock_proposal,
+    pair_by_hand,
+    swap_partners,
+    unlock_proposal,
+    unpair_proposal,
+)
+from pairing.services.publish import PublishRefused, pair_publish
+from pairing.services.rematch import (
+    RematchRefused,
+    decline_rematch,
+    request_rematch,
+    resolve_rematch,
+)
+from pairing.services.runs import PairingRefused, compute_run, execute_run, start_run
+
+__all__ = [
+    "BoardConflict", "BoardError", "PairingRefused", "PublishRefused", "RematchRefused",
+    "compute_run", "decline_rematch", "exclude_proposal", "execute_run", "lock_proposal",
+    "pair_by_hand", "pair_publish", "request_rematch", "resolve_rematch", "start_run",
+    "swap_partners", "unlock_proposal", "unpair_proposal",
+]

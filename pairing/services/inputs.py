@@ -1,0 +1,188 @@
+"""Turn a cohort's rows into the engine's inputs, in a fixed number of queries.
+
+Every pairing path (the board's runs, `pair_cohort`, swaps, re-matches) reads people through
+:func:`load_people`, so the engine sees the same skills, reporting lines, time zones and
+exclusions wherever it is called from."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.models import Profile, ProfileSkill
+from mentoring.models import Cohort, Enrolment, Skill
+from pairing import engine
+from pairing.models import Pair, Rule
+
+MAX_CHAIN = 100  # reporting lines deeper than this are data errors, not organisations
+
+
+@dataclass
+class CohortPeople:
+    """Engine persons of a cohort plus what the services need to show them."""
+
+    juniors: list[engine.Person]
+    seniors: list[engine.Person]
+    emails: dict[int, str]  # enrolment id -> email
+    departments: dict[int, str]  # enrolment id -> department
+    previous_partners: frozenset[tuple[int, int]] = frozenset()  # (junior id, senior id)
+    by_id: dict[int, engine.Person] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in (*self.juniors, *self.seniors)}
+
+
+def weights_from(snapshot: dict) -> engine.Weights:
+    defaults = engine.Weights()
+    return engine.Weights(**{name: int(snapshot.get(name, getattr(defaults, name)))
+                             for name in ("reverse", "forward", "forward_bonus", "department",
+                                          "location")})
+
+
+def rules_snapshot(cohort: Cohort) -> dict:
+    """The cohort's rules and HR's locks/excludes as they stand: stored on each run."""
+    rules = Rule.objects.filter(cohort=cohort).values_list("kind", "junior_id", "senior_id")
+    return {
+        "min_grade_gap": cohort.min_grade_gap,
+        "must_differ_department": cohort.must_differ_department,
+        "max_timezone_diff_hours": cohort.max_timezone_diff_hours,
+        "avoid_previous_partners": cohort.avoid_previous_partners,
+        "locked": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.LOCK),
+        "excluded": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.EXCLUDE),
+    }
+
+
+def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
+    """Rules for the engine: the snapshot's settings, excludes and the previous partners;
+    locks only where both people are still active in the cohort."""
+    present = people.by_id
+    excluded = {(int(j), int(s)) for j, s in snapshot.get("excluded", [])}
+    if snapshot.get("avoid_previous_partners", True):
+        excluded |= people.previous_partners
+    locked = tuple((int(j), int(s)) for j, s in snapshot.get("locked", [])
+                   if int(j) in present and int(s) in present)
+    tz_hours = snapshot.get("max_timezone_diff_hours")
+    return engine.Rules(
+        min_grade_gap=snapshot.get("min_grade_gap"),
+        must_differ_department=bool(snapshot.get("must_differ_department")),
+        max_timezone_diff_hours=float(tz_hours) if tz_hours is not None else None,
+        excluded=frozenset(excluded),
+        locked=locked,
+    )
+
+
+def _utc_offsets(names: Iterable[str], at: datetime) -> dict[str, float | None]:
+    offsets: dict[str, float | None] = {}
+    for name in set(names):
+        try:
+            delta = at.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            offsets[name] = None
+            continue
+        offsets[name] = delta.total_seconds() / 3600 if delta is not None else None
+    return offsets
+
+
+def manager_chains(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """Everyone above each person, any number of levels, from one query over all profiles.
+
+    Cycle-safe: a loop in the reporting data ends the walk instead of hanging it."""
+    boss_of = dict(Profile.objects.filter(manager__isnull=False)
+                   .values_list("user_id", "manager_id"))
+    chains: dict[int, frozenset[int]] = {}
+    for user_id in user_ids:
+        above: list[int] = []
+        seen = {user_id}
+        current = boss_of.get(user_id)
+        while current is not None and current not in seen and len(above) < MAX_CHAIN:
+            above.append(current)
+            seen.add(current)
+            current = boss_of.get(current)
+        chains[user_id] = frozenset(above)
+    return chains
+
+
+def load_people(cohort: Cohort, *, at: datetime | None = None,
+                enrolment_ids: Iterable[int] | None = None) -> CohortPeople:
+    """The cohort's active enrolments as engine persons (or only ``enrolment_ids``)."""
+    at = at or timezone.now()
+    enrolments = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+    if enrolment_ids is not None:
+        enrolments = enrolments.filter(pk__in=list(enrolment_ids))
+    rows = list(enrolments.order_by("pk").values_list(
+        "pk", "user_id", "side", "capacity", "user__email", "user__profile__full_name",
+        "user__profile__department", "user__profile__location", "user__profile__grade",
+        "user__profile__timezone",
+    ))
+    user_ids = [row[1] for row in rows]
+
+    teach: dict[int, dict[int, int]] = defaultdict(dict)
+    learn: dict[int, dict[int, int]] = defaultdict(dict)
+    skills = ProfileSkill.objects.filter(profile__user__enrolments__cohort=cohort,
+                                         profile__user__enrolments__status="active")
+    if enrolment_ids is not None:
+        skills = skills.filter(profile__user_id__in=user_ids)
+    for user_id, skill_id, kind, level in skills.values_list("profile__user_id", "skill_id",
+                                                             "kind", "level"):
+        (teach if kind == ProfileSkill.Kind.TEACH else learn)[user_id][skill_id] = level
+
+    chains = manager_chains(user_ids)
+    offsets = _utc_offsets((row[9] or "" for row in rows), at)
+    juniors: list[engine.Person] = []
+    seniors: list[engine.Person] = []
+    emails: dict[int, str] = {}
+    departments: dict[int, str] = {}
+    side_of_user: dict[int, tuple[str, int]] = {}
+    for (pk, user_id, side, capacity, email, full_name, department, location, grade,
+         tz) in rows:
+        person = engine.Person(
+            id=pk, user_id=user_id, capacity=capacity, teach=teach.get(user_id, {}),
+            learn=learn.get(user_id, {}), department=department or "", location=location or "",
+            grade=grade, utc_offset_hours=offsets.get(tz or ""),
+            manager_chain=chains.get(user_id, frozenset()), name=full_name or email,
+        )
+        (juniors if side == Enrolment.Side.JUNIOR else seniors).append(person)
+        emails[pk] = email
+        departments[pk] = department or ""
+        side_of_user[user_id] = (side, pk)
+
+    return CohortPeople(juniors=juniors, seniors=seniors, emails=emails,
+                        departments=departments,
+                        previous_partners=_previous_partners(cohort, side_of_user))
+
+
+def _previous_partners(cohort: Cohort,
+                       side_of_user: dict[int, tuple[str, int]]) -> frozenset[tuple[int, int]]:
+    """(junior id, senior id) of this cohort's people who had a Pair in another cohort of the
+    same programme, whichever sides they took then."""
+    if not side_of_user:
+        return frozenset()
+    earlier = (Pair.objects.filter(cohort__programme_id=cohort.programme_id)
+               .exclude(cohort=cohort)
+               .values_list("junior__user_id", "senior__user_id"))
+    found: set[tuple[int, int]] = set()
+    for first, second in earlier:
+        a, b = side_of_user.get(first), side_of_user.get(second)
+        if not a or not b or a[0] == b[0]:
+            continue
+        junior, senior = (a, b) if a[0] == Enrolment.Side.JUNIOR else (b, a)
+        found.add((junior[1], senior[1]))
+    return frozenset(found)
+
+
+def skill_names(skill_ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(skill_ids)
+    if not wanted:
+        return {}
+    return dict(Skill.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+
+def flows_for_display(flows: Iterable[engine.Flow], names: dict[int, str]) -> list[dict]:
+    return [{"skill_id": f.skill_id, "skill": names.get(f.skill_id, f"skill {f.skill_id}"),
+             "teach": f.teach_level, "learn": f.learn_priority,
+             "points": f.teach_level * f.learn_priority} for f in flows]

@@ -1,0 +1,302 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts.decorators import hr_required
+from pairing import selectors, services
+from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
+from pairing.models import Pair, PairingRun, Proposal, RematchRequest
+
+# ---- HR: a cohort's pairing page --------------------------------------------------------
+
+
+@hr_required
+@require_GET
+def cohort_pairing(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = selectors.cohort_for_hr(slug)
+    return render(request, "pairing/cohort.html", _cohort_context(request, cohort))
+
+
+def _cohort_context(request: HttpRequest, cohort, run_form: RunForm | None = None) -> dict:
+    return {
+        "cohort": cohort,
+        "run_form": run_form or RunForm.for_cohort(cohort),
+        "runs": selectors.runs_of_cohort(cohort),
+        "pairs": selectors.published_pairs(cohort, page=request.GET.get("page"),
+                                           q=request.GET.get("q", "").strip()[:100]),
+        "q": request.GET.get("q", "").strip()[:100],
+        "rematch_requests": selectors.open_rematch_requests(cohort),
+    }
+
+
+@hr_required
+@require_POST
+def run_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue a run with the weights and rules in the form; HR's locks and excludes hold."""
+    cohort = selectors.cohort_for_hr(slug)
+    form = RunForm.for_cohort(cohort, data=request.POST)
+    if not form.is_valid():
+        return render(request, "pairing/cohort.html", _cohort_context(request, cohort, form),
+                      status=422)
+    try:
+        run = services.start_run(cohort=cohort, by=request.user, overrides=form.overrides())
+    except services.PairingRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("pairing:cohort", slug=cohort.slug)
+    return redirect("pairing:board", slug=cohort.slug, pk=run.pk)
+
+
+# ---- HR: the board ----------------------------------------------------------------------
+
+
+@hr_required
+@require_GET
+def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    filters = selectors.BoardFilters.from_query(request.GET)
+    template = "pairing/board.html#proposals" if request.htmx else "pairing/board.html"
+    return render(request, template, _board_context(run, filters))
+
+
+def _board_context(run: PairingRun, filters: selectors.BoardFilters, **extra) -> dict:
+    context = {"run": run, "cohort": run.cohort, "filters": filters, **extra}
+    if run.status == PairingRun.Status.DONE:
+        context["board"] = selectors.board(run, filters)
+    return context
+
+
+@hr_required
+@require_GET
+def run_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Polled while a run computes; once it has finished the page reloads into the board."""
+    run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    if request.htmx and run.is_finished:
+        return HttpResponseClientRefresh()
+    if not request.htmx:
+        return redirect("pairing:board", slug=slug, pk=run.pk)
+    return render(request, "pairing/board.html#progress", {"run": run, "cohort": run.cohort})
+
+
+def _edit_lock(run, data, by, version) -> str:
+    if data.get("locked") == "0":
+        proposal = services.unlock_proposal(run=run, proposal_id=data.get("proposal"),
+                                            version=version, by=by)
+        return f"Unlocked {_names(proposal)}."
+    proposal = services.lock_proposal(run=run, proposal_id=data.get("proposal"),
+                                      version=version, by=by)
+    return f"Locked {_names(proposal)}: re-runs keep this pair."
+
+
+def _edit_exclude(run, data, by, version) -> str:
+    rule = services.exclude_proposal(run=run, proposal_id=data.get("proposal"),
+                                      version=version, by=by)
+    return (f"Excluded {rule.junior.user.full_name} and {rule.senior.user.full_name}: they will "
+            f"not be proposed together again. Both now have a free place.")
+
+
+def _edit_unpair(run, data, by, version) -> str:
+    services.unpair_proposal(run=run, proposal_id=data.get("proposal"), version=version, by=by)
+    return "Pair taken off the board; both people now have a free place."
+
+
+def _edit_swap(run, data, by, version) -> str:
+    chosen = data.getlist("proposal")
+    if len(chosen) != 2:
+        raise services.BoardError("Tick exactly two pairs to swap their partners.")
+    first, second = services.swap_partners(run=run, first_id=chosen[0], second_id=chosen[1],
+                                           version=version, by=by)
+    return f"Swapped partners: {_scored(first)}; {_scored(second)}."
+
+
+def _edit_pair(run, data, by, version) -> str:
+    proposal = services.pair_by_hand(run=run, junior_id=data.get("junior"),
+                                     senior_id=data.get("senior"), version=version, by=by)
+    return f"Paired by hand: {_scored(proposal)}."
+
+
+_EDITS: dict[str, Callable[..., str]] = {
+    "lock": _edit_lock, "exclude": _edit_exclude, "unpair": _edit_unpair, "swap": _edit_swap,
+    "pair": _edit_pair,
+}
+
+
+def _names(proposal: Proposal) -> str:
+    return f"{proposal.junior.user.full_name} and {proposal.senior.user.full_name}"
+
+
+def _scored(proposal: Proposal) -> str:
+    text = f"{_names(proposal)} score {proposal.score}"
+    if proposal.warnings:
+        text += " — rule break: " + ", ".join(proposal.warnings)
+    return text
+
+
+@hr_required
+@require_POST
+def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    """Lock, unlock, exclude, unpair, swap or pair by hand; answers with the refreshed board.
+    A stale version (someone else edited meanwhile) changes nothing and says so (409)."""
+    run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    edit = _EDITS.get(action)
+    if edit is None:
+        raise Http404("No such board action")
+    data = request.POST
+    status, notice, level = 200, "", "success"
+    try:
+        notice = edit(run, data, request.user, _version(data))
+    except services.BoardConflict:
+        status, level = 409, "warning"
+        notice = ("Someone else changed this board while you were looking at it, so nothing "
+                  "was changed. Here is the board as it is now: check it and try again.")
+    except services.BoardError as exc:
+        status, level, notice = 422, "error", str(exc)
+    run.refresh_from_db()
+    if not request.htmx:
+        messages.add_message(request, messages.SUCCESS if status == 200 else messages.WARNING,
+                             notice)
+        return redirect(reverse("pairing:board", args=[slug, run.pk]) + _filter_query(data))
+    filters = selectors.BoardFilters.from_query(data)
+    return render(request, "pairing/board.html#board",
+                  _board_context(run, filters, notice=notice, notice_level=level), status=status)
+
+
+def _version(data: QueryDict) -> int | None:
+    try:
+        return int(data.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _filter_query(data: QueryDict) -> str:
+    kept = QueryDict(mutable=True)
+    for name in ("q", "department", "min_score", "max_score", "locked", "warnings", "page"):
+        if data.get(name):
+            kept[name] = data[name]
+    return f"?{kept.urlencode()}" if kept else ""
+
+
+@hr_required
+@require_POST
+def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    try:
+        pairs = services.pair_publish(run=run, by=request.user, version=_version(request.POST))
+    except services.BoardConflict:
+        messages.warning(request, "Someone else changed this board since you opened it; nothing "
+                                  "was published. Check the board and publish again.")
+        return redirect("pairing:board", slug=slug, pk=run.pk)
+    except services.PublishRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("pairing:board", slug=slug, pk=run.pk)
+    messages.success(request, f"Published {len(pairs)} pairs. Each person gets one email with "
+                              f"their partner and why they were matched.")
+    return redirect("pairing:cohort", slug=slug)
+
+
+@hr_required
+@require_GET
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = selectors.cohort_for_hr(slug)
+    runs = selectors.runs_of_cohort(cohort)
+    comparison = None
+    if request.GET.get("a") and request.GET.get("b"):
+        first = selectors.run_of_cohort(cohort, request.GET["a"])
+        second = selectors.run_of_cohort(cohort, request.GET["b"])
+        comparison = selectors.compare_runs(first, second)
+    return render(request, "pairing/compare.html",
+                  {"cohort": cohort, "runs": runs, "comparison": comparison})
+
+
+# ---- HR: published pairs and re-match requests ------------------------------------------
+
+
+@hr_required
+@require_POST
+def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(Pair.objects.select_related("cohort", "junior__user__profile",
+                                                         "senior__user__profile"), pk=pk)
+    form = EndPairForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say briefly why the pair ends.")
+    elif pair.status != Pair.Status.ACTIVE:
+        messages.info(request, "That pair had already ended.")
+    else:
+        pair.end(form.cleaned_data["reason"])
+        messages.success(request, f"Ended the pair {pair}.")
+    return redirect("pairing:cohort", slug=pair.cohort.slug)
+
+
+@hr_required
+@require_POST
+def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    rematch = get_object_or_404(RematchRequest.objects.select_related("pair__cohort"), pk=pk)
+    slug = rematch.pair.cohort.slug
+    try:
+        if decision == "resolve":
+            new_pairs = services.resolve_rematch(request=rematch, by=request.user,
+                                                 note=request.POST.get("note", ""))
+            found = "; ".join(str(p) for p in new_pairs) or "nobody free fits yet"
+            messages.success(request, f"Pair ended. New partners: {found}.")
+        elif decision == "decline":
+            form = DeclineForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Write a short note saying why you decline.")
+                return redirect("pairing:cohort", slug=slug)
+            services.decline_rematch(request=rematch, by=request.user,
+                                     note=form.cleaned_data["note"])
+            messages.success(request, "Request declined; your note is recorded.")
+        else:
+            raise Http404("No such decision")
+    except services.RematchRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("pairing:cohort", slug=slug)
+
+
+# ---- Participants -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Why we matched you": only the pair's two members, nobody else (404)."""
+    pair = selectors.pair_for_member(request.user, pk)
+    return render(request, "pairing/my_pair.html", {
+        "why": selectors.why_matched(pair, request.user),
+        "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
+        "pair_page": _pair_page_url(pair),
+    })
+
+
+def _pair_page_url(pair: Pair) -> str:
+    try:
+        return reverse("sessions_log:pair", args=[pair.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def rematch_request(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_member(request.user, pk)
+    form = RematchRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_rematch(pair=pair, by=request.user,
+                                     reason=form.cleaned_data["reason"])
+        except services.RematchRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your request is with HR. Nobody is at fault; HR will "
+                                      "be in touch about a new partner.")
+        return redirect("pairing:my_pair", pk=pair.pk)
+    return render(request, "pairing/rematch_request.html", {
+        "pair": pair, "form": form, "partner": pair.partner_of(request.user),
+        "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
+    }, status=422 if request.method == "POST" else 200)
