@@ -17,13 +17,14 @@ _SALT = "twoway.sessions_log.nudges.unsubscribe"
 
 
 def unsubscribe_token(user: User) -> str:
-    return signing.dumps({"u": user.pk}, salt=_SALT, compress=True)
+    # No timestamp: the same person always gets the same link, and it does not expire.
+    return signing.Signer(salt=_SALT).sign_object({"u": user.pk}, compress=True)
 
 
 def user_for_unsubscribe_token(token: str) -> User | None:
     """The user the token was made for, or None for a bad, altered or foreign token."""
     try:
-        data = signing.loads(token, salt=_SALT)
+        data = signing.Signer(salt=_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     user_id = data.get("u") if isinstance(data, dict) else None
