@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+import pytest
 from django.utils import timezone
 
 from sessions_log.models import (
@@ -83,3 +84,21 @@ class PulseFactory(factory.django.DjangoModelFactory):
 def both_accept(pair) -> None:
     for person in (pair.junior.user, pair.senior.user):
         AgreementAcceptance.objects.get_or_create(pair=pair, user=person)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The cast's five passwords cost seconds with the real hasher; these tests sign in with
+    force_login, so a cheap hasher keeps them quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def login(client):
+    """Sign in without the login form (it has its own tests)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

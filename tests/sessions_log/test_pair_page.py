@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from sessions_log.models import AgreementAcceptance
 from tests import factories
+from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import (
     GoalFactory,
     MeetingFactory,
@@ -14,17 +15,8 @@ from tests.sessions_log.pair_factories import (
 )
 
 pytestmark = pytest.mark.django_db
+fast_passwords, login = pair_factories.fast_passwords, pair_factories.login
 
-
-@pytest.fixture
-def login(client):
-    """Sign in without the password hasher's cost (the login form has its own tests)."""
-
-    def _login(user):
-        client.force_login(user)
-        return client
-
-    return _login
 
 
 def url(pair) -> str:
