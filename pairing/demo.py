@@ -1,18 +1,50 @@
-"""Demo pairs for `seed_demo`: the demo junior and senior are a published pair."""
+"""Demo pairs for `seed_demo`: both demo cohorts are paired by the engine and published, and the
+demo junior and senior are locked together first so they are always a published pair."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
-from mentoring.demo import JUNIOR_EMAIL, SENIOR_EMAIL, DemoOrganisation
-from mentoring.models import Enrolment
-from pairing.models import Pair
+from mentoring.demo import HR_EMAIL, JUNIOR_EMAIL, SENIOR_EMAIL, DemoOrganisation
+from mentoring.models import Cohort, Enrolment
+from pairing.models import Pair, Proposal, Rule
+from pairing.services import compute_run, pair_publish
 
 
 def seed_pairs(org: DemoOrganisation) -> None:
-    junior = Enrolment.objects.get(cohort=org.current, user__email=JUNIOR_EMAIL)
-    senior = Enrolment.objects.get(cohort=org.current, user__email=SENIOR_EMAIL)
-    Pair.objects.get_or_create(
-        cohort=org.current, junior=junior, senior=senior, status=Pair.Status.ACTIVE,
-        defaults={"published_at": timezone.now()},
-    )
+    hr_id = org.emails.get(HR_EMAIL)
+    _seed_past(org.past, hr_id)
+    _seed_current(org.current, hr_id)
+
+
+def _seed_past(cohort: Cohort, hr_id: int | None) -> None:
+    """The closed first cohort: its pairs ran their course (and are not paired again now)."""
+    if Pair.objects.filter(cohort=cohort).exists():
+        return
+    run = compute_run(cohort=cohort)
+    ended_at = cohort.closed_at or timezone.now()
+    with transaction.atomic():
+        Pair.objects.bulk_create([
+            Pair(cohort=cohort, junior_id=p.junior_id, senior_id=p.senior_id, run=run,
+                 score=p.score, reverse=p.reverse, forward=p.forward, explanation=p.explanation(),
+                 status=Pair.Status.ENDED, published_at=ended_at, ended_at=ended_at,
+                 end_reason="Cohort closed")
+            for p in Proposal.objects.filter(run=run)
+        ], batch_size=2000)
+        run.published_at, run.published_by_id = ended_at, hr_id
+        run.save(update_fields=["published_at", "published_by"])
+
+
+def _seed_current(cohort: Cohort, hr_id: int | None) -> None:
+    if Pair.objects.filter(cohort=cohort).exists():
+        return
+    junior = Enrolment.objects.get(cohort=cohort, user__email=JUNIOR_EMAIL)
+    senior = Enrolment.objects.get(cohort=cohort, user__email=SENIOR_EMAIL)
+    Rule.objects.update_or_create(cohort=cohort, junior=junior, senior=senior,
+                                  defaults={"kind": Rule.Kind.LOCK, "created_by_id": hr_id})
+    run = compute_run(cohort=cohort)
+    # Demo people are not emailed: the outbox would otherwise owe thousands of messages.
+    pair_publish(run=run, by=None, notify=False)
+    if hr_id:
+        type(run).objects.filter(pk=run.pk).update(published_by_id=hr_id, created_by_id=hr_id)
