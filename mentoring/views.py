@@ -256,7 +256,7 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
         steps.append({"text": f"{overview.unmatched_seniors} seniors more than the juniors can "
                               "take", "kind": "note",
                       "detail": "Raise some juniors' capacity or enrol more juniors."})
-    board = (_url_or_none("pairing:board", slug) or _url_or_none("pairing:cohort_board", slug))
+    board = _url_or_none("pairing:cohort", slug)
     if cohort.status in (Cohort.Status.DRAFT, Cohort.Status.ENROLLING) and overview.juniors \
             and overview.seniors:
         steps.append({"text": "Move to pairing", "kind": "status", "status": "pairing",
@@ -302,6 +302,7 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "states": INVITATION_STATES, "next_steps": _next_steps(overview),
         "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
         "import_url": _url_or_none("mentoring:cohort_import", slug),
+        "pairing_url": _url_or_none("pairing:cohort", slug),
         "export_url": _url_or_none("mentoring:cohort_export", slug),
     })
 

@@ -1,8 +1,6 @@
 import pytest
 
-from accounts.models import Profile, ProfileSkill
-from mentoring.models import Skill
-from tests import factories
+from accounts.models import Profile
 
 pytestmark = pytest.mark.django_db
 
