@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sessions_log.models import PrivateNote, Reminder, SessionLog
+from tests import factories
+from tests.sessions_log import pair_factories
+from tests.sessions_log.pair_factories import MeetingFactory, PrivateNoteFactory, SessionLogFactory
+
+pytestmark = pytest.mark.django_db
+fast_passwords, login = pair_factories.fast_passwords, pair_factories.login
+
+
+def _log(client, pair, *, htmx: bool = False, **overrides):
+    data = {"held_on": timezone.localdate().isoformat(), "minutes": 50, "direction": "reverse",
+            "shared_summary": "We set up a TikTok account together.",
+            "private_note": "I was worried I would sound patronising."}
+    data.update(overrides)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(f"/sessions/pair/{pair.pk}/logs/", data, **headers)
+
+
+def test_an_htmx_log_returns_only_the_sessions_section_with_the_new_entry(cast, login):
+    tiktok = factories.SkillFactory(name="TikTok")
+    response = _log(login(cast.junior), cast.pair, htmx=True, other_skills=[tiktok.pk])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="sessions"') and "<html" not in html
+    assert "We set up a TikTok account together." in html
+    assert "I was worried I would sound patronising." in html
+    assert "Session logged." in html
+    log = SessionLog.objects.get()
+    assert (log.minutes, log.direction, log.logged_by) == (50, "reverse", cast.junior)
+    assert list(log.skills.all()) == [tiktok]
+    assert PrivateNote.objects.get().author == cast.junior
+
+
+def test_logging_without_javascript_redirects_back_to_the_pair_page(cast, login):
+    response = _log(login(cast.senior), cast.pair, direction="both")
+    assert response.status_code == 302
+    assert response["Location"] == f"/sessions/pair/{cast.pair.pk}/#sessions"
+    assert SessionLog.objects.get().logged_by == cast.senior
+
+
+def test_the_pairs_own_skills_are_offered_first(cast, login):
+    skill = factories.SkillFactory(name="Negotiation")
+    factories.ProfileSkillFactory(profile=cast.senior.profile, skill=skill, kind="teach")
+    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    assert 'name="skills"' in page and "Negotiation" in page
+    _log(login(cast.junior), cast.pair, skills=[skill.pk])
+    assert list(SessionLog.objects.get().skills.all()) == [skill]
+
+
+@pytest.mark.parametrize("overrides,error", [
+    ({"held_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
+    ({"held_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, "The cohort started on"),
+    ({"minutes": 0}, "greater than or equal to 1"),
+    ({"minutes": 601}, "less than or equal to 600"),
+    ({"minutes": "lots"}, "Enter a whole number"),
+    ({"direction": "sideways"}, "Select a valid choice"),
+    ({"held_on": "yesterday"}, "Enter a valid date"),
+    ({"other_skills": ["999999"]}, "Select a valid choice"),
+])
+def test_bad_input_is_refused_with_a_message_and_nothing_saved(cast, login, overrides, error):
+    response = _log(login(cast.junior), cast.pair, htmx=True, **overrides)
+    assert error in response.content.decode()
+    assert not SessionLog.objects.exists() and not PrivateNote.objects.exists()
+
+
+def test_a_meeting_can_be_logged_once_only(cast, login):
+    meeting = MeetingFactory(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=2))
+    assert _log(login(cast.junior), cast.pair, meeting=meeting.pk).status_code == 302
+    response = _log(login(cast.senior), cast.pair, htmx=True, meeting=meeting.pk)
+    assert SessionLog.objects.count() == 1
+    # The logged meeting is no longer offered; posting it anyway gets a clear message.
+    assert "Select a valid choice" in response.content.decode()
+    log = SessionLog.objects.get()
+    from sessions_log import services
+    with pytest.raises(Exception, match="already been logged"):
+        services.log_session(pair=cast.pair, by=cast.senior, held_on=log.held_on, minutes=30,
+                             direction="forward", meeting=meeting)
+
+
+def test_only_the_author_can_edit_or_delete_a_log(cast, login):
+    log = SessionLogFactory(pair=cast.pair, logged_by=cast.junior, minutes=30)
+    client = login(cast.senior)
+    assert client.get(f"/sessions/logs/{log.pk}/edit/").status_code == 404
+    assert client.post(f"/sessions/logs/{log.pk}/edit/", {
+        "held_on": log.held_on.isoformat(), "minutes": 99, "direction": "forward"}).status_code == 404
+    assert client.post(f"/sessions/logs/{log.pk}/delete/").status_code == 404
+    log.refresh_from_db()
+    assert log.minutes == 30
+
+    client.force_login(cast.junior)
+    response = client.post(f"/sessions/logs/{log.pk}/edit/", {
+        "held_on": log.held_on.isoformat(), "minutes": 75, "direction": "forward",
+        "shared_summary": "Edited.", "private_note": "Mine."})
+    assert response.status_code == 302
+    log.refresh_from_db()
+    assert (log.minutes, log.direction, log.shared_summary) == (75, "forward", "Edited.")
+    assert PrivateNote.objects.get(session_log=log).body == "Mine."
+    assert client.post(f"/sessions/logs/{log.pk}/delete/").status_code == 302
+    assert not SessionLog.objects.exists() and not PrivateNote.objects.exists()
+
+
+def test_each_partner_keeps_their_own_private_note_on_a_session(cast, login):
+    log = SessionLogFactory(pair=cast.pair, logged_by=cast.junior)
+    PrivateNoteFactory(session_log=log, author=cast.junior, body="Junior's secret")
+    client = login(cast.senior)
+    form = client.get(f"/sessions/logs/{log.pk}/note/").content.decode()
+    assert "Junior&#x27;s secret" not in form and "Junior's secret" not in form
+    client.post(f"/sessions/logs/{log.pk}/note/", {"body": "Senior's secret"})
+    notes = dict(PrivateNote.objects.values_list("author__email", "body"))
+    assert notes == {"junior@example.com": "Junior's secret", "senior@example.com": "Senior's secret"}
+    # Emptying your note deletes it and leaves the partner's alone.
+    client.post(f"/sessions/logs/{log.pk}/note/", {"body": "  "})
+    assert list(PrivateNote.objects.values_list("author__email", flat=True)) == ["junior@example.com"]
+
+
+def test_the_first_logged_session_schedules_the_fit_check_for_both(cast, login):
+    _log(login(cast.junior), cast.pair)
+    _log(login(cast.junior), cast.pair)
+    rows = Reminder.objects.filter(kind="fit_check_due")
+    assert sorted(rows.values_list("dedupe_key", flat=True)) == sorted(
+        f"fitcheck:{cast.pair.pk}:{u.pk}" for u in (cast.junior, cast.senior))
+    assert all(r.due_at <= timezone.now() for r in rows)
+
+
+def test_outsiders_cannot_log_for_a_pair(cast, login):
+    for person in (cast.outsider, cast.hr, cast.manager):
+        assert _log(login(person), cast.pair).status_code == 404
+    assert not SessionLog.objects.exists()
+
+
+def test_a_closed_cohort_is_read_only(cast, login):
+    cast.cohort.status = "closed"
+    cast.cohort.save()
+    response = _log(login(cast.junior), cast.pair, htmx=True)
+    assert "This cohort has closed" in response.content.decode()
+    assert not SessionLog.objects.exists()
