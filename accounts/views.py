@@ -41,11 +41,14 @@ def accept_invite(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, "Welcome to Twoway. Your password is set.")
-        return perform_login(request, user, email_verification="none", redirect_url="/")
+        messages.success(request, "Welcome to Twoway. Your password is set. Now tell us what "
+                                  "you can teach and what you want to learn.")
+        return perform_login(request, user, email_verification="none",
+                             redirect_url=reverse("accounts:profile"))
     return render(request, "accounts/accept_invite.html", {
         "form": form,
         "invited": user,
+        "enrolments": user.enrolments.filter(status="active").select_related("cohort__programme"),
         "sso_enabled": bool(getattr(settings, "OIDC_CLIENT_ID", "")),
     })
 
