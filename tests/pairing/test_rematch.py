@@ -1,0 +1,126 @@
+"""No-fault re-match: members ask, HR resolves from the people still free, or declines."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from pairing.models import Pair, RematchRequest
+from pairing.services import (
+    RematchRefused,
+    compute_run,
+    decline_rematch,
+    pair_publish,
+    request_rematch,
+    resolve_rematch,
+)
+from sessions_log.models import Reminder
+from tests.pairing.factories import junior, pairing_cohort, senior
+
+
+@pytest.fixture
+def published(db, cast):
+    cohort = pairing_cohort(slug="spring")
+    people = {
+        "asha": junior(cohort, "Asha", teaches={"TikTok": 3}),
+        "bea": junior(cohort, "Bea", teaches={"Figma": 3}),
+        "robert": senior(cohort, "Robert", learns={"TikTok": 3}),
+        "carl": senior(cohort, "Carl", learns={"Figma": 3}),
+    }
+    pair_publish(run=compute_run(cohort=cohort), by=cast.hr)
+    # Two people join late and are still free.
+    people["dan"] = junior(cohort, "Dan", teaches={"TikTok": 1})
+    people["eve"] = senior(cohort, "Eve", learns={"TikTok": 1})
+    return cohort, people
+
+
+def _pair(people, junior_name, senior_name) -> Pair:
+    return Pair.objects.get(junior=people[junior_name], senior=people[senior_name])
+
+
+def test_only_members_of_an_active_pair_can_ask(cast, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    with pytest.raises(RematchRefused):
+        request_rematch(pair=pair, by=cast.outsider, reason="")
+    request = request_rematch(pair=pair, by=people["asha"].user, reason="We never meet")
+    assert request.status == "open"
+    assert request_rematch(pair=pair, by=people["robert"].user, reason="") == request
+
+
+def test_resolving_ends_the_pair_repairs_from_free_people_and_keeps_other_pairs(cast,
+                                                                               published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    untouched = _pair(people, "bea", "carl")
+    request = request_rematch(pair=pair, by=people["asha"].user, reason="")
+    new_pairs = resolve_rematch(request=request, by=cast.hr)
+    pair.refresh_from_db()
+    assert pair.status == "ended"
+    assert {(p.junior_id, p.senior_id) for p in new_pairs} == {
+        (people["asha"].pk, people["eve"].pk), (people["dan"].pk, people["robert"].pk)}
+    untouched.refresh_from_db()
+    assert untouched.status == "active"
+    request.refresh_from_db()
+    assert request.status == "resolved" and request.resolved_by == cast.hr
+    assert Reminder.objects.filter(kind="pairs_published",
+                                   dedupe_key__startswith="rematched:").count() == 4
+
+
+def test_former_partners_are_not_paired_with_each_other_again(cast, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    people["dan"].delete()
+    people["eve"].delete()
+    new_pairs = resolve_rematch(request=request_rematch(pair=pair, by=people["robert"].user,
+                                                        reason=""), by=cast.hr)
+    assert new_pairs == []
+    assert not Pair.objects.filter(status="active", junior=people["asha"]).exists()
+
+
+def test_hr_declines_with_a_note_and_the_pair_stays(cast, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    request = decline_rematch(request=request_rematch(pair=pair, by=people["asha"].user,
+                                                      reason=""),
+                              by=cast.hr, note="Talked it through; they will try again")
+    assert request.status == "declined" and request.note.startswith("Talked")
+    pair.refresh_from_db()
+    assert pair.status == "active"
+    with pytest.raises(RematchRefused):
+        resolve_rematch(request=request, by=cast.hr)
+
+
+def test_a_member_asks_through_the_page_and_hr_sees_it(cast, login, client, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    asha = login(people["asha"].user)
+    url = reverse("pairing:rematch_request", args=[pair.pk])
+    assert "no-fault" in asha.get(url).content.decode()
+    asha.post(url, {"reason": "Our diaries never line up"})
+    assert RematchRequest.objects.get(pair=pair).reason == "Our diaries never line up"
+    asha.logout()
+    page = login(cast.hr).get(reverse("pairing:cohort", args=["spring"])).content.decode()
+    assert "Open re-match requests (1)" in page and "Our diaries never line up" in page
+
+
+def test_people_outside_the_pair_get_404_on_the_request_page(cast, login, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    client = login(people["bea"].user)
+    assert client.get(reverse("pairing:rematch_request", args=[pair.pk])).status_code == 404
+    assert client.post(reverse("pairing:rematch_request", args=[pair.pk]),
+                       {"reason": "x"}).status_code == 404
+    assert not RematchRequest.objects.exists()
+
+
+def test_hr_resolves_from_the_cohort_page(cast, login, published):
+    cohort, people = published
+    pair = _pair(people, "asha", "robert")
+    request = request_rematch(pair=pair, by=people["asha"].user, reason="")
+    response = login(cast.hr).post(reverse("pairing:rematch_decide",
+                                           args=[request.pk, "resolve"]), follow=True)
+    assert "New partners: Asha" in response.content.decode() or "New partners:" in \
+        response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "resolved"
