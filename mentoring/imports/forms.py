@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from mentoring.imports.parse import MAX_BYTES
+
+
+class StaffUploadForm(forms.Form):
+    staff_file = forms.FileField(
+        label="Staff file (CSV or Excel .xlsx)",
+        help_text="Up to 5 MB and 20,000 people. The first row names the columns.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_staff_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["staff_file"]
+        # Refuse before reading: the parser would say the same, but only after loading it all.
+        if upload.size and upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+                "Split it into several files.")
+        return upload

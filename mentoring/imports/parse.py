@@ -1,0 +1,399 @@
+"""Reading a staff file (DESIGN.md "Staff import file") into plain rows, checking every cell.
+
+Nothing here touches the database: `read_staff_file` turns the uploaded bytes into `StaffRow`s
+and `RowProblem`s. What needs the database (managers who already have an account, cycles
+through existing managers, people already paired) is checked in `services.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "email", "full_name", "side", "job_title", "department", "location", "manager_email",
+    "teaches", "wants_to_learn", "capacity", "timezone",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("grade", "employee_id")
+ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_CAPACITY = 1000
+DEFAULT_LEVEL = 2
+SIDES = ("junior", "senior")
+# Text limits mirror the model fields, so a long cell is a row problem and never a 500.
+MAX_LENGTHS = {"email": 254, "full_name": 200, "job_title": 200, "department": 200,
+               "location": 200, "employee_id": 64, "skill": 100}
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_SPACES = re.compile(r"\s+")
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
+_GRADE_LIMIT = 2**31 - 1
+
+SAVE_AS_UTF8 = ('Save it as "CSV UTF-8 (Comma delimited)" (Excel) or "Text CSV" with the '
+                'character set UTF-8 (LibreOffice) and upload it again.')
+
+
+@dataclass(frozen=True)
+class SkillClaim:
+    """One skill a person teaches (level) or wants to learn (priority)."""
+
+    name: str
+    key: str
+    level: int
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    line: int
+    email: str
+    full_name: str
+    side: str
+    job_title: str
+    department: str
+    location: str
+    manager_email: str
+    teaches: tuple[SkillClaim, ...]
+    wants_to_learn: tuple[SkillClaim, ...]
+    capacity: int
+    timezone: str
+    grade: int | None = None
+    employee_id: str = ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    email: str
+    reason: str
+
+
+@dataclass
+class StaffFile:
+    """What a file said: good rows, bad rows, and problems with the file as a whole."""
+
+    filename: str
+    rows: list[StaffRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    columns: frozenset[str] = frozenset()
+    # Every address the file names in its email column, good rows and bad: a manager_email
+    # that names a bad row is reported on that row, not as "names nobody".
+    emails: set[str] = field(default_factory=set)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and not self.problems
+
+
+class _FileRefused(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+def skill_key(name: str) -> str:
+    # Same rule as mentoring.models.skill_key, kept import-free so this module needs no models.
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+def tidy_skill_name(name: str) -> str:
+    return _SPACES.sub(" ", name).strip()
+
+
+def untick(value: str) -> str:
+    """Undo the quote our exports put before formula-like cells, so an export re-imports as is."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
+
+
+@cache
+def _timezones() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def read_staff_file(filename: str, data: bytes, *, default_timezone: str) -> StaffFile:
+    """Read and check a CSV or XLSX staff file. Never raises for anything in the file."""
+    staff_file = StaffFile(filename=filename)
+    try:
+        table = _table(filename, data, staff_file.notices)
+        _read_rows(table, staff_file, default_timezone)
+    except _FileRefused as refusal:
+        staff_file.errors.append(str(refusal))
+        staff_file.rows.clear()
+        staff_file.problems.clear()
+    return staff_file
+
+
+# --- turning bytes into rows of text -------------------------------------------------------
+
+
+def _table(filename: str, data: bytes, notices: list[str]) -> Iterator[list[str]]:
+    name = filename.lower()
+    if len(data) > MAX_BYTES:
+        raise _FileRefused(f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+                           "Split it into several files.")
+    if not data.strip():
+        raise _FileRefused("The file is empty. It needs a header row and one row per person.")
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_table(data, notices)
+    if name.endswith((".xlsx", ".xlsm")):
+        raise _FileRefused("The file is named .xlsx but is not an Excel workbook. "
+                           "Save it again from your spreadsheet program as .xlsx or CSV UTF-8.")
+    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        raise _FileRefused("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx "
+                           "or as CSV UTF-8.")
+    if not name.endswith((".csv", ".txt")) or b"\x00" in data[:4096] and not data.startswith(
+            (b"\xff\xfe", b"\xfe\xff")):
+        raise _FileRefused("Upload a CSV file (.csv) or an Excel workbook (.xlsx); "
+                           f"“{filename}” is neither.")
+    return _csv_table(data)
+
+
+def _csv_table(data: bytes) -> Iterator[list[str]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _FileRefused("The file is saved as UTF-16 (“Unicode text”), not UTF-8. "
+                           + SAVE_AS_UTF8)
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is fine and dropped
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _FileRefused(f"The file is not UTF-8 text (the first unreadable character is on "
+                           f"line {line}). {SAVE_AS_UTF8}") from None
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to some European locales save with ';' or tabs between columns.
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+    # newline="" lets the csv module handle CRLF, LF and line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _FileRefused(f"The CSV file cannot be read after line {reader.line_num}: {exc}. "
+                           "Check that quotes are balanced.") from None
+
+
+def _xlsx_table(data: bytes, notices: list[str]) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams rows; data_only=False keeps a formula's text rather than running it.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise _FileRefused(f"The workbook cannot be opened ({exc.__class__.__name__}). Save it "
+                           "again as .xlsx or as CSV UTF-8.") from None
+    except Exception:  # openpyxl raises many kinds on malformed files
+        raise _FileRefused("The workbook cannot be opened. Save it again as .xlsx or as "
+                           "CSV UTF-8.") from None
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise _FileRefused("The workbook has no sheets.")
+        if len(sheets) > 1:
+            notices.append(f"The workbook has {len(sheets)} sheets; only the first, "
+                           f"“{sheets[0].title}”, was read.")
+        try:
+            for values in sheets[0].iter_rows(values_only=True, max_col=len(ALL_COLUMNS) + 20):
+                yield [_cell_text(value) for value in values]
+        except _FileRefused:
+            raise
+        except Exception:
+            raise _FileRefused("The workbook cannot be read to the end. Save it again as .xlsx "
+                               "or as CSV UTF-8.") from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- checking rows ---------------------------------------------------------------------------
+
+
+def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezone: str) -> None:
+    rows = iter(table)
+    header: list[str] | None = None
+    header_line = 0
+    for header_line, cells in enumerate(rows, start=1):  # noqa: B007 - used after the loop
+        if any(cell.strip() for cell in cells):
+            header = [cell.strip().lstrip("\ufeff").casefold() for cell in cells]
+            break
+    if header is None:
+        raise _FileRefused("The file is empty. It needs a header row and one row per person.")
+    positions = _header_positions(header)
+    staff_file.columns = frozenset(positions)
+    unknown = [name for name in header if name and name not in ALL_COLUMNS]
+    if unknown:
+        staff_file.notices.append("These columns are not part of the import and were ignored: "
+                                  + ", ".join(unknown) + ".")
+
+    first_line: dict[str, int] = {}
+    count = 0
+    for line, cells in enumerate(rows, start=header_line + 1):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank rows, often trailing ones in spreadsheets
+        count += 1
+        if count > MAX_ROWS:
+            raise _FileRefused(f"The file has more than {MAX_ROWS:,} people; split it into "
+                               "several files.")
+        values = {name: untick(cells[i].strip()) if i < len(cells) else ""
+                  for name, i in positions.items()}
+        reasons: list[str] = []
+        row = _row(line, values, reasons, default_timezone)
+        email = values["email"].lower()
+        if email and email in first_line:
+            reasons.append(f"{email} appears twice in the file (first on line "
+                           f"{first_line[email]}).")
+        elif email:
+            first_line[email] = line
+        if reasons:
+            staff_file.problems.extend(RowProblem(line, values["email"], r) for r in reasons)
+        elif row is not None:
+            staff_file.rows.append(row)
+    if count == 0:
+        raise _FileRefused("The file has a header but no people. Add one row per person.")
+    staff_file.emails = set(first_line)
+
+
+def _header_positions(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in ALL_COLUMNS:
+            if name in positions:
+                raise _FileRefused(f"The column “{name}” appears twice in the header (line 1).")
+            positions[name] = i
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise _FileRefused(
+            "The header (line 1) lacks the required column" + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing) + ". The first row must name the columns: "
+            + ", ".join(REQUIRED_COLUMNS) + " (and optionally grade, employee_id).")
+    return positions
+
+
+def _row(line: int, values: dict[str, str], reasons: list[str],
+         default_timezone: str) -> StaffRow | None:
+    email = _email(values["email"], "email", reasons, required=True)
+    full_name = values["full_name"]
+    if not full_name:
+        reasons.append("full_name is empty.")
+    side = values["side"].casefold()
+    if side not in SIDES:
+        reasons.append(f"side must be junior or senior, not “{values['side']}”."
+                       if values["side"] else "side is empty: write junior or senior.")
+    for column in ("full_name", "job_title", "department", "location", "employee_id"):
+        if len(values.get(column, "")) > MAX_LENGTHS[column]:
+            reasons.append(f"{column} is longer than {MAX_LENGTHS[column]} characters.")
+    manager_email = _email(values["manager_email"], "manager_email", reasons, required=False)
+    if email and manager_email == email:
+        reasons.append("manager_email is the person's own address: nobody is their own manager.")
+    capacity = _capacity(values["capacity"], reasons)
+    timezone = _timezone(values["timezone"], reasons, default_timezone)
+    grade = _grade(values.get("grade", ""), reasons)
+    teaches = _skills(values["teaches"], "teaches", "level", reasons)
+    learns = _skills(values["wants_to_learn"], "wants_to_learn", "priority", reasons)
+    if reasons:
+        return None
+    return StaffRow(
+        line=line, email=email, full_name=full_name, side=side,
+        job_title=values["job_title"], department=values["department"],
+        location=values["location"], manager_email=manager_email, teaches=teaches,
+        wants_to_learn=learns, capacity=capacity, timezone=timezone, grade=grade,
+        employee_id=values.get("employee_id", ""),
+    )
+
+
+def _email(value: str, column: str, reasons: list[str], *, required: bool) -> str:
+    if not value:
+        if required:
+            reasons.append(f"{column} is empty.")
+        return ""
+    address = value.lower()
+    if len(address) > MAX_LENGTHS["email"]:
+        reasons.append(f"{column} is longer than {MAX_LENGTHS['email']} characters.")
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        reasons.append(f"{column} “{value}” is not an email address.")
+        return ""
+    return address
+
+
+def _capacity(value: str, reasons: list[str]) -> int:
+    if not value:
+        return 1
+    if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(float(value)) <= MAX_CAPACITY:
+        reasons.append(f"capacity must be a whole number from 1 to {MAX_CAPACITY} "
+                       f"(how many partners the person takes), not “{value}”.")
+        return 1
+    return int(float(value))
+
+
+def _grade(value: str, reasons: list[str]) -> int | None:
+    if not value:
+        return None
+    if not _WHOLE_NUMBER.fullmatch(value) or abs(int(float(value))) > _GRADE_LIMIT:
+        reasons.append(f"grade must be a whole number (higher is more senior), not “{value}”.")
+        return None
+    return int(float(value))
+
+
+def _timezone(value: str, reasons: list[str], default: str) -> str:
+    if not value:
+        return default
+    name = _timezones().get(value.casefold())
+    if name is None:
+        reasons.append(f"timezone “{value}” is not an IANA time zone name "
+                       "(like Europe/London or America/New_York).")
+        return default
+    return name
+
+
+def _skills(value: str, column: str, meaning: str,
+            reasons: list[str]) -> tuple[SkillClaim, ...]:
+    claims: dict[str, SkillClaim] = {}
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, level = part, DEFAULT_LEVEL
+        if ":" in part:
+            name, _, level_text = part.rpartition(":")
+            level_text = level_text.strip()
+            if level_text not in ("1", "2", "3"):
+                reasons.append(f"{column}: the {meaning} of “{name.strip()}” must be 1, 2 or 3, "
+                               f"not “{level_text}”.")
+                continue
+            level = int(level_text)
+        name = tidy_skill_name(name)
+        if not name:
+            reasons.append(f"{column}: “{part}” has no skill name.")
+            continue
+        if len(name) > MAX_LENGTHS["skill"]:
+            reasons.append(f"{column}: a skill name is longer than {MAX_LENGTHS['skill']} "
+                           "characters.")
+            continue
+        key = skill_key(name)
+        # The same skill twice in one cell keeps its highest level.
+        if key not in claims or claims[key].level < level:
+            claims[key] = SkillClaim(name=name, key=key, level=level)
+    return tuple(claims.values())

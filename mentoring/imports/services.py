@@ -1,0 +1,408 @@
+"""Staff import: checking a read file against the database, then the all-or-nothing upsert.
+
+`import_preview` says what a commit would do; `import_commit` does it in one transaction, after
+checking everything again. Both run a fixed number of bulk queries whatever the file's size
+(chunked `__in` lookups, one query per level of a manager chain outside the file).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Profile, ProfileSkill, User
+from mentoring.imports.bulk import bulk_insert, bulk_set
+from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
+from mentoring.models import Cohort, Enrolment, Programme, Skill
+from pairing.models import Pair
+
+CHUNK = 2000
+MAX_CHAIN_LEVELS = 100
+TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
+PROFILE_FIELDS = ("full_name", "job_title", "department", "location", "timezone", "manager_id")
+OPTIONAL_PROFILE_FIELDS = ("grade", "employee_id")
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did, for the preview page, the commit message and the shell."""
+
+    filename: str
+    cohort_name: str
+    errors: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    new_people: int = 0
+    updated_people: int = 0
+    unchanged_people: int = 0
+    joining_cohort: int = 0
+    new_skills: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.problems
+
+    @property
+    def people(self) -> int:
+        return self.new_people + self.updated_people + self.unchanged_people
+
+    @property
+    def bad_lines(self) -> int:
+        return len({problem.line for problem in self.problems})
+
+    def summary(self) -> str:
+        done = "Imported" if self.committed else "Ready to import"
+        text = (f"{done} {self.people} people into {self.cohort_name}: {self.new_people} new, "
+                f"{self.updated_people} updated, {self.unchanged_people} unchanged"
+                f" ({self.joining_cohort} joining the cohort).")
+        if self.new_skills:
+            text += f" New skills added to the taxonomy: {', '.join(self.new_skills)}."
+        return text
+
+    def problem_lines(self) -> list[str]:
+        lines = [f"file: {error}" for error in self.errors]
+        lines += [f"line {p.line}: {p.email or '(no email)'}: {p.reason}"
+                  for p in self.problems]
+        return lines
+
+
+@dataclass
+class _Person:
+    row: StaffRow
+    user_id: int | None
+    profile: Profile | None
+    enrolment: Enrolment | None
+    changed: bool = False
+    profile_id: int | None = None
+
+
+@dataclass
+class _Plan:
+    report: ImportReport
+    people: list[_Person]
+    skill_ids: dict[str, int]  # skill key -> id, for skills that exist now
+    new_skill_names: dict[str, str]  # key -> name, for skills this import adds
+    user_ids: dict[str, int]  # email -> id, for every existing person the file names
+    # profile id -> {(skill id, kind): (level, ProfileSkill id)}
+    existing_skills: dict[int, dict[tuple[int, str], tuple[int, int]]]
+    columns: frozenset[str]
+
+
+def read_upload(filename: str, data: bytes) -> StaffFile:
+    return read_staff_file(filename, data, default_timezone=settings.TIME_ZONE)
+
+
+def import_preview(*, cohort: Cohort | None, staff_file: StaffFile) -> ImportReport:
+    """What committing this file would change; writes nothing."""
+    return _plan(cohort, staff_file).report
+
+
+@transaction.atomic
+def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
+    """Upsert every person of a good file into the cohort in one transaction; a file with any
+    bad row changes nothing and comes back with `ok` false."""
+    plan = _plan(cohort, staff_file)
+    if not plan.report.ok:
+        return plan.report
+    _apply(cohort, plan)
+    plan.report.committed = True
+    return plan.report
+
+
+def cohort_for_shell(slug: str) -> Cohort:
+    """The cohort a shell import goes into, created with a default programme when new."""
+    cohort = Cohort.objects.filter(slug=slug).first()
+    if cohort is not None:
+        return cohort
+    programme, _ = Programme.objects.get_or_create(
+        slug="default", defaults={"name": "Reverse mentoring"})
+    name = slug.replace("-", " ").replace("_", " ").strip().capitalize() or slug
+    return Cohort.objects.create(programme=programme, slug=slug, name=name,
+                                 status=Cohort.Status.ENROLLING)
+
+
+# --- planning ----------------------------------------------------------------------------
+
+
+def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    batch: list = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
+    report = ImportReport(filename=staff_file.filename,
+                          cohort_name=cohort.name if cohort else "",
+                          errors=list(staff_file.errors), problems=list(staff_file.problems),
+                          notices=list(staff_file.notices))
+    plan = _Plan(report=report, people=[], skill_ids={}, new_skill_names={}, user_ids={},
+                 existing_skills={}, columns=staff_file.columns)
+    if staff_file.errors:
+        return plan
+    rows = staff_file.rows
+    named = {row.email for row in rows} | {row.manager_email for row in rows if row.manager_email}
+    for batch in _chunks(sorted(named)):
+        plan.user_ids.update(User.objects.filter(email__in=batch).values_list("email", "id"))
+
+    problems: list[RowProblem] = []
+    for row in rows:
+        if (row.manager_email and row.manager_email not in staff_file.emails
+                and row.manager_email not in plan.user_ids):
+            problems.append(RowProblem(row.line, row.email,
+                                       f"manager_email {row.manager_email} names nobody: not a "
+                                       "row of this file nor a person on Twoway."))
+    problems += _manager_cycles(rows, plan.user_ids, staff_file.emails)
+
+    existing_ids = [plan.user_ids[row.email] for row in rows if row.email in plan.user_ids]
+    profiles: dict[int, Profile] = {}
+    enrolments: dict[int, Enrolment] = {}
+    for batch in _chunks(existing_ids):
+        profiles.update((p.user_id, p) for p in Profile.objects.filter(user_id__in=batch)
+                        .annotate(manager_email_now=F("manager__email")))
+        if cohort is not None and cohort.pk:
+            enrolments.update((e.user_id, e) for e in
+                              Enrolment.objects.filter(cohort=cohort, user_id__in=batch))
+    paired: set[int] = set()
+    if cohort is not None and cohort.pk and enrolments:
+        for junior_id, senior_id in Pair.objects.filter(
+                cohort=cohort, status=Pair.Status.ACTIVE).values_list("junior_id", "senior_id"):
+            paired.update((junior_id, senior_id))
+    for row in rows:
+        enrolment = enrolments.get(plan.user_ids.get(row.email, 0))
+        if enrolment is not None and enrolment.pk in paired and enrolment.side != row.side:
+            problems.append(RowProblem(
+                row.line, row.email, f"is paired in this cohort as a {enrolment.side}; an "
+                f"import cannot make them a {row.side}. End the pair first."))
+    report.problems = sorted(report.problems + problems, key=lambda p: (p.line, p.reason))
+    if not report.ok:
+        return plan
+
+    keys: dict[str, str] = {}
+    for row in rows:
+        for claim in row.teaches + row.wants_to_learn:
+            keys.setdefault(claim.key, claim.name)
+    for batch in _chunks(sorted(keys)):
+        plan.skill_ids.update(Skill.objects.filter(key__in=batch).values_list("key", "id"))
+    plan.new_skill_names = {key: name for key, name in keys.items() if key not in plan.skill_ids}
+    report.new_skills = sorted(plan.new_skill_names.values(), key=str.casefold)
+
+    profile_ids = [p.pk for p in profiles.values()]
+    for batch in _chunks(profile_ids):
+        for pk, profile_id, skill_id, kind, level in ProfileSkill.objects.filter(
+                profile_id__in=batch).values_list("pk", "profile_id", "skill_id", "kind", "level"):
+            plan.existing_skills.setdefault(profile_id, {})[(skill_id, kind)] = (level, pk)
+
+    for row in rows:
+        user_id = plan.user_ids.get(row.email)
+        profile = profiles.get(user_id or 0)
+        person = _Person(row=row, user_id=user_id, profile=profile,
+                         enrolment=enrolments.get(user_id or 0),
+                         profile_id=profile.pk if profile else None)
+        if user_id is None:
+            report.new_people += 1
+            report.joining_cohort += 1
+            person.changed = True
+        else:
+            person.changed = _differs(person, plan)
+            if person.enrolment is None:
+                report.joining_cohort += 1
+            if person.changed:
+                report.updated_people += 1
+            else:
+                report.unchanged_people += 1
+        plan.people.append(person)
+    return plan
+
+
+def _manager_cycles(rows: list[StaffRow], user_ids: dict[str, int],
+                    emails_in_file: set[str]) -> list[RowProblem]:
+    """Rows whose manager chain, after the import, would come back to them."""
+    manager_of: dict[str, str | None] = {row.email: row.manager_email or None for row in rows}
+    # Follow chains out of the file through existing people, one query per level.
+    frontier = {m for m in manager_of.values() if m and m not in manager_of and m in user_ids}
+    for _ in range(MAX_CHAIN_LEVELS):
+        if not frontier:
+            break
+        found: dict[str, str | None] = {}
+        for batch in _chunks(sorted(frontier)):
+            found.update(Profile.objects.filter(user__email__in=batch)
+                         .values_list("user__email", "manager__email"))
+        for email in frontier:
+            manager_of.setdefault(email, found.get(email))
+        frontier = {m for m in found.values() if m and m not in manager_of}
+
+    lines = {row.email: row.line for row in rows}
+    problems: list[RowProblem] = []
+    done: set[str] = set()
+    for start in lines:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node: str | None = start
+        while node and node not in done and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = manager_of.get(node)
+        if node and node in on_path:
+            loop = path[on_path[node]:]
+            if len(loop) > 1:  # a person who is their own manager is reported when read
+                chain = " → ".join([*loop, loop[0]])
+                for email in loop:
+                    if email in lines:
+                        problems.append(RowProblem(
+                            lines[email], email, f"manager chain goes round in a circle: {chain}."))
+        done.update(path)
+    return problems
+
+
+def _differs(person: _Person, plan: _Plan) -> bool:
+    row, profile, enrolment = person.row, person.profile, person.enrolment
+    if profile is None or enrolment is None:
+        return True
+    if enrolment.side != row.side or enrolment.capacity != row.capacity:
+        return True
+    if (profile.manager_email_now or "") != row.manager_email:  # type: ignore[attr-defined]
+        return True
+    wanted = _profile_values(row, plan, plan.columns)
+    del wanted["manager_id"]
+    if any(getattr(profile, name) != value for name, value in wanted.items()):
+        return True
+    desired = _desired_skills(row, plan)
+    if desired is None:
+        return True  # a skill new to the taxonomy
+    existing = plan.existing_skills.get(profile.pk, {})
+    return {key: level for key, (level, _pk) in existing.items()} != desired
+
+
+def _profile_values(row: StaffRow, plan: _Plan, columns: frozenset[str]) -> dict[str, object]:
+    values: dict[str, object] = {
+        "full_name": row.full_name, "job_title": row.job_title, "department": row.department,
+        "location": row.location, "timezone": row.timezone,
+        "manager_id": plan.user_ids.get(row.manager_email) if row.manager_email else None,
+    }
+    # Optional columns the file leaves out leave what Twoway knows alone.
+    if "grade" in columns:
+        values["grade"] = row.grade
+    if "employee_id" in columns:
+        values["employee_id"] = row.employee_id
+    return values
+
+
+def _desired_skills(row: StaffRow, plan: _Plan) -> dict[tuple[int, str], int] | None:
+    desired: dict[tuple[int, str], int] = {}
+    for kind, claims in ((TEACH, row.teaches), (LEARN, row.wants_to_learn)):
+        for claim in claims:
+            skill_id = plan.skill_ids.get(claim.key)
+            if skill_id is None:
+                return None
+            desired[(skill_id, kind)] = claim.level
+    return desired
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _apply(cohort: Cohort, plan: _Plan) -> None:
+    changed = [person for person in plan.people if person.changed]
+    if not changed:
+        return
+    if plan.new_skill_names:
+        # Skill.save tidies the name and sets the key; bulk_create skips save, so both are
+        # given here already tidy.
+        Skill.objects.bulk_create(
+            [Skill(name=name, key=key) for key, name in plan.new_skill_names.items()],
+            ignore_conflicts=True, batch_size=500)
+        for batch in _chunks(sorted(plan.new_skill_names)):
+            plan.skill_ids.update(Skill.objects.filter(key__in=batch).values_list("key", "id"))
+
+    new_emails = [p.row.email for p in changed if p.user_id is None]
+    if new_emails:
+        # Imported people cannot log in until they accept an invitation and set a password.
+        bulk_insert(User, [{"email": email, "password": _unusable_password()}
+                           for email in new_emails])
+        for batch in _chunks(new_emails):
+            plan.user_ids.update(User.objects.filter(email__in=batch).values_list("email", "id"))
+        for person in changed:
+            if person.user_id is None:
+                person.user_id = plan.user_ids[person.row.email]
+
+    now = timezone.now()
+    new_profiles: list[dict[str, object]] = []
+    updated_profiles: list[Profile] = []
+    for person in changed:
+        values = _profile_values(person.row, plan, plan.columns)
+        if person.profile is None:
+            new_profiles.append({"user_id": person.user_id, **values})
+        elif any(getattr(person.profile, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(person.profile, name, value)
+            person.profile.updated_at = now
+            updated_profiles.append(person.profile)
+    if new_profiles:
+        bulk_insert(Profile, new_profiles)
+        profile_ids: dict[int, int] = {}
+        for batch in _chunks([row["user_id"] for row in new_profiles]):
+            profile_ids.update(Profile.objects.filter(user_id__in=batch)
+                               .values_list("user_id", "id"))
+        for person in changed:
+            if person.profile is None:
+                person.profile_id = profile_ids[person.user_id]
+    if updated_profiles:
+        fields = [*PROFILE_FIELDS, *sorted(set(OPTIONAL_PROFILE_FIELDS) & plan.columns),
+                  "updated_at"]
+        bulk_set(Profile, updated_profiles, fields)
+
+    _apply_skills(changed, plan)
+    _apply_enrolments(cohort, changed)
+
+
+def _unusable_password() -> str:
+    # What make_password(None) stores, with one system-random call instead of forty.
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
+    """Replace the skills of people whose skills differ from the file."""
+    replaced: list[int] = []
+    new: list[dict[str, object]] = []
+    for person in changed:
+        assert person.profile_id is not None
+        existing = plan.existing_skills.get(person.profile_id, {})
+        desired = _desired_skills(person.row, plan) or {}
+        if {key: level for key, (level, _pk) in existing.items()} == desired:
+            continue
+        if existing:
+            replaced.append(person.profile_id)
+        new += [{"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind,
+                 "level": level} for (skill_id, kind), level in desired.items()]
+    for batch in _chunks(replaced):
+        ProfileSkill.objects.filter(profile_id__in=batch)._raw_delete(ProfileSkill.objects.db)
+    bulk_insert(ProfileSkill, new)
+
+
+def _apply_enrolments(cohort: Cohort, changed: list[_Person]) -> None:
+    new: list[dict[str, object]] = []
+    updated: list[Enrolment] = []
+    for person in changed:
+        row, enrolment = person.row, person.enrolment
+        if enrolment is None:
+            new.append({"cohort_id": cohort.pk, "user_id": person.user_id, "side": row.side,
+                        "capacity": row.capacity})
+        elif enrolment.side != row.side or enrolment.capacity != row.capacity:
+            enrolment.side, enrolment.capacity = row.side, row.capacity
+            updated.append(enrolment)
+    bulk_insert(Enrolment, new)
+    if updated:
+        bulk_set(Enrolment, updated, ["side", "capacity"])
