@@ -64,6 +64,21 @@ JUNIOR_TITLES = ["Graduate Analyst", "Marketing Executive", "Junior Developer",
                  "Customer Adviser", "Data Analyst", "Sales Associate", "HR Assistant",
                  "Operations Coordinator", "Product Designer", "Paralegal"]
 SENIOR_TITLES = ["Director", "Head of", "Vice President", "Chief of Staff", "Senior Director"]
+UPCOMING_COHORT_SLUG = "spring-2027"
+JUNIOR_HOPES = [
+    "Show a senior leader how my generation actually uses the tools we sell, and learn how "
+    "decisions get made above my head.",
+    "Get better at presenting to senior people, and help someone get confident with AI tools.",
+    "Understand the strategy behind the changes we see on the front line.",
+    "Build a network outside my department and learn how to plan my career.",
+]
+SENIOR_HOPES = [
+    "Stop nodding along when people mention TikTok and data dashboards; hear honestly what "
+    "it is like to work here at the start of a career.",
+    "Learn the digital tools my teams use every day, and pass on what I know about leading.",
+    "Get an unfiltered view of our culture from someone further down the organisation.",
+    "Become a better listener and a less distant leader.",
+]
 
 
 @dataclass
@@ -80,6 +95,13 @@ class DemoOrganisation:
 
 def _name(rng: random.Random, i: int) -> str:
     return f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + rng.randrange(len(LAST))) % len(LAST)]}"
+
+
+def _hopes(rng: random.Random, side: str | None) -> str:
+    """Most participants say what they hope for; some have not got round to it."""
+    if side is None or rng.random() < 0.12:
+        return ""
+    return rng.choice(JUNIOR_HOPES if side == "junior" else SENIOR_HOPES)
 
 
 def _skills() -> dict[str, Skill]:
@@ -133,7 +155,73 @@ def seed_organisation(*, participants: int = 200, months: int = 3,
     skills = _skills()
     org = DemoOrganisation(programme=programme, current=current, past=past, months=months, rng=rng)
     _people(org, skills, participants, today)
+    _upcoming(org, skills, participants, today)
     return org
+
+
+def _upcoming(org: DemoOrganisation, skills: dict[str, Skill], participants: int,
+              today: date) -> None:
+    """The next cohort, mid-enrolment: newcomers imported from HR's file, some invited and not
+    yet signed in, some not invited, and profiles at every stage of completion."""
+    rng = random.Random(7)
+    cohort, _ = Cohort.objects.get_or_create(
+        slug=UPCOMING_COHORT_SLUG,
+        defaults={"programme": org.programme, "name": "Spring 2027",
+                  "starts_on": today + timedelta(days=60), "ends_on": today + timedelta(days=240),
+                  "status": Cohort.Status.ENROLLING, "meeting_cadence_days": 14,
+                  "description": "Our third cohort: enrolment is open."},
+    )
+    reverse_names = [n for names in REVERSE_SKILLS.values() for n in names]
+    forward_names = [n for names in FORWARD_SKILLS.values() for n in names]
+    count = max(4, participants // 10)
+    unusable = make_password(None)  # imported: they choose a password from the invitation
+    people = []
+    for i in range(count):
+        side = "senior" if i % 2 else "junior"
+        email = f"newcomer{i + 1:05d}@staff.twoway.example"
+        dept = DEPARTMENTS[rng.randrange(len(DEPARTMENTS))]
+        loc = LOCATIONS[rng.randrange(len(LOCATIONS))]
+        stage = i % 4  # 0 not invited, 1 invited, 2 invited + skills, 3 complete and signed in
+        teach_from, learn_from = ((reverse_names, forward_names) if side == "junior"
+                                  else (forward_names, reverse_names))
+        people.append(dict(
+            email=email, side=side, dept=dept, loc=loc, stage=stage,
+            title=(rng.choice(JUNIOR_TITLES) if side == "junior"
+                   else f"{rng.choice(SENIOR_TITLES)} {dept}"),
+            full_name=_name(rng, i + 500),
+            teaches={n: rng.randint(1, 3) for n in rng.sample(teach_from, 2)} if stage >= 2 else {},
+            learns={n: rng.randint(1, 3) for n in rng.sample(learn_from, 2)} if stage >= 2 else {},
+            hopes=_hopes(rng, side) if stage == 3 else ""))
+    accepted = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [User(email=p["email"], password=accepted if p["stage"] == 3 else unusable,
+              last_login=timezone.now() if p["stage"] == 3 else None) for p in people],
+        ignore_conflicts=True,
+    )
+    ids = dict(User.objects.filter(email__in=[p["email"] for p in people])
+               .values_list("email", "id"))
+    Profile.objects.bulk_create(
+        [Profile(user_id=ids[p["email"]], full_name=p["full_name"], job_title=p["title"],
+                 department=p["dept"], location=p["loc"][0], timezone=p["loc"][1],
+                 hopes=p["hopes"]) for p in people],
+        ignore_conflicts=True,
+    )
+    profile_ids = dict(Profile.objects.filter(user_id__in=ids.values())
+                       .values_list("user_id", "id"))
+    ProfileSkill.objects.bulk_create(
+        [ProfileSkill(profile_id=profile_ids[ids[p["email"]]], skill=skills[name], kind=kind,
+                      level=level)
+         for p in people for kind, table in (("teach", p["teaches"]), ("learn", p["learns"]))
+         for name, level in table.items()],
+        ignore_conflicts=True,
+    )
+    invited = timezone.now() - timedelta(days=3)
+    Enrolment.objects.bulk_create(
+        [Enrolment(cohort=cohort, user_id=ids[p["email"]], side=p["side"],
+                   invited_at=invited if p["stage"] else None,
+                   invitations_sent=1 if p["stage"] else 0) for p in people],
+        ignore_conflicts=True,
+    )
 
 
 def _people(org: DemoOrganisation, skills: dict[str, Skill], participants: int,
@@ -148,7 +236,8 @@ def _people(org: DemoOrganisation, skills: dict[str, Skill], participants: int,
 
     def add(email, full_name, side, title, dept, loc, grade, manager, teaches, learns, cap=1):
         rows[email] = dict(full_name=full_name, side=side, title=title, dept=dept, loc=loc,
-                           grade=grade, manager=manager, teaches=teaches, learns=learns, cap=cap)
+                           grade=grade, manager=manager, teaches=teaches, learns=learns, cap=cap,
+                           hopes=_hopes(rng, side))
 
     london = LOCATIONS[0]
     add("ceo@twoway.example", "Morgan Blake", None, "Chief Executive", "Executive", london, 10,
@@ -209,7 +298,8 @@ def _people(org: DemoOrganisation, skills: dict[str, Skill], participants: int,
     Profile.objects.bulk_create(
         [Profile(user_id=ids[e], full_name=r["full_name"], job_title=r["title"],
                  department=r["dept"], location=r["loc"][0], timezone=r["loc"][1],
-                 grade=r["grade"], manager_id=ids.get(r["manager"]) if r["manager"] else None)
+                 grade=r["grade"], manager_id=ids.get(r["manager"]) if r["manager"] else None,
+                 hopes=r["hopes"])
          for e, r in rows.items()],
         ignore_conflicts=True,
     )
