@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.decorators import hr_or_manager_required
+from mentoring.dashboard import selectors
+from mentoring.dashboard.scope import scope_for
+from mentoring.imports.export import neutralise
+
+
+@hr_or_manager_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters = selectors.parse_filters(request.GET)
+    board = selectors.build(scope_for(request), filters)
+    selectors.filter_choices(board)
+    template = "dashboard/index.html#figures" if request.htmx else "dashboard/index.html"
+    return render(request, template, {"board": board})
+
+
+@hr_or_manager_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as CSV, per department, with the same filters and suppression."""
+    board = selectors.build(scope_for(request), selectors.parse_filters(request.GET))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="twoway-dashboard-{stamp}.csv"'
+    writer = csv.writer(response)
+    hidden = "fewer than 5"
+    writer.writerow(["figure", "value"])
+    rows = [
+        ("participants", board.participants), ("juniors", board.juniors),
+        ("seniors", board.seniors), ("active pairs", board.active_pairs),
+        ("ended pairs", board.ended_pairs), ("sessions logged", board.sessions),
+        ("hours", board.hours), ("reverse minutes", board.reverse_minutes),
+        ("forward minutes", board.forward_minutes),
+        ("sessions per pair", board.sessions_per_pair),
+        ("pairs at risk", board.at_risk_count),
+    ]
+    for name, value in rows:
+        writer.writerow([name, hidden if board.suppressed else value])
+    writer.writerow([])
+    writer.writerow(["department", "participants", "hours"])
+    for row in board.departments:
+        writer.writerow([neutralise(row["name"]),
+                         hidden if row["suppressed"] else row["people"],
+                         hidden if row["suppressed"] else row["hours"]])
+    writer.writerow([])
+    writer.writerow(["month", "sessions", "reverse hours", "forward hours"])
+    for month in board.months:
+        writer.writerow([month["month"].strftime("%Y-%m"),
+                         *([hidden] * 3 if board.suppressed else
+                           [month["sessions"], month["reverse_hours"], month["forward_hours"]])])
+    return response

@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from mentoring.models import Skill
+from sessions_log.models import SessionLog
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _log(pair, *, days_ago=3, minutes=60, direction="reverse", skills=()):
+    log = SessionLog.objects.create(pair=pair, held_on=timezone.localdate() - timedelta(days=days_ago),
+                                    minutes=minutes, direction=direction,
+                                    shared_summary="secret shared summary")
+    log.skills.set(skills)
+    return log
+
+
+def _team(boss, cohort, n, department="Marketing"):
+    """n pairs whose juniors report to `boss`."""
+    pairs = []
+    for _ in range(n):
+        junior = factories.UserFactory(profile__manager=boss, profile__department=department)
+        senior = factories.UserFactory(profile__department="Finance")
+        pairs.append(factories.PairFactory(
+            cohort=cohort,
+            junior=factories.EnrolmentFactory(cohort=cohort, user=junior, side="junior"),
+            senior=factories.EnrolmentFactory(cohort=cohort, user=senior, side="senior")))
+    return pairs
+
+
+def test_hr_sees_programme_figures_balance_and_pairs_at_risk_by_name(cast, login):
+    tiktok = Skill.objects.create(name="TikTok")
+    _log(cast.pair, minutes=90, direction="reverse", skills=[tiktok])
+    _log(cast.pair, minutes=30, direction="forward")
+    quiet = _team(cast.manager, cast.cohort, 1)[0]
+    quiet.published_at = timezone.now() - timedelta(days=60)
+    quiet.save()
+    page = login(cast.hr).get("/dashboard/").content.decode()
+    assert "2 sessions logged" in " ".join(page.split()).replace("</span>", "")
+    assert "75%" in page  # 90 of 120 minutes went junior → senior
+    assert "TikTok" in page
+    assert quiet.junior.user.full_name in page
+    assert "secret shared summary" not in page
+
+
+def test_a_manager_sees_only_their_reporting_line_as_counts(cast, login):
+    team = _team(cast.manager, cast.cohort, 5)
+    for pair in team:
+        _log(pair, minutes=60)
+    elsewhere = _team(factories.manager(), cast.cohort, 1)[0]
+    _log(elsewhere, minutes=600)  # another manager's team: not counted
+    stale = team[0]
+    stale.session_logs.all().delete()
+    stale.published_at = timezone.now() - timedelta(days=90)
+    stale.save()
+    page = login(cast.manager).get("/dashboard/").content.decode()
+    flat = " ".join(page.split()).replace("</span>", "")
+    assert "4 sessions logged" in flat  # 5 team pairs, one of them quiet; plus Robert's pair
+    assert "6 participants" in flat  # 5 juniors + Robert Senior, who reports to this manager
+    assert "1 pairs at risk" in flat
+    assert stale.junior.user.full_name not in page  # names are HR's only
+    assert "people in your part of the organisation" in page
+
+
+def test_small_groups_are_hidden_from_managers(cast, login):
+    for pair in _team(cast.manager, cast.cohort, 3):
+        _log(pair)
+    client = login(cast.manager)
+    page = client.get("/dashboard/").content.decode()
+    assert "Fewer than 5 people are in this selection" in page
+    assert "sessions logged" not in page
+    export = client.get("/dashboard/export.csv").content.decode()
+    assert "fewer than 5" in export and "sessions logged,3" not in export
+
+
+def test_filters_narrow_the_figures_and_bad_values_are_ignored(cast, login):
+    other = factories.CohortFactory(programme=cast.cohort.programme)
+    for pair in _team(cast.manager, other, 2, department="Sales"):
+        _log(pair)
+    _log(cast.pair)
+    client = login(cast.hr)
+    flat = lambda r: " ".join(r.content.decode().split()).replace("</span>", "")  # noqa: E731
+    assert "3 sessions logged" in flat(client.get("/dashboard/"))
+    assert "1 sessions logged" in flat(client.get(f"/dashboard/?cohort={cast.cohort.slug}"))
+    assert "2 sessions logged" in flat(client.get("/dashboard/?department=sales"))
+    response = client.get("/dashboard/?cohort=%00nope&programme=x'&department=" + "d" * 500)
+    assert response.status_code == 200
+
+
+def test_an_htmx_filter_change_returns_only_the_figures(cast, login):
+    response = login(cast.hr).get("/dashboard/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="figures">')
+    assert "<html" not in body
+
+
+def test_the_csv_export_neutralises_formula_department_names(cast, login):
+    for pair in _team(cast.manager, cast.cohort, 5, department="=HYPERLINK(\"x\")"):
+        _log(pair)
+    export = login(cast.hr).get("/dashboard/export.csv")
+    assert export["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK" in export.content.decode()
+
+
+def test_participants_and_outsiders_cannot_open_the_dashboard(cast, login):
+    assert login(cast.junior).get("/dashboard/").status_code == 403
+    assert login(cast.outsider).get("/dashboard/export.csv").status_code == 403
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_the_dashboard_runs_a_bounded_number_of_queries(cast, login, size,
+                                                        django_assert_max_num_queries):
+    skill = Skill.objects.create(name="Excel")
+    for pair in _team(cast.manager, cast.cohort, size):
+        _log(pair, skills=[skill])
+    hr = login(cast.hr)
+    with django_assert_max_num_queries(25):
+        assert hr.get("/dashboard/").status_code == 200
