@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mentoring.models import Cohort
@@ -114,7 +114,7 @@ def _compute(run: PairingRun, started: float) -> None:
                                           weights=weights, rules=rules)
         rows.append(proposal_row(run, proposal, names, warnings=warnings))
     with transaction.atomic():
-        Proposal.objects.bulk_create(rows, batch_size=2000)
+        insert_proposals(rows)
         unmatched = {
             str(u.person_id): {"side": u.side, "free_slots": u.free_slots, "reason": u.reason}
             for u in (*result.unmatched_juniors, *result.unmatched_seniors)
@@ -138,3 +138,24 @@ def proposal_row(run: PairingRun, proposal: engine.Proposal, names: dict[int, st
         forward_flows=flows_for_display(proposal.forward_flows, names),
         warnings=list(warnings or []), locked=proposal.locked, by_hand=by_hand,
     )
+
+
+def insert_proposals(rows: list[Proposal]) -> None:
+    """bulk_create without the ORM's per-value SQL compilation, which at a few thousand
+    proposals cost more than the engine's scoring (bench/pair_cohort.py holds the budget)."""
+    if not rows:
+        return
+    fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(Proposal._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    json_fields = [f for f in fields if f.get_internal_type() == "JSONField"]
+    plain = [f for f in fields if f not in json_fields]
+    values = []
+    for row in rows:
+        prepared = {f.attname: getattr(row, f.attname) for f in plain}
+        for f in json_fields:
+            prepared[f.attname] = f.get_db_prep_save(getattr(row, f.attname), connection)
+        values.append([prepared[f.attname] for f in fields])
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
