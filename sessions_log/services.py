@@ -419,6 +419,9 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
                 dedupe_key=f"survey:impact:{enrolment_id}:{stage}",
                 payload={"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)}))
 
-    before = Reminder.objects.filter(kind="survey_due").count()
+    existing = set(Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:")
+                   .values_list("dedupe_key", flat=True))
+    rows = [row for row in rows if row.dedupe_key not in existing]
+    # ignore_conflicts: a sweep running at the same moment may have added some of them.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return Reminder.objects.filter(kind="survey_due").count() - before
+    return len(rows)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentoring import demo
 from pairing.demo import seed_pairs
+from sessions_log.demo import seed_sessions
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         org = demo.seed_organisation(participants=participants, months=months)
         seed_pairs(org)
+        seed_sessions(org)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation ready in {time.perf_counter() - started:.1f}s: "
             f"{participants} participants in {org.current}. Log in with {demo.HR_EMAIL}, "
