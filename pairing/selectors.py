@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -15,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -115,6 +117,20 @@ def run_of_cohort(cohort: Cohort, pk) -> PairingRun:
     if run is None:
         raise Http404("No such run")
     return run
+
+
+def cohort_readiness(cohort: Cohort) -> dict[str, int]:
+    """Who the next run will see: people and places per side, and who has nothing to teach."""
+    from accounts.models import ProfileSkill
+
+    teaches = ProfileSkill.objects.filter(profile__user=OuterRef("user"), kind="teach")
+    return Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE).aggregate(
+        juniors=Count("pk", filter=Q(side="junior")),
+        seniors=Count("pk", filter=Q(side="senior")),
+        junior_places=Coalesce(Sum("capacity", filter=Q(side="junior")), 0),
+        senior_places=Coalesce(Sum("capacity", filter=Q(side="senior")), 0),
+        nothing_to_teach=Count("pk", filter=~Exists(teaches)),
+    )
 
 
 def runs_of_cohort(cohort: Cohort) -> list[PairingRun]:

@@ -28,6 +28,7 @@ def cohort_pairing(request: HttpRequest, slug: str) -> HttpResponse:
 def _cohort_context(request: HttpRequest, cohort, run_form: RunForm | None = None) -> dict:
     return {
         "cohort": cohort,
+        "readiness": selectors.cohort_readiness(cohort),
         "run_form": run_form or RunForm.for_cohort(cohort),
         "runs": selectors.runs_of_cohort(cohort),
         "pairs": selectors.published_pairs(cohort, page=request.GET.get("page"),
@@ -150,8 +151,12 @@ def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
         raise Http404("No such board action")
     data = request.POST
     status, notice, level = 200, "", "success"
+    total_before = run.total_score
     try:
         notice = edit(run, data, request.user, _version(data))
+        run.refresh_from_db()
+        change = run.total_score - total_before
+        notice += f" Total score now {run.total_score} ({change:+d})."
     except services.BoardConflict:
         status, level = 409, "warning"
         notice = ("Someone else changed this board while you were looking at it, so nothing "
