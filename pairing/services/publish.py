@@ -38,7 +38,10 @@ def pair_publish(*, run: PairingRun, by, version: int | None = None,
     if Pair.objects.filter(cohort=cohort, status=Pair.Status.ACTIVE).exists():
         raise PublishRefused("This cohort already has published pairs. End them, or handle "
                              "changes through re-match requests.")
-    proposals = list(Proposal.objects.filter(run=run).order_by("-score", "pk"))
+    # Someone who withdrew after the run was computed is not paired behind their back.
+    proposals = list(Proposal.objects.filter(run=run, junior__status=Enrolment.Status.ACTIVE,
+                                             senior__status=Enrolment.Status.ACTIVE)
+                     .order_by("-score", "pk"))
     if not proposals:
         raise PublishRefused("This run has no pairs to publish.")
     now = timezone.now()
@@ -61,7 +64,8 @@ def pair_publish(*, run: PairingRun, by, version: int | None = None,
 
 
 def _schedule_emails(cohort: Cohort, run: PairingRun, now) -> None:
-    proposals = Proposal.objects.filter(run=run)
+    proposals = Proposal.objects.filter(run=run, junior__status=Enrolment.Status.ACTIVE,
+                                        senior__status=Enrolment.Status.ACTIVE)
     people = (Enrolment.objects.filter(cohort=cohort)
               .filter(Q(pk__in=proposals.values("junior_id"))
                       | Q(pk__in=proposals.values("senior_id")))

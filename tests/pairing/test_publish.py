@@ -116,3 +116,20 @@ def test_hr_ends_a_published_pair_with_a_reason(cast, login, run):
     client.post(reverse("pairing:pair_end", args=[pair.pk]), {"reason": "Left the company"})
     pair.refresh_from_db()
     assert pair.status == "ended" and pair.end_reason == "Left the company"
+
+
+def test_someone_who_withdrew_after_the_run_is_not_published_or_emailed(cast, run):
+    bea = run.proposals.get(junior__user__profile__full_name="Bea Chen").junior
+    bea.status = "withdrawn"
+    bea.save()
+    pairs = pair_publish(run=run, by=cast.hr)
+    assert [p.junior.user.full_name for p in pairs] == ["Asha Okafor"]
+    assert not Reminder.objects.filter(recipient=bea.user).exists()
+
+
+def test_an_empty_cohort_gives_an_empty_run_that_cannot_be_published(cast, db):
+    empty = pairing_cohort(slug="empty")
+    run = compute_run(cohort=empty)
+    assert run.status == "done" and run.pairs_count == 0
+    with pytest.raises(PublishRefused):
+        pair_publish(run=run, by=cast.hr)
