@@ -91,6 +91,9 @@ class StaffFile:
     # Every address the file names in its email column, good rows and bad: a manager_email
     # that names a bad row is reported on that row, not as "names nobody".
     emails: set[str] = field(default_factory=set)
+    # (line, email, manager_email) of every row naming a manager, bad rows included, so a
+    # manager who names nobody is reported alongside a row's other problems.
+    manager_refs: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -259,6 +262,9 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
         reasons: list[str] = []
         row = _row(line, values, reasons, default_timezone)
         email = values["email"].lower()
+        manager_email = values["manager_email"].lower()
+        if manager_email and not any(r.startswith("manager_email") for r in reasons):
+            staff_file.manager_refs.append((line, values["email"], manager_email))
         if email and email in first_line:
             reasons.append(f"{email} appears twice in the file (first on line "
                            f"{first_line[email]}).")

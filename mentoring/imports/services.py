@@ -60,7 +60,8 @@ class ImportReport:
 
     def summary(self) -> str:
         done = "Imported" if self.committed else "Ready to import"
-        text = (f"{done} {self.people} people into {self.cohort_name}: {self.new_people} new, "
+        people = "1 person" if self.people == 1 else f"{self.people} people"
+        text = (f"{done} {people} into {self.cohort_name}: {self.new_people} new, "
                 f"{self.updated_people} updated, {self.unchanged_people} unchanged"
                 f" ({self.joining_cohort} joining the cohort).")
         if self.new_skills:
@@ -153,17 +154,15 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     if staff_file.errors:
         return plan
     rows = staff_file.rows
-    named = {row.email for row in rows} | {row.manager_email for row in rows if row.manager_email}
+    named = {row.email for row in rows} | {ref[2] for ref in staff_file.manager_refs}
     for batch in _chunks(sorted(named)):
         plan.user_ids.update(User.objects.filter(email__in=batch).values_list("email", "id"))
 
     problems: list[RowProblem] = []
-    for row in rows:
-        if (row.manager_email and row.manager_email not in staff_file.emails
-                and row.manager_email not in plan.user_ids):
-            problems.append(RowProblem(row.line, row.email,
-                                       f"manager_email {row.manager_email} names nobody: not a "
-                                       "row of this file nor a person on Twoway."))
+    for line, email, manager_email in staff_file.manager_refs:
+        if manager_email not in staff_file.emails and manager_email not in plan.user_ids:
+            problems.append(RowProblem(line, email, f"manager_email {manager_email} names "
+                                       "nobody: not a row of this file nor a person on Twoway."))
     problems += _manager_cycles(rows, plan.user_ids, staff_file.emails)
 
     existing_ids = [plan.user_ids[row.email] for row in rows if row.email in plan.user_ids]
