@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from mentoring.models import Cohort, Enrolment
-from pairing.models import Pair, PairingRun, Proposal, RematchRequest
+from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule
 
 BOARD_PAGE_SIZE = 50
 UNMATCHED_SHOWN = 200
@@ -131,6 +131,13 @@ def cohort_readiness(cohort: Cohort) -> dict[str, int]:
         senior_places=Coalesce(Sum("capacity", filter=Q(side="senior")), 0),
         nothing_to_teach=Count("pk", filter=~Exists(teaches)),
     )
+
+
+def rules_of_cohort(cohort: Cohort) -> list[Rule]:
+    return list(Rule.objects.filter(cohort=cohort)
+                .select_related("junior__user__profile", "senior__user__profile",
+                                "created_by__profile")
+                .order_by("kind", "-created_at", "-pk"))
 
 
 def runs_of_cohort(cohort: Cohort) -> list[PairingRun]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cohorts/<slug:slug>/runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("cohorts/<slug:slug>/runs/<int:pk>/<str:action>/", views.board_edit, name="board_edit"),
     path("cohorts/<slug:slug>/compare/", views.compare, name="compare"),
+    path("rules/<int:pk>/remove/", views.rule_remove, name="rule_remove"),
     path("pairs/<int:pk>/end/", views.pair_end, name="pair_end"),
     path("rematch/<int:pk>/<str:decision>/", views.rematch_decide, name="rematch_decide"),
     path("pair/<int:pk>/why/", views.my_pair, name="my_pair"),

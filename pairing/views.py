@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts.decorators import hr_required
 from pairing import selectors, services
 from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
-from pairing.models import Pair, PairingRun, Proposal, RematchRequest
+from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule
 
 # ---- HR: a cohort's pairing page --------------------------------------------------------
 
@@ -35,6 +35,7 @@ def _cohort_context(request: HttpRequest, cohort, run_form: RunForm | None = Non
                                            q=request.GET.get("q", "").strip()[:100]),
         "q": request.GET.get("q", "").strip()[:100],
         "rematch_requests": selectors.open_rematch_requests(cohort),
+        "rules": selectors.rules_of_cohort(cohort),
     }
 
 
@@ -218,6 +219,19 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         comparison = selectors.compare_runs(first, second)
     return render(request, "pairing/compare.html",
                   {"cohort": cohort, "runs": runs, "comparison": comparison})
+
+
+@hr_required
+@require_POST
+def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget a lock or an exclude: the next run is free to choose again."""
+    rule = get_object_or_404(Rule.objects.select_related("cohort", "junior__user__profile",
+                                                         "senior__user__profile"), pk=pk)
+    rule.delete()
+    messages.success(request, f"{rule.get_kind_display()} of {rule.junior.user.full_name} and "
+                              f"{rule.senior.user.full_name} removed; it applies from the "
+                              f"next run.")
+    return redirect("pairing:cohort", slug=rule.cohort.slug)
 
 
 # ---- HR: published pairs and re-match requests ------------------------------------------

@@ -97,3 +97,16 @@ def test_the_cohort_page_queries_stay_bounded(cast, login, cohort, django_assert
     with django_assert_max_num_queries(20):
         big = client.get(reverse("pairing:cohort", args=["spring"]))
     assert small.status_code == big.status_code == 200
+
+
+def test_hr_sees_who_set_each_lock_and_exclude_and_can_remove_one(cast, login, cohort):
+    run = compute_run(cohort=cohort)
+    proposal = run.proposals.first()
+    lock_proposal(run=run, proposal_id=proposal.pk, version=run.version, by=cast.hr)
+    client = login(cast.hr)
+    html = client.get(reverse("pairing:cohort", args=["spring"])).content.decode()
+    assert "Locks and excludes (1)" in html and "Harriet HR" in html
+    rule = Rule.objects.get()
+    client.post(reverse("pairing:rule_remove", args=[rule.pk]))
+    assert not Rule.objects.exists()
+    assert not compute_run(cohort=cohort).rules["locked"]
