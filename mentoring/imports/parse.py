@@ -28,6 +28,7 @@ ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_CAPACITY = 1000
 DEFAULT_LEVEL = 2
 SIDES = ("junior", "senior")
@@ -69,6 +70,8 @@ class StaffRow:
     timezone: str
     grade: int | None = None
     employee_id: str = ""
+    # False when the cell was empty: a new person gets the site's zone, a known one keeps theirs.
+    timezone_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,16 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
 def _xlsx_table(data: bytes, notices: list[str]) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise _FileRefused("The workbook cannot be opened (it is not a valid .xlsx). Save it "
+                           "again as .xlsx or as CSV UTF-8.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A few MB of .xlsx can unpack to gigabytes; real staff lists stay far below this.
+        raise _FileRefused("The workbook unpacks to more than 100 MB. Save the staff sheet "
+                           "alone as CSV UTF-8 and upload that.")
     try:
         # read_only streams rows; data_only=False keeps a formula's text rather than running it.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -323,7 +336,7 @@ def _row(line: int, values: dict[str, str], reasons: list[str],
         job_title=values["job_title"], department=values["department"],
         location=values["location"], manager_email=manager_email, teaches=teaches,
         wants_to_learn=learns, capacity=capacity, timezone=timezone, grade=grade,
-        employee_id=values.get("employee_id", ""),
+        employee_id=values.get("employee_id", ""), timezone_given=bool(values["timezone"]),
     )
 
 

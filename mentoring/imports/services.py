@@ -274,7 +274,7 @@ def _differs(person: _Person, plan: _Plan) -> bool:
         return True
     if (profile.manager_email_now or "") != row.manager_email:  # type: ignore[attr-defined]
         return True
-    wanted = _profile_values(row, plan, plan.columns)
+    wanted = _profile_values(row, plan, plan.columns, profile)
     del wanted["manager_id"]
     if any(getattr(profile, name) != value for name, value in wanted.items()):
         return True
@@ -285,10 +285,13 @@ def _differs(person: _Person, plan: _Plan) -> bool:
     return {key: level for key, (level, _pk) in existing.items()} != desired
 
 
-def _profile_values(row: StaffRow, plan: _Plan, columns: frozenset[str]) -> dict[str, object]:
+def _profile_values(row: StaffRow, plan: _Plan, columns: frozenset[str],
+                    profile: Profile | None) -> dict[str, object]:
+    # An empty timezone cell leaves a known person's own choice alone.
+    timezone_ = row.timezone if row.timezone_given or profile is None else profile.timezone
     values: dict[str, object] = {
         "full_name": row.full_name, "job_title": row.job_title, "department": row.department,
-        "location": row.location, "timezone": row.timezone,
+        "location": row.location, "timezone": timezone_,
         "manager_id": plan.user_ids.get(row.manager_email) if row.manager_email else None,
     }
     # Optional columns the file leaves out leave what Twoway knows alone.
@@ -341,7 +344,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
     new_profiles: list[dict[str, object]] = []
     updated_profiles: list[Profile] = []
     for person in changed:
-        values = _profile_values(person.row, plan, plan.columns)
+        values = _profile_values(person.row, plan, plan.columns, person.profile)
         if person.profile is None:
             new_profiles.append({"user_id": person.user_id, **values})
         elif any(getattr(person.profile, name) != value for name, value in values.items()):

@@ -231,3 +231,9 @@ def test_an_xlsx_formula_cell_is_kept_as_its_text():
     workbook.save(buffer)
     staff = read(buffer.getvalue(), "staff.xlsx")
     assert staff.rows[0].full_name == "=1+1"
+
+
+def test_a_workbook_that_unpacks_to_something_huge_is_refused(monkeypatch):
+    monkeypatch.setattr(parse, "MAX_UNPACKED_BYTES", 1000)
+    staff = read(xlsx_bytes([person("a@example.com")]), "staff.xlsx")
+    assert "unpacks to more than" in staff.errors[0]

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 
 from accounts.models import Profile, ProfileSkill, User
 from mentoring.imports.export import cohort_staff_csv, neutralise, template_csv
@@ -283,3 +284,13 @@ def test_the_template_imports_cleanly(cohort):
     report = run(cohort, template_csv().encode())
     assert report.ok and report.new_people == 2
     assert User.objects.filter(email="robert.lindqvist@example.com").exists()
+
+
+def test_an_empty_timezone_gives_new_people_the_sites_zone_and_keeps_a_known_persons(cohort):
+    factories.UserFactory(email="known@example.com", profile__timezone="Asia/Tokyo")
+    report = run(cohort, csv_bytes([person("known@example.com", timezone=""),
+                                    person("new@example.com", timezone="")]))
+    assert report.ok
+    zones = dict(Profile.objects.values_list("user__email", "timezone"))
+    assert zones["known@example.com"] == "Asia/Tokyo"
+    assert zones["new@example.com"] == settings.TIME_ZONE == "Europe/London"
