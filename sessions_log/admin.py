@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from sessions_log.models import Goal, Meeting, Reminder, SessionLog
+from sessions_log.models import (
+    AgreementAcceptance,
+    FitCheck,
+    Goal,
+    ImpactSurvey,
+    Meeting,
+    Pulse,
+    Reminder,
+    SessionLog,
+)
 
 
 @admin.register(Reminder)
@@ -34,4 +43,36 @@ class SessionLogAdmin(admin.ModelAdmin):
 class GoalAdmin(admin.ModelAdmin):
     list_display = ["pair", "direction", "status"]
     fields = ["pair", "direction", "status"]
+    readonly_fields = fields
+
+
+@admin.register(AgreementAcceptance)
+class AgreementAcceptanceAdmin(admin.ModelAdmin):
+    list_display = ["pair", "user", "accepted_at"]
+    fields = ["pair", "user", "accepted_at"]
+    readonly_fields = fields
+
+
+@admin.register(FitCheck)
+class FitCheckAdmin(admin.ModelAdmin):
+    """Fit checks go to the programme team (a "no" may open a re-match); never to the partner."""
+
+    list_display = ["pair", "respondent", "answer", "updated_at"]
+    list_filter = ["answer"]
+    fields = ["pair", "respondent", "answer", "comment", "answered_at", "updated_at"]
+    readonly_fields = fields
+
+
+@admin.register(Pulse)
+class PulseAdmin(admin.ModelAdmin):
+    list_display = ["pair", "respondent", "period", "score"]
+    fields = ["pair", "respondent", "period", "score", "comment", "answered_at"]
+    readonly_fields = fields
+
+
+@admin.register(ImpactSurvey)
+class ImpactSurveyAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "stage", "answered_at"]
+    list_filter = ["stage"]
+    fields = ["enrolment", "stage", *ImpactSurvey.AREAS, "answered_at"]
     readonly_fields = fields
