@@ -200,6 +200,11 @@ def _upcoming(org: DemoOrganisation, skills: dict[str, Skill], participants: int
     )
     ids = dict(User.objects.filter(email__in=[p["email"] for p in people])
                .values_list("email", "id"))
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=ids[p["email"]], email=p["email"], verified=True, primary=True)
+         for p in people if p["stage"] == 3],
+        ignore_conflicts=True,
+    )
     Profile.objects.bulk_create(
         [Profile(user_id=ids[p["email"]], full_name=p["full_name"], job_title=p["title"],
                  department=p["dept"], location=p["loc"][0], timezone=p["loc"][1],

@@ -6,7 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.models import ProfileSkill
 from mentoring.models import Cohort, Enrolment, Programme
@@ -19,17 +32,24 @@ def programmes_overview() -> QuerySet[Programme]:
     )
 
 
+def _count(queryset) -> Subquery:
+    """A correlated COUNT: joining enrolments and pairs in one GROUP BY would multiply rows
+    (5,000 people x 2,500 pairs per cohort) and take seconds."""
+    return Subquery(queryset.order_by().values("cohort").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField())
+
+
 def _cohorts_with_counts_prefetch():
     from django.db.models import Prefetch
 
+    active = Enrolment.objects.filter(cohort=OuterRef("pk"), status="active")
     return Prefetch(
         "cohorts",
         queryset=Cohort.objects.filter(archived_at__isnull=True).annotate(
-            juniors=Count("enrolments", filter=Q(enrolments__side="junior",
-                                                 enrolments__status="active"), distinct=True),
-            seniors=Count("enrolments", filter=Q(enrolments__side="senior",
-                                                 enrolments__status="active"), distinct=True),
-            active_pairs=Count("pairs", filter=Q(pairs__status="active"), distinct=True),
+            juniors=Coalesce(_count(active.filter(side="junior")), 0),
+            seniors=Coalesce(_count(active.filter(side="senior")), 0),
+            active_pairs=Coalesce(_count(Pair.objects.filter(cohort=OuterRef("pk"),
+                                                             status="active")), 0),
         ).order_by("-starts_on", "name"),
     )
 

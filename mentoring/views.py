@@ -228,7 +228,7 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
         return [{"text": "This cohort is closed.", "kind": "note"}]
     if not overview.rows:
         steps.append({"text": "Import staff", "kind": "link",
-                      "url": _url_or_none("mentoring:cohort_import", slug)
+                      "url": _url_or_none("mentoring:imports:upload", slug)
                       or reverse("mentoring:enrolment_add", args=[slug]),
                       "detail": "Nobody is enrolled yet: upload the staff file, or add people "
                                 "one at a time."})
@@ -301,9 +301,9 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cohort": cohort, "overview": overview, "sides": sides, "filters": filters,
         "states": INVITATION_STATES, "next_steps": _next_steps(overview),
         "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
-        "import_url": _url_or_none("mentoring:cohort_import", slug),
+        "import_url": _url_or_none("mentoring:imports:upload", slug),
         "pairing_url": _url_or_none("pairing:cohort", slug),
-        "export_url": _url_or_none("mentoring:cohort_export", slug),
+        "export_url": _url_or_none("mentoring:imports:export", slug),
     })
 
 
