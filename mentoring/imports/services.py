@@ -25,9 +25,18 @@ from pairing.models import Pair
 
 CHUNK = 2000
 MAX_CHAIN_LEVELS = 100
+MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
 PROFILE_FIELDS = ("full_name", "job_title", "department", "location", "timezone", "manager_id")
 OPTIONAL_PROFILE_FIELDS = ("grade", "employee_id")
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    line: int
+    email: str
+    full_name: str
+    what: str
 
 
 @dataclass
@@ -44,6 +53,8 @@ class ImportReport:
     unchanged_people: int = 0
     joining_cohort: int = 0
     new_skills: list[str] = field(default_factory=list)
+    # The first MAX_LISTED_CHANGES people who are new or change, for the preview.
+    changes: list[PersonChange] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -214,14 +225,19 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
             report.new_people += 1
             report.joining_cohort += 1
             person.changed = True
+            changes = ["new to Twoway"]
         else:
-            person.changed = _differs(person, plan)
+            changes = _changes(person, plan)
+            person.changed = bool(changes)
             if person.enrolment is None:
                 report.joining_cohort += 1
             if person.changed:
                 report.updated_people += 1
             else:
                 report.unchanged_people += 1
+        if changes and len(report.changes) < MAX_LISTED_CHANGES:
+            report.changes.append(PersonChange(row.line, row.email, row.full_name,
+                                               ", ".join(changes)))
         plan.people.append(person)
     return plan
 
@@ -266,23 +282,29 @@ def _manager_cycles(rows: list[StaffRow], user_ids: dict[str, int],
     return problems
 
 
-def _differs(person: _Person, plan: _Plan) -> bool:
+def _changes(person: _Person, plan: _Plan) -> list[str]:
+    """What the file would change about a known person, in HR's words (empty: nothing)."""
     row, profile, enrolment = person.row, person.profile, person.enrolment
-    if profile is None or enrolment is None:
-        return True
-    if enrolment.side != row.side or enrolment.capacity != row.capacity:
-        return True
+    changes: list[str] = []
+    if enrolment is None:
+        changes.append("joins the cohort")
+    elif enrolment.side != row.side:
+        changes.append(f"side {enrolment.side} → {row.side}")
+    if enrolment is not None and enrolment.capacity != row.capacity:
+        changes.append(f"capacity {enrolment.capacity} → {row.capacity}")
+    if profile is None:
+        return [*changes, "profile"]
     if (profile.manager_email_now or "") != row.manager_email:  # type: ignore[attr-defined]
-        return True
+        changes.append("manager")
     wanted = _profile_values(row, plan, plan.columns, profile)
     del wanted["manager_id"]
-    if any(getattr(profile, name) != value for name, value in wanted.items()):
-        return True
-    desired = _desired_skills(row, plan)
-    if desired is None:
-        return True  # a skill new to the taxonomy
+    changes += [name.replace("_", " ") for name, value in wanted.items()
+                if getattr(profile, name) != value]
+    desired = _desired_skills(row, plan)  # None: a skill new to the taxonomy
     existing = plan.existing_skills.get(profile.pk, {})
-    return {key: level for key, (level, _pk) in existing.items()} != desired
+    if desired is None or {key: level for key, (level, _pk) in existing.items()} != desired:
+        changes.append("skills")
+    return changes
 
 
 def _profile_values(row: StaffRow, plan: _Plan, columns: frozenset[str],

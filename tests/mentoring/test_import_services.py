@@ -94,6 +94,8 @@ def test_a_changed_row_updates_only_that_person(cohort):
                teaches="TikTok:1", wants_to_learn=""),
         person("b@example.com")]))
     assert (report.updated_people, report.unchanged_people) == (1, 1)
+    assert [(c.line, c.email, c.what) for c in report.changes] == [
+        (2, "a@example.com", "side junior → senior, capacity 1 → 3, department, skills")]
     a = Enrolment.objects.select_related("user__profile").get(user__email="a@example.com")
     assert (a.side, a.capacity, a.user.profile.department) == ("senior", 3, "Finance")
     assert list(a.user.profile.skills.values_list("skill__name", "kind", "level")) == [

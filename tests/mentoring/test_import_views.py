@@ -65,6 +65,9 @@ def test_upload_preview_commit_imports_the_people(cast, login, settings):
     assert "3</span> people in the file" in html
     assert "2</span> new" in html and "1</span> updated" in html
     assert "Podcasting" in html
+    assert "<td>2</td><td>new.one@example.com</td><td>New One</td><td>new to Twoway</td>" in html
+    assert ("<td>3</td><td>junior@example.com</td><td>Asha Junior</td>"
+            "<td>grade, skills</td>") in html
     assert not User.objects.filter(email="new.one@example.com").exists()
     assert len(stored_files(settings)) == 2  # the file and its note
 
