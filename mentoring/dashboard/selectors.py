@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
@@ -96,6 +97,8 @@ class Dashboard:
     months: list[dict]
     departments: list[dict]
     suppressed: bool
+    impact: ImpactTable | None = None
+    sentiment: Sentiment | None = None
     programmes: list[Programme] = field(default_factory=list)
     cohorts: list[Cohort] = field(default_factory=list)
     department_choices: list[str] = field(default_factory=list)
@@ -226,6 +229,8 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         reverse_skills=_top_skills(logs, ("reverse", "both")),
         forward_skills=_top_skills(logs, ("forward", "both")),
         months=months, departments=departments, suppressed=suppressed,
+        impact=None if suppressed else impact(enrolments),
+        sentiment=None if suppressed else sentiment(pairs, enrolments),
     )
 
 

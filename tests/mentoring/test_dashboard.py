@@ -119,3 +119,30 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(cast, login, size,
     hr = login(cast.hr)
     with django_assert_max_num_queries(25):
         assert hr.get("/dashboard/").status_code == 200
+
+
+def test_paired_change_has_a_t_confidence_interval():
+    from mentoring.dashboard.impact import paired_change
+
+    change = paired_change([0, 1, 2, 3, 4])
+    assert (change.n, change.mean, change.low, change.high) == (5, 2.0, 0.04, 3.96)
+    assert paired_change([1, 1, 1, 1, 1]).low == 1.0
+    assert paired_change([2, 2, 2, 2]).suppressed  # four people are too few to report
+
+
+def test_impact_shows_the_mean_change_per_area_and_hides_small_departments(cast, login):
+    from sessions_log.models import ImpactSurvey
+
+    areas = {f: 3 for f in ImpactSurvey.AREAS}
+    enrolments = [p.junior for p in _team(cast.manager, cast.cohort, 5, department="Sales")]
+    enrolments.append(cast.pair.junior)  # the only one from Data
+    for i, enrolment in enumerate(enrolments):
+        ImpactSurvey.objects.create(enrolment=enrolment, stage="baseline", **areas)
+        ImpactSurvey.objects.create(enrolment=enrolment, stage="final",
+                                    **{**areas, "confidence": 3 + i % 3, "inclusion": 4})
+    page = " ".join(login(cast.hr).get("/dashboard/").content.decode().split())
+    assert "6 people answered both" in page
+    assert "Sense of inclusion</th> <td>+1.00</td><td>+1.00 to +1.00</td> <td>6</td>" in page
+    # confidence moved by 0, 1, 2, 0, 1, 2: mean 1, t(5) interval ±0.94
+    assert "Confidence</th> <td>+1.00</td><td>+0.06 to +1.94</td>" in page
+    assert "<th scope=\"row\">Data</th>" in page and "n&lt;5" in page
