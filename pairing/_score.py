@@ -8,7 +8,7 @@ products in float32 (exact: the sums are small integers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,6 +29,16 @@ class Side:
     location: np.ndarray  # int32 code, -1 = not set
     grade: np.ndarray  # float64, nan = not set
     utc_offset: np.ndarray  # float64, nan = not set
+    teach_by_skill: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    learn_by_skill: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Per skill: the people (sorted rows) who name it and their levels, for skill_product.
+        for matrix, lists in ((self.teach, self.teach_by_skill), (self.learn, self.learn_by_skill)):
+            by_skill = np.ascontiguousarray(matrix.T)
+            for row in by_skill:
+                who = np.flatnonzero(row)
+                lists.append((who, row[who]))
 
 
 @dataclass
@@ -41,13 +51,23 @@ class Cohort:
     # the subset that is forbidden only because of a reporting line (for unmatched reasons)
     chain_rows: np.ndarray
     chain_cols: np.ndarray
+    # filled by prepare_extras():
+    extras_needed: bool = True
+    extras_table: np.ndarray | None = None
+    junior_profile: np.ndarray | None = None
 
 
 def _codes(values: Iterable[str], table: dict[str, int]) -> np.ndarray:
+    """A code per value, equal for values equal ignoring case and spaces; -1 when not set.
+    `table` maps raw and normalised values to codes (raw ones save re-normalising)."""
     out = []
     for value in values:
-        key = (value or "").strip().casefold()
-        out.append(table.setdefault(key, len(table)) if key else -1)
+        code = table.get(value)
+        if code is None:
+            key = (value or "").strip().casefold()
+            code = table.setdefault(key, len(table)) if key else -1
+            table[value] = code
+        out.append(code)
     return np.asarray(out, dtype=np.int32)
 
 
@@ -81,16 +101,16 @@ def _sorted_pairs(pairs: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
-def build_cohort(juniors: Sequence[Person], seniors: Sequence[Person], rules: Rules,
-                 also_forbidden: Iterable[tuple[int, int]] = ()) -> Cohort:
+def build_cohort(juniors: Sequence[Person], seniors: Sequence[Person], weights: Weights,
+                 rules: Rules, also_forbidden: Iterable[tuple[int, int]] = ()) -> Cohort:
     """Arrays for both sides plus the sparse list of pairs that are never proposed.
 
     `also_forbidden` holds (junior row, senior column) pairs to leave out too (locked pairs:
     a pair is never proposed twice)."""
-    skills: dict[int, int] = {}
+    named: set[int] = set()
     for person in (*juniors, *seniors):
-        for skill in sorted((*person.teach.keys(), *person.learn.keys())):
-            skills.setdefault(skill, len(skills))
+        named.update(person.teach, person.learn)
+    skills = {skill: k for k, skill in enumerate(sorted(named))}
     departments: dict[str, int] = {}
     locations: dict[str, int] = {}
     junior_side = _side(juniors, skills, departments, locations)
@@ -109,22 +129,26 @@ def build_cohort(juniors: Sequence[Person], seniors: Sequence[Person], rules: Ru
     # person's chain, never over pairs.
     chain: set[tuple[int, int]] = set()
     other: set[tuple[int, int]] = set(also_forbidden)
+    senior_users, junior_users = seniors_by_user.keys(), juniors_by_user.keys()
     for i, p in enumerate(juniors):
-        for user in p.manager_chain:
-            for col in seniors_by_user.get(user, ()):
+        for user in p.manager_chain & senior_users:
+            for col in seniors_by_user[user]:
                 chain.add((i, col))
         for col in seniors_by_user.get(p.user_id, ()):
             other.add((i, col))
     for col, p in enumerate(seniors):
-        for user in p.manager_chain:
-            for i in juniors_by_user.get(user, ()):
+        for user in p.manager_chain & junior_users:
+            for i in juniors_by_user[user]:
                 chain.add((i, col))
     for junior_id, senior_id in rules.excluded:
         if junior_id in junior_row and senior_id in senior_col:
             other.add((junior_row[junior_id], senior_col[senior_id]))
     forbidden_rows, forbidden_cols = _sorted_pairs(chain | other)
     chain_rows, chain_cols = _sorted_pairs(chain - other)
-    return Cohort(junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows, chain_cols)
+    cohort = Cohort(junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows,
+                    chain_cols)
+    prepare_extras(cohort, weights, rules)
+    return cohort
 
 
 def score_bound(cohort: Cohort, weights: Weights) -> int:
@@ -152,40 +176,123 @@ def _pairs_in(rows: np.ndarray, cols: np.ndarray, r0: int, r1: int) -> tuple[np.
     return rows[lo:hi] - r0, cols[lo:hi]
 
 
-def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int) -> Block:
-    j, s = cohort.juniors, cohort.seniors
-    reverse = j.teach[r0:r1] @ s.learn.T
-    forward = j.learn[r0:r1] @ s.teach.T
-    score = reverse * np.float32(weights.reverse)
-    if weights.forward:
-        score += forward * np.float32(weights.forward)
-    if weights.forward_bonus:
-        score += (forward > 0) * np.float32(weights.forward_bonus)
-    eligible = reverse > 0
-    del reverse, forward
-    jd, sd = j.department[r0:r1, None], s.department[None, :]
-    same_department = (jd == sd) & (jd >= 0)
-    if weights.department:
-        score += ((jd != sd) & (jd >= 0) & (sd >= 0)) * np.float32(weights.department)
-    if weights.location:
-        jl, sl = j.location[r0:r1, None], s.location[None, :]
-        score += ((jl != sl) & (jl >= 0) & (sl >= 0)) * np.float32(weights.location)
+def _extras(jd, jl, jg, jt, sd, sl, sg, st, weights: Weights, rules: Rules) -> np.ndarray:
+    """Department and location points, or -1 where an optional rule forbids the pair.
 
+    Arguments are columns (juniors) and rows (seniors) that broadcast against each other."""
+    shape = np.broadcast_shapes(np.shape(jd), np.shape(sd))
+    extra = np.zeros(shape, dtype=np.float32)
+    if weights.department:
+        extra += ((jd != sd) & (jd >= 0) & (sd >= 0)) * np.float32(weights.department)
+    if weights.location:
+        extra += ((jl != sl) & (jl >= 0) & (sl >= 0)) * np.float32(weights.location)
+    ok = np.ones(shape, dtype=bool)
     if rules.must_differ_department:
-        eligible &= ~same_department
-    if rules.min_grade_gap is not None:
-        gap = s.grade[None, :] - j.grade[r0:r1, None]
-        with np.errstate(invalid="ignore"):
-            eligible &= ~(gap < rules.min_grade_gap)  # nan (a grade not set) passes
-    if rules.max_timezone_diff_hours is not None:
-        eligible &= ~(timezone_gap(j.utc_offset[r0:r1, None], s.utc_offset[None, :])
-                      > rules.max_timezone_diff_hours)
+        ok &= ~((jd == sd) & (jd >= 0))
+    with np.errstate(invalid="ignore"):
+        if rules.min_grade_gap is not None:
+            ok &= ~(sg - jg < rules.min_grade_gap)  # nan (a grade not set) passes
+        if rules.max_timezone_diff_hours is not None:
+            ok &= ~(timezone_gap(jt, st) > rules.max_timezone_diff_hours)
+    extra[~ok] = -1
+    return extra
+
+
+def _profiles(side: Side) -> tuple[np.ndarray, np.ndarray]:
+    """(code per person, unique profiles as rows of department, location, grade, offset)."""
+    columns = np.column_stack([side.department, side.location, side.grade, side.utc_offset])
+    columns[np.isnan(columns)] = np.inf  # grade or offset not set: one profile value of its own
+    table, codes = np.unique(columns, axis=0, return_inverse=True)
+    table[np.isinf(table)] = np.nan
+    return codes.reshape(-1).astype(np.intp), table
+
+
+def prepare_extras(cohort: Cohort, weights: Weights, rules: Rules) -> None:
+    """People with the same department, location, grade and offset score alike on those: work
+    the extras out once per pair of profiles (a small table) rather than per pair of people."""
+    cohort.extras_needed = bool(
+        weights.department or weights.location or rules.must_differ_department
+        or rules.min_grade_gap is not None or rules.max_timezone_diff_hours is not None)
+    cohort.extras_table = None
+    if not cohort.extras_needed:
+        return
+    j_codes, j_profiles = _profiles(cohort.juniors)
+    s_codes, s_profiles = _profiles(cohort.seniors)
+    if len(j_profiles) * len(s_profiles) > EXTRAS_TABLE_CELLS:
+        return
+    jp, sp = j_profiles[:, :, None], s_profiles.T[:, None, :]
+    table = _extras(jp[:, 0], jp[:, 1], jp[:, 2], jp[:, 3], sp[0], sp[1], sp[2], sp[3], weights,
+                    rules)
+    # One row per junior profile against every senior: a block is then a gather of whole rows.
+    if len(j_profiles) * len(s_codes) > EXTRAS_TABLE_CELLS * 16:
+        return
+    cohort.extras_table = np.ascontiguousarray(table[:, s_codes])
+    cohort.junior_profile = j_codes
+
+
+EXTRAS_TABLE_CELLS = 1_000_000
+
+
+def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int) -> Block:
+    """Scores and eligibility of juniors r0..r1 against every senior, in float32 (exact: small
+    integers). `weights` and `rules` must be those the cohort was built with."""
+    j, s = cohort.juniors, cohort.seniors
+    score = skill_product(j.teach, j.teach_by_skill, s.learn, s.learn_by_skill, r0, r1)
+    eligible = score > 0
+    score *= np.float32(weights.reverse)
+    if weights.forward or weights.forward_bonus:
+        forward = skill_product(j.learn, j.learn_by_skill, s.teach, s.teach_by_skill, r0, r1)
+        bonus = forward > 0 if weights.forward_bonus else None
+        if weights.forward:
+            forward *= np.float32(weights.forward)
+            score += forward
+        del forward
+        if bonus is not None:
+            np.add(score, np.float32(weights.forward_bonus), out=score, where=bonus)
+            del bonus
+    if cohort.extras_needed:
+        if cohort.extras_table is not None:
+            extra = cohort.extras_table[cohort.junior_profile[r0:r1]]
+        else:
+            extra = _extras(j.department[r0:r1, None], j.location[r0:r1, None],
+                            j.grade[r0:r1, None], j.utc_offset[r0:r1, None], s.department[None, :],
+                            s.location[None, :], s.grade[None, :], s.utc_offset[None, :],
+                            weights, rules)
+        score += extra
+        eligible &= extra >= 0
+        del extra
     rows, cols = _pairs_in(cohort.forbidden_rows, cohort.forbidden_cols, r0, r1)
     chain_rows, chain_cols = _pairs_in(cohort.chain_rows, cohort.chain_cols, r0, r1)
     but_chain = np.zeros_like(eligible)
     but_chain[chain_rows, chain_cols] = eligible[chain_rows, chain_cols]
     eligible[rows, cols] = False
     return Block(score, eligible, but_chain)
+
+
+def skill_product(rows: np.ndarray, rows_by_skill, cols: np.ndarray, cols_by_skill, r0: int,
+                  r1: int) -> np.ndarray:
+    """rows[r0:r1] @ cols.T (people x skills each), exact in float32. Reverse: junior teach
+    levels times senior learn priorities; forward: junior priorities times senior levels.
+
+    People name a handful of the skills, so each skill adds a small outer product to the cells
+    of the people who name it on each side; that beats BLAS, whose threads spin when the
+    machine's cores are busy. Dense skill profiles still go to BLAS."""
+    parts = []
+    touched = 0
+    for (who, levels), (whom, wants) in zip(rows_by_skill, cols_by_skill, strict=True):
+        if not len(whom):
+            continue
+        lo, hi = np.searchsorted(who, (r0, r1))
+        if hi > lo:
+            parts.append((who[lo:hi] - r0, levels[lo:hi], whom, wants))
+            touched += (hi - lo) * len(whom)
+    size = (r1 - r0) * cols.shape[0]
+    if touched * 4 > size * max(len(parts), 1):
+        return rows[r0:r1] @ cols.T
+    out = np.zeros((r1 - r0, cols.shape[0]), dtype=np.float32)
+    for who, levels, whom, wants in parts:
+        out[np.ix_(who, whom)] += np.outer(levels, wants)
+    return out
 
 
 def timezone_gap(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 from lapjv import lapjv
 from scipy.optimize import linear_sum_assignment
 
+from pairing._flow import min_cost_flow_cohort
 from pairing._score import Cohort, score_block, score_bound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,7 @@ BLOCK_CELLS = 4_000_000  # person-level cells scored at once (16 MB of float32)
 
 
 @dataclass
-class DenseAnswer:
+class Answer:
     pairs: list[tuple[int, int]]  # (junior row, senior column), person level
     junior_has_eligible: np.ndarray  # bool per junior: any eligible senior at all
     junior_has_chain_only: np.ndarray  # bool per junior: eligible seniors were it not for a line
@@ -48,7 +49,7 @@ def _noop(fraction: float, stage: str) -> None:
 
 def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray,
                 capacity_s: np.ndarray, progress: Progress | None = None,
-                method: str = "auto") -> DenseAnswer:
+                method: str = "auto") -> Answer:
     """The optimal pairs for the remaining capacities (locked pairs already taken out)."""
     progress = progress or _noop
     n_j, n_s = len(cohort.juniors.ids), len(cohort.seniors.ids)
@@ -91,17 +92,22 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
         senior_chain |= block.eligible_but_chain.any(axis=0)
         s0, s1 = int(slot_start[r0]), int(slot_start[r1])
         if method != "none" and s1 > s0:
-            person_cost = block.score.astype(cost.dtype, copy=False)
-            person_cost += cost.dtype.type(big_m)
-            np.negative(person_cost, out=person_cost)
-            person_cost[~block.eligible] = 0
-            local = row_person[s0:s1] - r0
-            if not plain_rows:
-                person_cost = person_cost[local]
-            if plain_cols:
-                cost[s0:s1, :cols] = person_cost
+            if plain_rows and plain_cols:  # write straight into the matrix: no temporaries
+                target = cost[s0:s1, :cols]
+                np.add(block.score, big_m, out=target, casting="unsafe")
+                np.negative(target, out=target)
+                target[~block.eligible] = 0
             else:
-                np.take(person_cost, col_person, axis=1, out=cost[s0:s1, :cols])
+                person_cost = block.score.astype(cost.dtype, copy=False)
+                person_cost += cost.dtype.type(big_m)
+                np.negative(person_cost, out=person_cost)
+                person_cost[~block.eligible] = 0
+                if not plain_rows:
+                    person_cost = person_cost[row_person[s0:s1] - r0]
+                if plain_cols:
+                    cost[s0:s1, :cols] = person_cost
+                else:
+                    np.take(person_cost, col_person, axis=1, out=cost[s0:s1, :cols])
         del block
         progress(0.5 * r1 / max(n_j, 1), "scoring")
 
@@ -131,84 +137,7 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
         else:
             pairs = sorted(zip(p_rows.tolist(), p_cols.tolist(), strict=True))
     progress(1.0, "solved")
-    return DenseAnswer(pairs, junior_any, junior_chain, senior_any, senior_chain, method)
+    return Answer(pairs, junior_any, junior_chain, senior_any, senior_chain, method)
 
 
-def min_cost_flow_cohort(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray,
-                         capacity_s: np.ndarray) -> list[tuple[int, int]]:
-    block = score_block(cohort, weights, rules, 0, len(cohort.juniors.ids))
-    return min_cost_flow(block.eligible, block.score.astype(np.float64), capacity_j, capacity_s)
 
-
-def min_cost_flow(eligible: np.ndarray, score: np.ndarray, capacity_j: np.ndarray,
-                  capacity_s: np.ndarray) -> list[tuple[int, int]]:
-    """Most pairs, then the highest total score, each pair at most once (exact).
-
-    Successive shortest paths: each augmentation adds one pair along the cheapest path with
-    cost = spread - score, so after k steps the flow is a best k-pair answer; it stops when no
-    augmenting path is left, i.e. at the most pairs. Dijkstra with potentials, dense rows."""
-    n_j, n_s = eligible.shape
-    if not n_j or not n_s:
-        return []
-    top = float(score[eligible].max()) if eligible.any() else 0.0
-    cost = np.where(eligible, top - score, np.inf)
-    paired = np.zeros((n_j, n_s), dtype=bool)
-    used_j = np.zeros(n_j, dtype=np.int64)
-    used_s = np.zeros(n_s, dtype=np.int64)
-    cap_j = np.asarray(capacity_j, dtype=np.int64)
-    cap_s = np.asarray(capacity_s, dtype=np.int64)
-    pot_j = np.zeros(n_j)
-    pot_s = np.zeros(n_s)
-    pot_sink = 0.0
-    inf = np.inf
-    while True:
-        dist_j = np.where(used_j < cap_j, -pot_j, inf)
-        dist_s = np.full(n_s, inf)
-        from_j = np.full(n_s, -1, dtype=np.int64)  # senior reached from this junior
-        from_s = np.full(n_j, -1, dtype=np.int64)  # junior reached back from this senior
-        done_j = np.zeros(n_j, dtype=bool)
-        done_s = np.zeros(n_s, dtype=bool)
-        dist_sink, sink_from = inf, -1
-        while True:
-            open_j = np.where(done_j, inf, dist_j)
-            open_s = np.where(done_s, inf, dist_s)
-            j = int(np.argmin(open_j))
-            s = int(np.argmin(open_s))
-            best = min(open_j[j], open_s[s])
-            if dist_sink <= best or best == inf:
-                break
-            if open_j[j] <= open_s[s]:
-                done_j[j] = True
-                reach = dist_j[j] + cost[j] + pot_j[j] - pot_s
-                better = (reach < dist_s) & ~paired[j] & ~done_s
-                dist_s[better] = reach[better]
-                from_j[better] = j
-            else:
-                done_s[s] = True
-                if used_s[s] < cap_s[s]:
-                    reach_sink = dist_s[s] + pot_s[s] - pot_sink
-                    if reach_sink < dist_sink:
-                        dist_sink, sink_from = reach_sink, s
-                back = paired[:, s]
-                reach = dist_s[s] - np.where(back, cost[:, s], 0) + pot_s[s] - pot_j
-                better = back & (reach < dist_j) & ~done_j
-                dist_j[better] = reach[better]
-                from_s[better] = s
-        if dist_sink == inf:
-            break
-        s = sink_from
-        used_s[s] += 1
-        while True:
-            j = int(from_j[s])
-            paired[j, s] = True
-            previous = int(from_s[j])
-            if previous < 0:
-                used_j[j] += 1
-                break
-            paired[j, previous] = False
-            s = previous
-        pot_j += np.minimum(dist_j, dist_sink)
-        pot_s += np.minimum(dist_s, dist_sink)
-        pot_sink += dist_sink
-    rows, cols = np.nonzero(paired)
-    return sorted(zip(rows.tolist(), cols.tolist(), strict=True))

@@ -8,6 +8,7 @@ the rest is optimal around them. Same input, same output: people are ordered by 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -108,35 +109,48 @@ def _check(weights: Weights, rules: Rules) -> None:
             raise ValueError(f"the {name.replace('_', ' ')} weight must not be negative")
 
 
-def _flows(teach: Mapping[int, int], learn: Mapping[int, int]) -> tuple[Flow, ...]:
-    flows = [Flow(skill, int(level), int(learn[skill]))
-             for skill, level in teach.items() if skill in learn and level and learn[skill]]
-    flows.sort(key=lambda f: (-f.points, f.skill_id))
-    return tuple(flows)
+def _flows(teach: Mapping[int, int], learn: Mapping[int, int]) -> tuple[tuple[Flow, ...], int]:
+    """The skills flowing from `teach` to `learn`, biggest first, and their total points."""
+    found = []
+    for skill, level in teach.items():
+        priority = learn.get(skill)
+        if priority and level:
+            found.append((-level * priority, skill, level, priority))
+    if not found:
+        return (), 0
+    found.sort()
+    return (tuple(Flow(skill, int(level), int(priority)) for _, skill, level, priority in found),
+            -sum(f[0] for f in found))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normal(value: str) -> str:
+    return (value or "").strip().casefold()
 
 
 def _differ(a: str, b: str) -> bool:
-    a, b = (a or "").strip().casefold(), (b or "").strip().casefold()
+    a, b = _normal(a), _normal(b)
     return bool(a and b and a != b)
 
 
 def _explain(junior: Person, senior: Person, weights: Weights, locked: bool = False) -> Proposal:
-    reverse_flows = _flows(junior.teach, senior.learn)
-    forward_flows = _flows(senior.teach, junior.learn)
-    reverse = sum(f.points for f in reverse_flows)
-    forward = sum(f.points for f in forward_flows)
-    breakdown = (
-        ("reverse", weights.reverse * reverse),
-        ("forward", weights.forward * forward),
-        ("forward_bonus", weights.forward_bonus if forward > 0 else 0),
-        ("department", weights.department if _differ(junior.department, senior.department) else 0),
-        ("location", weights.location if _differ(junior.location, senior.location) else 0),
+    reverse_flows, reverse = _flows(junior.teach, senior.learn)
+    forward_flows, forward = _flows(senior.teach, junior.learn)
+    points = (
+        weights.reverse * reverse,
+        weights.forward * forward,
+        weights.forward_bonus if forward > 0 else 0,
+        weights.department if _differ(junior.department, senior.department) else 0,
+        weights.location if _differ(junior.location, senior.location) else 0,
     )
     return Proposal(
-        junior_id=junior.id, senior_id=senior.id, score=sum(points for _, points in breakdown),
-        reverse=reverse, forward=forward, breakdown=breakdown, reverse_flows=reverse_flows,
-        forward_flows=forward_flows, locked=locked,
+        junior_id=junior.id, senior_id=senior.id, score=sum(points), reverse=reverse,
+        forward=forward, breakdown=tuple(zip(CRITERIA, points, strict=True)),
+        reverse_flows=reverse_flows, forward_flows=forward_flows, locked=locked,
     )
+
+
+CRITERIA = ("reverse", "forward", "forward_bonus", "department", "location")
 
 
 def _hours(value: float) -> str:
@@ -208,7 +222,7 @@ def solve(juniors: Sequence[Person], seniors: Sequence[Person], *, weights: Weig
     np.maximum(capacity_j, 0, out=capacity_j)
     np.maximum(capacity_s, 0, out=capacity_s)
 
-    cohort = build_cohort(juniors, seniors, rules, also_forbidden=locked_pairs)
+    cohort = build_cohort(juniors, seniors, weights, rules, also_forbidden=locked_pairs)
     answer = solve_dense(cohort, weights, rules, capacity_j, capacity_s, progress)
 
     proposals = [_explain(juniors[r], seniors[c], weights, locked=True) for r, c in locked_pairs]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairing import _solve
+from pairing import _flow, _solve
 from pairing._score import build_cohort
 from pairing.engine import Person, Rules, Weights, evaluate, solve
 
@@ -187,10 +187,10 @@ def test_the_flow_solver_alone_matches_brute_force(cohort):
                   rules.excluded)
     juniors = sorted(juniors, key=lambda p: p.id)
     seniors = sorted(seniors, key=lambda p: p.id)
-    built = build_cohort(juniors, seniors, rules)
+    built = build_cohort(juniors, seniors, weights, rules)
     caps_j = np.asarray([p.capacity for p in juniors], dtype=np.int64)
     caps_s = np.asarray([p.capacity for p in seniors], dtype=np.int64)
-    pairs = _solve.min_cost_flow_cohort(built, weights, rules, caps_j, caps_s)
+    pairs = _flow.min_cost_flow_cohort(built, weights, rules, caps_j, caps_s)
     total = sum(_score(juniors[r], seniors[c], weights)[0] for r, c in pairs)
     assert (len(pairs), total) == brute_force(juniors, seniors, weights, rules)
 
@@ -208,12 +208,12 @@ def test_the_square_and_the_rectangular_solvers_agree_with_scipy_on_bigger_cohor
 
     juniors, seniors = people(60, 1, 1), people(45, 1000, 2)
     rules = Rules(must_differ_department=bool(seed % 2))
-    built = build_cohort(juniors, seniors, rules)
+    built = build_cohort(juniors, seniors, Weights(), rules)
     caps_j = np.ones(60, dtype=np.int64)
     caps_s = np.asarray([p.capacity for p in seniors], dtype=np.int64)
     answers = {method: _solve.solve_dense(built, Weights(), rules, caps_j, caps_s, method=method)
                for method in ("lapjv", "scipy")}
-    flow = _solve.min_cost_flow_cohort(built, Weights(), rules, caps_j, caps_s)
+    flow = _flow.min_cost_flow_cohort(built, Weights(), rules, caps_j, caps_s)
 
     def summary(pairs):
         return len(pairs), sum(_score(juniors[r], seniors[c], Weights())[0] for r, c in pairs)
