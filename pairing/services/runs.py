@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -142,20 +143,25 @@ def proposal_row(run: PairingRun, proposal: engine.Proposal, names: dict[int, st
 
 def insert_proposals(rows: list[Proposal]) -> None:
     """bulk_create without the ORM's per-value SQL compilation, which at a few thousand
-    proposals cost more than the engine's scoring (bench/pair_cohort.py holds the budget)."""
+    proposals cost more than the engine's scoring (bench/pair_cohort.py holds the budget).
+    PostgreSQL gets COPY, everything else one executemany."""
     if not rows:
         return
     fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(Proposal._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, \
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([json.dumps(getattr(row, f.attname)) if f.attname in json_fields
+                                else getattr(row, f.attname) for f in fields])
+        return
+    values = [[f.get_db_prep_save(getattr(row, f.attname), connection)
+               if f.attname in json_fields else getattr(row, f.attname) for f in fields]
+              for row in rows]
     marks = ", ".join(["%s"] * len(fields))
-    json_fields = [f for f in fields if f.get_internal_type() == "JSONField"]
-    plain = [f for f in fields if f not in json_fields]
-    values = []
-    for row in rows:
-        prepared = {f.attname: getattr(row, f.attname) for f in plain}
-        for f in json_fields:
-            prepared[f.attname] = f.get_db_prep_save(getattr(row, f.attname), connection)
-        values.append([prepared[f.attname] for f in fields])
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
