@@ -83,8 +83,9 @@ class SessionLogForm(forms.Form):
         self.fields["direction"].choices = _direction_choices(pair)
         self.fields["skills"].queryset = pair_skills
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = (
-            lambda m: f"{m.starts_at.astimezone(zone) if zone else m.starts_at:%a %-d %b %Y, %H:%M}")
+        self.fields["meeting"].label_from_instance = lambda meeting: (
+            f"{meeting.starts_at.astimezone(zone) if zone else meeting.starts_at:%a %-d %b %Y, %H:%M}"
+            + (" (already logged)" if getattr(meeting, "logged", False) else ""))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -176,10 +176,12 @@ def skills_of_pair(pair: Pair) -> QuerySet[Skill]:
 
 
 def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeting]:
-    """Scheduled meetings that have started and are not logged yet."""
-    return (Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED,
-                                   starts_at__lte=now or timezone.now(),
-                                   session_log__isnull=True)
+    """Scheduled meetings that have started, newest first, each marked ``logged`` when it has
+    a log already (offered anyway, so choosing one again gets a clear message)."""
+    now = now or timezone.now()
+    return (Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED, starts_at__lte=now,
+                                   starts_at__gte=now - timedelta(days=366))
+            .annotate(logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))))
             .order_by("-starts_at"))
 
 

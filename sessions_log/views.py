@@ -216,15 +216,17 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if log.logged_by_id != request.user.pk:
         raise Http404("Only the person who logged a session can edit it.")
     note = log.my_notes[0].body if log.my_notes else ""
+    pair_skills = selectors.skills_of_pair(log.pair)
+    pair_skill_ids = set(pair_skills.values_list("pk", flat=True))
+    covered = list(log.skills.all())
     initial = {"held_on": log.held_on, "minutes": log.minutes, "direction": log.direction,
-               "meeting": log.meeting, "skills": list(log.skills.all()),
-               "other_skills": list(log.skills.all()),
+               "meeting": log.meeting,
+               "skills": [s for s in covered if s.pk in pair_skill_ids],
+               "other_skills": [s for s in covered if s.pk not in pair_skill_ids],
                "shared_summary": log.shared_summary, "private_note": note}
-    meetings = selectors.loggable_meetings(log.pair)
-    if log.meeting_id:
-        meetings = meetings | Meeting.objects.filter(pk=log.meeting_id)
     form = SessionLogForm(request.POST or None, initial=initial, pair=log.pair,
-                          pair_skills=selectors.skills_of_pair(log.pair), meetings=meetings,
+                          pair_skills=pair_skills,
+                          meetings=selectors.loggable_meetings(log.pair),
                           zone=selectors.zone_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -197,3 +197,11 @@ def test_the_ics_download_is_for_members_only(cast, login):
         assert client.get(f"/sessions/meetings/{meeting.pk}/edit/").status_code == 404
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
+
+
+def test_moving_a_meeting_starts_from_its_time_in_the_movers_zone(cast, login):
+    cast.senior.profile.timezone = "Asia/Singapore"
+    cast.senior.profile.save()
+    meeting = MeetingFactory(pair=cast.pair, starts_at=datetime(2030, 1, 10, 9, 0, tzinfo=UTC))
+    form = login(cast.senior).get(f"/sessions/meetings/{meeting.pk}/edit/").content.decode()
+    assert 'value="2030-01-10T17:00"' in form  # 09:00 UTC is 17:00 in Singapore

@@ -87,6 +87,7 @@ def test_it_shows_who_has_accepted_the_agreement(cast, login):
     AgreementAcceptance.objects.create(pair=cast.pair, user=cast.senior)
     page = login(cast.junior).get(url(cast.pair)).content.decode()
     assert "Robert Senior: <span class=\"badge\">accepted</span>" in page
+    assert f"on {timezone.localdate():%-d %B %Y}" in page
     assert "You: not yet accepted" in page
     assert "I accept the agreement" in page
     assert "once you have both accepted" in page

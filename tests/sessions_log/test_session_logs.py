@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,15 +72,12 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(cast, login, over
 def test_a_meeting_can_be_logged_once_only(cast, login):
     meeting = MeetingFactory(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=2))
     assert _log(login(cast.junior), cast.pair, meeting=meeting.pk).status_code == 302
-    response = _log(login(cast.senior), cast.pair, htmx=True, meeting=meeting.pk)
+    client = login(cast.senior)
+    form = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    assert "(already logged)" in form
+    response = _log(client, cast.pair, htmx=True, meeting=meeting.pk)
+    assert "That meeting has already been logged" in response.content.decode()
     assert SessionLog.objects.count() == 1
-    # The logged meeting is no longer offered; posting it anyway gets a clear message.
-    assert "Select a valid choice" in response.content.decode()
-    log = SessionLog.objects.get()
-    from sessions_log import services
-    with pytest.raises(Exception, match="already been logged"):
-        services.log_session(pair=cast.pair, by=cast.senior, held_on=log.held_on, minutes=30,
-                             direction="forward", meeting=meeting)
 
 
 def test_only_the_author_can_edit_or_delete_a_log(cast, login):
@@ -139,3 +137,19 @@ def test_a_closed_cohort_is_read_only(cast, login):
     response = _log(login(cast.junior), cast.pair, htmx=True)
     assert "This cohort has closed" in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_editing_a_log_can_remove_one_of_the_pairs_skills(cast, login):
+    mine = factories.SkillFactory(name="TikTok")
+    factories.ProfileSkillFactory(profile=cast.junior.profile, skill=mine, kind="teach")
+    other = factories.SkillFactory(name="Podcasting")
+    log = SessionLogFactory(pair=cast.pair, logged_by=cast.junior)
+    log.skills.set([mine, other])
+    client = login(cast.junior)
+    form = client.get(f"/sessions/logs/{log.pk}/edit/").content.decode()
+    assert re.search(rf'<input[^>]*name="skills"[^>]*value="{mine.pk}"[^>]*checked', form)
+    assert re.search(rf'<option value="{other.pk}" selected>Podcasting', form)
+    client.post(f"/sessions/logs/{log.pk}/edit/", {
+        "held_on": log.held_on.isoformat(), "minutes": 60, "direction": "reverse",
+        "other_skills": [other.pk]})
+    assert list(log.skills.all()) == [other]
