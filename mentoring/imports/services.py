@@ -398,21 +398,25 @@ def _unusable_password() -> str:
 
 
 def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
-    """Replace the skills of people whose skills differ from the file."""
-    replaced: list[int] = []
+    """Make each person's skills match the file, touching only the rows that differ."""
+    stale: list[int] = []
+    relevelled: list[ProfileSkill] = []
     new: list[dict[str, object]] = []
     for person in changed:
         assert person.profile_id is not None
         existing = plan.existing_skills.get(person.profile_id, {})
         desired = _desired_skills(person.row, plan) or {}
-        if {key: level for key, (level, _pk) in existing.items()} == desired:
-            continue
-        if existing:
-            replaced.append(person.profile_id)
+        for key, (level, pk) in existing.items():
+            if key not in desired:
+                stale.append(pk)
+            elif desired[key] != level:
+                relevelled.append(ProfileSkill(pk=pk, level=desired[key]))
         new += [{"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind,
-                 "level": level} for (skill_id, kind), level in desired.items()]
-    for batch in _chunks(replaced):
-        ProfileSkill.objects.filter(profile_id__in=batch)._raw_delete(ProfileSkill.objects.db)
+                 "level": level}
+                for (skill_id, kind), level in desired.items() if (skill_id, kind) not in existing]
+    for batch in _chunks(stale):
+        ProfileSkill.objects.filter(pk__in=batch)._raw_delete(ProfileSkill.objects.db)
+    bulk_set(ProfileSkill, relevelled, ["level"])
     bulk_insert(ProfileSkill, new)
 
 
