@@ -238,18 +238,16 @@ def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int
     integers). `weights` and `rules` must be those the cohort was built with."""
     j, s = cohort.juniors, cohort.seniors
     score = skill_product(j.teach, j.teach_by_skill, s.learn, s.learn_by_skill, r0, r1)
-    eligible = score > 0
+    eligible = score > 0  # some skill flows from the junior to the senior
     score *= np.float32(weights.reverse)
     if weights.forward or weights.forward_bonus:
         forward = skill_product(j.learn, j.learn_by_skill, s.teach, s.teach_by_skill, r0, r1)
-        bonus = forward > 0 if weights.forward_bonus else None
+        if weights.forward_bonus:
+            np.add(score, np.float32(weights.forward_bonus), out=score, where=forward > 0)
         if weights.forward:
             forward *= np.float32(weights.forward)
             score += forward
         del forward
-        if bonus is not None:
-            np.add(score, np.float32(weights.forward_bonus), out=score, where=bonus)
-            del bonus
     if cohort.extras_needed:
         if cohort.extras_table is not None:
             extra = cohort.extras_table[cohort.junior_profile[r0:r1]]

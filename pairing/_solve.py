@@ -53,12 +53,21 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     """The optimal pairs for the remaining capacities (locked pairs already taken out)."""
     progress = progress or _noop
     n_j, n_s = len(cohort.juniors.ids), len(cohort.seniors.ids)
-    row_person = np.repeat(np.arange(n_j), capacity_j)
-    col_person = np.repeat(np.arange(n_s), capacity_s)
-    slot_start = np.concatenate(([0], np.cumsum(capacity_j))).astype(np.int64)
+    # When nobody on a side takes two partners, each person is one slot; people with no
+    # capacity left (locked) keep their row or column, with no eligible entry, so the matrix
+    # fills without gathering columns.
+    plain_rows = not len(capacity_j) or capacity_j.max() <= 1
+    plain_cols = not len(capacity_s) or capacity_s.max() <= 1
+    slots_j = np.ones_like(capacity_j) if plain_rows else capacity_j
+    slots_s = np.ones_like(capacity_s) if plain_cols else capacity_s
+    closed_j = np.flatnonzero(capacity_j == 0) if plain_rows else np.zeros(0, dtype=np.int64)
+    closed_s = np.flatnonzero(capacity_s == 0) if plain_cols else np.zeros(0, dtype=np.int64)
+    row_person = np.repeat(np.arange(n_j), slots_j)
+    col_person = np.repeat(np.arange(n_s), slots_s)
+    slot_start = np.concatenate(([0], np.cumsum(slots_j))).astype(np.int64)
     rows, cols = len(row_person), len(col_person)
-    plain_cols = bool(np.all(capacity_s == 1))  # every senior has exactly one slot
-    plain_rows = bool(np.all(capacity_j == 1))
+    if len(closed_j) == n_j or len(closed_s) == n_s:
+        rows = cols = 0
     spread = score_bound(cohort, weights)
     big_m = (min(rows, cols) - 1) * spread + 1 if min(rows, cols) else 1
 
@@ -92,11 +101,13 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
         senior_chain |= block.eligible_but_chain.any(axis=0)
         s0, s1 = int(slot_start[r0]), int(slot_start[r1])
         if method != "none" and s1 > s0:
+            block.eligible[:, closed_s] = False
+            lo, hi = np.searchsorted(closed_j, (r0, r1))
+            block.eligible[closed_j[lo:hi] - r0] = False
             if plain_rows and plain_cols:  # write straight into the matrix: no temporaries
                 target = cost[s0:s1, :cols]
-                np.add(block.score, big_m, out=target, casting="unsafe")
-                np.negative(target, out=target)
-                target[~block.eligible] = 0
+                np.subtract(-big_m, block.score, out=target, casting="unsafe")
+                np.multiply(target, block.eligible, out=target)  # -0.0 where not eligible
             else:
                 person_cost = block.score.astype(cost.dtype, copy=False)
                 person_cost += cost.dtype.type(big_m)

@@ -219,3 +219,18 @@ def test_the_square_and_the_rectangular_solvers_agree_with_scipy_on_bigger_cohor
         return len(pairs), sum(_score(juniors[r], seniors[c], Weights())[0] for r, c in pairs)
 
     assert summary(answers["lapjv"].pairs) == summary(answers["scipy"].pairs) == summary(flow)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cohorts())
+def test_the_double_precision_path_finds_an_equally_good_answer(cohort):
+    juniors, seniors, weights, rules = cohort
+    single = solve(juniors, seniors, weights=weights, rules=rules)
+    exact = _solve.FLOAT32_EXACT
+    _solve.FLOAT32_EXACT = 1  # as if the scores were too large for float32
+    try:
+        double = solve(juniors, seniors, weights=weights, rules=rules)
+    finally:
+        _solve.FLOAT32_EXACT = exact
+    assert (len(double.proposals), double.total_score) == (len(single.proposals),
+                                                           single.total_score)
