@@ -10,7 +10,7 @@ class StaffUploadForm(forms.Form):
     staff_file = forms.FileField(
         label="Staff file (CSV or Excel .xlsx)",
         help_text="Up to 5 MB and 20,000 people. The first row names the columns.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     def clean_staff_file(self) -> UploadedFile:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -124,7 +124,14 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
     plan = _plan(cohort, staff_file)
     if not plan.report.ok:
         return plan.report
-    _apply(cohort, plan)
+    try:
+        with transaction.atomic():
+            _apply(cohort, plan)
+    except IntegrityError:
+        # Another import or an HR edit wrote the same people a moment ago.
+        plan.report.errors.append("Someone changed these people while the file was being "
+                                  "imported, so nothing was imported. Try again.")
+        return plan.report
     plan.report.committed = True
     return plan.report
 
