@@ -76,7 +76,11 @@ class ImportReport:
                 f"{self.updated_people} updated, {self.unchanged_people} unchanged"
                 f" ({self.joining_cohort} joining the cohort).")
         if self.new_skills:
-            text += f" New skills added to the taxonomy: {', '.join(self.new_skills)}."
+            names = ", ".join(self.new_skills[:20])
+            more = len(self.new_skills) - 20
+            added = "added to" if self.committed else "to add to"
+            text += (f" New skills {added} the taxonomy: {names}"
+                     + (f" and {more} more." if more > 0 else "."))
         return text
 
     def problem_lines(self) -> list[str]:
