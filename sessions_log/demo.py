@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill
@@ -213,6 +214,10 @@ def _seed_pairs(pairs: list[_PairRow], demo_ids: set, rng: random.Random, now: d
                                         score=score, comment=rng.choice(PULSE_COMMENTS)))
 
     AgreementAcceptance.objects.bulk_create(acceptances, batch_size=2000)
+    # Accepted when the pair was published, not when the demo was seeded.
+    AgreementAcceptance.objects.filter(pair_id__in=[p.pk for p in pairs]).update(
+        accepted_at=Subquery(Pair.objects.filter(pk=OuterRef("pair_id"))
+                             .values("published_at")[:1]))
     Goal.objects.bulk_create(goals, batch_size=2000)
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     for log, meeting, _, _ in logs:

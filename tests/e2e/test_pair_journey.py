@@ -4,6 +4,7 @@ see neither."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -122,3 +123,24 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
             text = page.content()
             assert SUMMARY not in text and NOTE not in text
             page.checks.check()
+
+
+def test_every_pair_page_of_the_demo_junior_passes_the_checks(demo_org, checked_page, live_server):
+    page, base = checked_page, live_server.url
+    log_in(page, base, "junior@twoway.example")
+    page.get_by_role("link", name="Your pairing with Robert Lindqvist").click()
+    page.locator("#sessions .shared-summary").first.wait_for()
+    page.locator("#sessions summary").click()  # the log form, open
+    page.checks.check()
+    pair_url = page.url
+    for name in ("^Move the meeting", "^Edit your private note", "^Edit the session", "^Update",
+                 "^Change your answer", "^Change it", "^Review your starting survey"):
+        page.goto(pair_url)
+        page.get_by_role("link", name=re.compile(name)).first.click()
+        page.wait_for_load_state()
+        assert page.url != pair_url, name
+        assert page.get_by_role("heading", level=1).is_visible()
+        page.checks.check()
+    page.goto(pair_url)
+    page.get_by_role("button", name="Schedule a meeting").click()
+    page.checks.check()
