@@ -28,8 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "mentoring/landing.html")
     role = active_role(request)
     if role == HR:
-        return render(request, "mentoring/home_hr.html",
-                      {"programmes": selectors.programmes_overview()})
+        return render(request, "mentoring/home_hr.html", {
+            "programmes": selectors.programmes_overview(),
+            "archived_programmes": Programme.objects.filter(archived_at__isnull=False),
+        })
     if role == MANAGER_ROLE:
         return render(request, "mentoring/home_manager.html")
     if role == PARTICIPANT:

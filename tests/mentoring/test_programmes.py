@@ -82,7 +82,8 @@ def test_archiving_hides_a_programme_from_the_home_page_until_restored(cast, hr_
     heading = f'id="programme-{programme.pk}"'
     assert heading in hr_client.get("/").content.decode()
     hr_client.post(f"/programmes/{programme.slug}/archive/", {"action": "archive"})
-    assert heading not in hr_client.get("/").content.decode()
+    home = hr_client.get("/").content.decode()
+    assert heading not in home and "Archived programmes (1)" in home
     programme.refresh_from_db()
     assert programme.is_archived and programme.cohorts.exists()  # nothing deleted
     assert hr_client.get(f"/programmes/{programme.slug}/cohorts/new/").status_code == 302
@@ -92,3 +93,15 @@ def test_archiving_hides_a_programme_from_the_home_page_until_restored(cast, hr_
 
 def test_archive_only_answers_post(cast, hr_client):
     assert hr_client.get(f"/programmes/{cast.cohort.programme.slug}/archive/").status_code == 405
+
+
+@pytest.mark.parametrize("programmes", [1, 6])
+def test_the_programmes_home_runs_a_bounded_number_of_queries(
+        cast, hr_client, django_assert_max_num_queries, programmes):
+    for _ in range(programmes):
+        cohort = factories.CohortFactory()
+        factories.PairFactory(cohort=cohort)
+        factories.ProgrammeFactory(archived_at="2026-01-01T00:00Z")
+    with django_assert_max_num_queries(10):
+        page = hr_client.get("/").content.decode()
+    assert page.count("<section") >= programmes + 1
