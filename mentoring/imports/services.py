@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, User
@@ -166,6 +167,14 @@ def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield batch
 
 
+def _user_ids(emails: list[str]) -> Iterator[tuple[str, int]]:
+    """(lower-case email, id) of the people with these addresses; matches the
+    case-insensitive unique index on User.email, so it stays one index lookup per address."""
+    for email, pk in (User.objects.annotate(email_key=Lower("email"))
+                      .filter(email_key__in=emails).values_list("email", "id")):
+        yield email.lower(), pk
+
+
 def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     report = ImportReport(filename=staff_file.filename,
                           cohort_name=cohort.name if cohort else "",
@@ -178,7 +187,7 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     rows = staff_file.rows
     named = {row.email for row in rows} | {ref[2] for ref in staff_file.manager_refs}
     for batch in _chunks(sorted(named)):
-        plan.user_ids.update(User.objects.filter(email__in=batch).values_list("email", "id"))
+        plan.user_ids.update(_user_ids(batch))
 
     problems: list[RowProblem] = []
     for line, email, manager_email in staff_file.manager_refs:
@@ -264,7 +273,9 @@ def _manager_cycles(rows: list[StaffRow], user_ids: dict[str, int],
             break
         found: dict[str, str | None] = {}
         for batch in _chunks(sorted(frontier)):
-            found.update(Profile.objects.filter(user__email__in=batch)
+            found.update((email.lower(), (manager or "").lower() or None)
+                         for email, manager in Profile.objects
+                         .annotate(email_key=Lower("user__email")).filter(email_key__in=batch)
                          .values_list("user__email", "manager__email"))
         for email in frontier:
             manager_of.setdefault(email, found.get(email))
@@ -305,7 +316,7 @@ def _changes(person: _Person, plan: _Plan) -> list[str]:
         changes.append(f"capacity {enrolment.capacity} → {row.capacity}")
     if profile is None:
         return [*changes, "profile"]
-    if (profile.manager_email_now or "") != row.manager_email:  # type: ignore[attr-defined]
+    if (profile.manager_email_now or "").lower() != row.manager_email:  # type: ignore[attr-defined]
         changes.append("manager")
     wanted = _profile_values(row, plan, plan.columns, profile)
     del wanted["manager_id"]
@@ -368,7 +379,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         bulk_insert(User, [{"email": email, "password": _unusable_password()}
                            for email in new_emails])
         for batch in _chunks(new_emails):
-            plan.user_ids.update(User.objects.filter(email__in=batch).values_list("email", "id"))
+            plan.user_ids.update(_user_ids(batch))
         for person in changed:
             if person.user_id is None:
                 person.user_id = plan.user_ids[person.row.email]

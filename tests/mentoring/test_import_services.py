@@ -311,3 +311,16 @@ def test_a_clash_with_a_concurrent_write_imports_nothing_and_says_try_again(coho
     report = run(cohort, csv_bytes([person("a@example.com")]))
     assert not report.ok and "Try again" in report.errors[0]
     assert not User.objects.filter(email__in=["a@example.com", "first@example.com"]).exists()
+
+
+def test_a_person_stored_with_capitals_is_still_matched(cohort):
+    user = factories.UserFactory(email="mixed@example.com")
+    User.objects.filter(pk=user.pk).update(email="Mixed@Example.com")  # as an old import might have
+    report = run(cohort, csv_bytes([person("mixed@example.com"),
+                                    person("b@example.com", manager_email="MIXED@example.com")]))
+    assert report.ok, report.problem_lines()
+    assert (report.new_people, report.updated_people) == (1, 1)
+    assert User.objects.filter(email__iexact="mixed@example.com").count() == 1
+    again = run(cohort, csv_bytes([person("mixed@example.com"),
+                                   person("b@example.com", manager_email="MIXED@example.com")]))
+    assert again.unchanged_people == 2
