@@ -30,6 +30,12 @@ def hr(transactional_db, settings, live_server):
     return factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
 
 
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    # Wait for the landing page, or the next goto races the logout's redirect.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").wait_for()
+
+
 def create_programme_and_cohort(page, base: str) -> None:
     page.get_by_role("button", name="New programme").click()
     page.checks.check()
@@ -63,7 +69,7 @@ def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill
     outbox.send_due()
     message = next(m for m in mail.outbox if m.to == [email])
     link = re.search(r"http\S+/accounts/invite/\S+/", message.body).group(0)
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     page.goto(link)
     page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
     page.checks.check()
@@ -169,7 +175,7 @@ def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
     accept_and_fill_in_skills(
         page, base, "asha@example.com", search="gen", skill="Generative AI tools",
         already={("teach", "TikTok"): 3, ("learn", "Stakeholder management"): 2})
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, base, hr.email, factories.PASSWORD)
     page.goto(base + "/cohorts/spring-2027/?state=accepted")
     assert page.get_by_role("link", name="Asha Okafor").is_visible()
