@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import hr_or_manager_required, hr_required
+from accounts.models import ProfileSkill
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
 from mentoring import selectors
 from mentoring.forms import (
@@ -390,9 +391,13 @@ def enrolment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             for note in notes:
                 messages.warning(request, note)
             return redirect(cohort.get_absolute_url() + "#people")
+    skills = list(ProfileSkill.objects.filter(profile__user=enrolment.user)
+                  .select_related("skill").order_by("kind", "-level", "skill__name"))
     return render(request, "mentoring/enrolment_edit.html", {
         "cohort": cohort, "enrolment": saved, "person": enrolment.user, "form": form,
         "accepted": invitations.has_accepted(enrolment.user),
+        "teaches": [s for s in skills if s.kind == "teach"],
+        "learns": [s for s in skills if s.kind == "learn"],
     })
 
 

@@ -105,6 +105,11 @@ def test_withdrawing_ends_the_pair_and_tells_hr_the_partner_needs_one(cast, hr_c
     assert cast.pair.junior.status == "active"
 
 
-def test_the_enrolment_page_shows_the_invitation_state(cast, hr_client):
+def test_the_enrolment_page_shows_the_invitation_state_and_profile(cast, hr_client):
+    factories.ProfileSkillFactory(profile=cast.senior.profile,
+                                  skill=factories.SkillFactory(name="Negotiation"), level=3)
     page = hr_client.get(f"/cohorts/{cast.cohort.slug}/people/{cast.pair.senior_id}/")
-    assert "accepted" in page.content.decode()
+    body = page.content.decode()
+    assert "<strong>accepted</strong>" in body
+    assert "Negotiation <small class=\"muted\">level 3" in body
+    assert "reports to Marcus Manager" in body
