@@ -151,16 +151,21 @@ def _table(filename: str, data: bytes, notices: list[str]) -> Iterator[list[str]
                            "Split it into several files.")
     if not data.strip():
         raise _FileRefused("The file is empty. It needs a header row and one row per person.")
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_table(data, notices)
-    if name.endswith((".xlsx", ".xlsm")):
-        raise _FileRefused("The file is named .xlsx but is not an Excel workbook. "
-                           "Save it again from your spreadsheet program as .xlsx or CSV UTF-8.")
+    is_zip = data.startswith(b"PK\x03\x04")
+    if name.endswith((".xlsx", ".xlsm")) or is_zip and name.endswith(".csv"):
+        if not is_zip:
+            raise _FileRefused("The file is named .xlsx but is not an Excel workbook. Save it "
+                               "again from your spreadsheet program as .xlsx or CSV UTF-8.")
+        return _xlsx_table(data, notices)  # a workbook renamed .csv is read as what it is
+    if name.endswith(".ods"):
+        raise _FileRefused("OpenDocument spreadsheets (.ods) cannot be read. Save the sheet as "
+                           ".xlsx or as CSV UTF-8.")
     if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
         raise _FileRefused("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx "
                            "or as CSV UTF-8.")
-    if not name.endswith((".csv", ".txt")) or b"\x00" in data[:4096] and not data.startswith(
-            (b"\xff\xfe", b"\xfe\xff")):
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if (not name.endswith((".csv", ".txt")) or is_zip
+            or b"\x00" in data[:4096] and not utf16):
         raise _FileRefused("Upload a CSV file (.csv) or an Excel workbook (.xlsx); "
                            f"“{filename}” is neither.")
     return _csv_table(data)

@@ -150,13 +150,19 @@ def test_a_header_without_people_is_refused():
     ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
     ("notes.pdf", b"%PDF-1.7 email,full_name"),
     ("staff.docx.csv", b"\x00\x01\x02binary"),
+    ("staff.docx", b"PK\x03\x04word document"),
 ])
 def test_a_file_that_is_not_csv_or_xlsx_is_refused(filename, data):
     staff = read(data, filename)
     assert "CSV file (.csv) or an Excel workbook (.xlsx)" in staff.errors[0]
 
 
-def test_an_old_xls_or_broken_xlsx_is_refused():
+def test_a_workbook_renamed_to_csv_is_read_as_a_workbook():
+    assert read(xlsx_bytes([person("a@example.com")]), "staff.csv").is_valid
+
+
+def test_an_old_xls_ods_or_broken_xlsx_is_refused():
+    assert ".ods" in read(b"PK\x03\x04whatever", "staff.ods").errors[0]
     assert ".xls" in read(b"\xd0\xcf\x11\xe0junk", "old.xls").errors[0]
     assert "not an Excel workbook" in read(b"email,full_name", "x.xlsx").errors[0]
     assert "cannot be opened" in read(b"PK\x03\x04broken", "x.xlsx").errors[0]
