@@ -97,20 +97,26 @@ class Sentiment:
         return self.fit_n < MIN_GROUP
 
 
-def sentiment(pairs, people: QuerySet[Enrolment]) -> Sentiment:
-    """Pulse and fit-check answers from the people in scope, in the pairs in scope."""
-    users = people.values("user_id")
-    pulse = Pulse.objects.filter(pair__in=pairs.values("pk"), respondent__in=users).aggregate(
-        n=Count("pk"), mean=Avg("score"))
-    fits = FitCheck.objects.filter(pair__in=pairs.values("pk"), respondent__in=users).aggregate(
+def sentiment(pair_ids: list[int], scope, filters) -> Sentiment:
+    """Pulse and fit-check answers from the counted people, in the counted pairs."""
+    pulses = Pulse.objects.filter(pair_id__in=pair_ids)
+    fits = FitCheck.objects.filter(pair_id__in=pair_ids)
+    if scope.user_ids is not None:
+        pulses = pulses.filter(respondent_id__in=scope.user_ids)
+        fits = fits.filter(respondent_id__in=scope.user_ids)
+    if filters.department:
+        pulses = pulses.filter(respondent__profile__department__iexact=filters.department)
+        fits = fits.filter(respondent__profile__department__iexact=filters.department)
+    pulse = pulses.aggregate(n=Count("pk"), mean=Avg("score"))
+    answers = fits.aggregate(
         n=Count("pk"), yes=Count("pk", filter=Q(answer="yes")),
         not_sure=Count("pk", filter=Q(answer="not_sure")), no=Count("pk", filter=Q(answer="no")))
-    shown = fits["n"] >= MIN_GROUP
+    shown = answers["n"] >= MIN_GROUP
     return Sentiment(
         pulse_n=pulse["n"],
         pulse_mean=round(pulse["mean"], 2) if pulse["n"] >= MIN_GROUP else None,
-        fit_n=fits["n"],
-        fit_yes=fits["yes"] if shown else None,
-        fit_not_sure=fits["not_sure"] if shown else None,
-        fit_no=fits["no"] if shown else None,
+        fit_n=answers["n"],
+        fit_yes=answers["yes"] if shown else None,
+        fit_not_sure=answers["not_sure"] if shown else None,
+        fit_no=answers["no"] if shown else None,
     )

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
@@ -61,19 +60,31 @@ def _enrolments(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
     return qs
 
 
-def _pairs(enrolments: QuerySet[Enrolment]) -> QuerySet[Pair]:
-    ids = enrolments.values("pk")
-    return Pair.objects.filter(Q(junior__in=ids) | Q(senior__in=ids),
-                               published_at__isnull=False)
+@dataclass(frozen=True)
+class PairRow:
+    pk: int
+    cohort_id: int
+    active: bool
+    published_on: date
+    junior_department: str
+    senior_department: str
 
 
-@dataclass
-class Suppressible:
-    """A figure over a group of people; hidden when the group is too small to stay anonymous."""
-
-    value: float | int | None
-    people: int
-    suppressed: bool = False
+def _pair_rows(enrolments: QuerySet[Enrolment]) -> list[PairRow]:
+    """The published pairs with at least one member among the counted people: one query,
+    materialised so every later aggregate filters on a plain list of ids."""
+    people = set(enrolments.values_list("pk", flat=True))
+    rows = (Pair.objects.filter(published_at__isnull=False,
+                                cohort__in=enrolments.values("cohort_id").distinct())
+            .values_list("pk", "cohort_id", "status", "published_at", "junior_id", "senior_id",
+                         "junior__user__profile__department",
+                         "senior__user__profile__department"))
+    return [
+        PairRow(pk, cohort_id, status == Pair.Status.ACTIVE, timezone.localdate(published),
+                jdept or "(none)", sdept or "(none)")
+        for pk, cohort_id, status, published, junior, senior, jdept, sdept in rows
+        if junior in people or senior in people
+    ]
 
 
 @dataclass
@@ -91,7 +102,7 @@ class Dashboard:
     forward_minutes: int
     sessions_per_pair: float
     at_risk_count: int
-    at_risk: list[dict]
+    at_risk: list[Pair]
     reverse_skills: list[tuple[str, int]]
     forward_skills: list[tuple[str, int]]
     months: list[dict]
@@ -118,42 +129,26 @@ class Dashboard:
         return 100 - self.reverse_share if total else 0
 
 
-def _minutes_by_direction(logs: QuerySet[SessionLog]) -> dict:
-    return logs.aggregate(
-        sessions=Count("pk"),
-        total=Sum("minutes"),
-        reverse=Sum("minutes", filter=Q(direction="reverse")),
-        forward=Sum("minutes", filter=Q(direction="forward")),
-        both=Sum("minutes", filter=Q(direction="both")),
-    )
+def _split(minutes: int, direction: str) -> tuple[int, int]:
+    """Minutes that went junior → senior and senior → junior; 'both' counts half each way."""
+    if direction == "reverse":
+        return minutes, 0
+    if direction == "forward":
+        return 0, minutes
+    return minutes // 2, minutes - minutes // 2
 
 
-def _split(row: dict) -> tuple[int, int]:
-    both = row.get("both") or 0
-    return (row.get("reverse") or 0) + both // 2, (row.get("forward") or 0) + both - both // 2
-
-
-def _top_skills(logs: QuerySet[SessionLog], directions: tuple[str, ...]) -> list[tuple[str, int]]:
+def _top_skills(logs: QuerySet[SessionLog]) -> tuple[list, list]:
     through = SessionLog.skills.through
-    rows = (through.objects.filter(sessionlog__in=logs.filter(direction__in=directions)
-                                   .values("pk"))
-            .values("skill__name").annotate(n=Count("pk")).order_by("-n", "skill__name")[:10])
-    return [(row["skill__name"], row["n"]) for row in rows]
-
-
-def at_risk_pairs(pairs: QuerySet[Pair], today: date) -> QuerySet[Pair]:
-    """Active pairs with no session for twice their cohort's meeting cadence (counted from
-    publication when they have never met)."""
-    cadences = Cohort.objects.filter(pk__in=pairs.values("cohort_id")).values_list(
-        "pk", "meeting_cadence_days")
-    quiet = Q(pk__in=[])
-    for cohort_id, cadence in cadences:
-        cutoff = today - timedelta(days=2 * cadence)
-        quiet |= Q(cohort_id=cohort_id) & (
-            Q(last_session__lt=cutoff)
-            | Q(last_session__isnull=True, published_at__date__lt=cutoff))
-    return (pairs.filter(status=Pair.Status.ACTIVE)
-            .annotate(last_session=Max("session_logs__held_on")).filter(quiet))
+    counts: dict[str, dict[str, int]] = {"reverse": {}, "forward": {}}
+    for name, direction, n in (through.objects.filter(sessionlog__in=logs)
+                               .values_list("skill__name", "sessionlog__direction")
+                               .annotate(n=Count("pk"))):
+        for way in (("reverse", "forward") if direction == "both" else (direction,)):
+            counts[way][name] = counts[way].get(name, 0) + n
+    ranked = [sorted(c.items(), key=lambda item: (-item[1], item[0]))[:10]
+              for c in (counts["reverse"], counts["forward"])]
+    return ranked[0], ranked[1]
 
 
 def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashboard:
@@ -164,73 +159,91 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         juniors=Count("pk", filter=Q(side="junior")),
         seniors=Count("pk", filter=Q(side="senior")),
     )
-    pairs = _pairs(enrolments)
-    pair_counts = pairs.aggregate(active=Count("pk", filter=Q(status="active")),
-                                  ended=Count("pk", filter=Q(status="ended")))
-    logs = SessionLog.objects.filter(pair__in=pairs.values("pk"))
-    totals = _minutes_by_direction(logs)
-    reverse, forward = _split(totals)
-    total_pairs = (pair_counts["active"] or 0) + (pair_counts["ended"] or 0)
+    pairs = _pair_rows(enrolments)
+    pair_ids = [p.pk for p in pairs]
+    logs = SessionLog.objects.filter(pair_id__in=pair_ids)
 
-    risky = list(
-        at_risk_pairs(pairs, today)
+    # One pass over the logs grouped by pair and direction gives the totals, the balance, the
+    # per-department hours and each pair's last session.
+    per_pair: dict[int, dict] = {}
+    sessions = minutes = reverse = forward = 0
+    for pair_id, direction, n, total, last in (
+            logs.values_list("pair_id", "direction")
+            .annotate(n=Count("pk"), total=Sum("minutes"), last=Max("held_on"))
+            .order_by()):
+        sessions += n
+        minutes += total
+        rev, fwd = _split(total, direction)
+        reverse += rev
+        forward += fwd
+        row = per_pair.setdefault(pair_id, {"minutes": 0, "last": last})
+        row["minutes"] += total
+        row["last"] = max(row["last"], last)
+
+    cadence = dict(Cohort.objects.filter(pk__in={p.cohort_id for p in pairs})
+                   .values_list("pk", "meeting_cadence_days"))
+    at_risk_ids = []
+    dept_minutes: dict[str, int] = {}
+    for pair in pairs:
+        row = per_pair.get(pair.pk)
+        if row:
+            for dept in (pair.junior_department, pair.senior_department):
+                dept_minutes[dept] = dept_minutes.get(dept, 0) + row["minutes"]
+        last = row["last"] if row else pair.published_on
+        if pair.active and last < today - timedelta(days=2 * cadence[pair.cohort_id]):
+            at_risk_ids.append(pair.pk)
+    at_risk = list(
+        Pair.objects.filter(pk__in=at_risk_ids[:200])
         .select_related("cohort", "junior__user__profile", "senior__user__profile")
-        .order_by("last_session", "pk")[:200]
+        .annotate(last_session=Max("session_logs__held_on"))
+        .order_by("last_session", "pk")
     ) if scope.names_visible else []
-    at_risk_count = (len(risky) if scope.names_visible
-                     else at_risk_pairs(pairs, today).count())
 
-    months = []
+    by_month: dict[date, dict] = {}
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
-    for row in (logs.filter(held_on__gte=since).annotate(month=TruncMonth("held_on"))
-                .values("month").annotate(
-                    sessions=Count("pk"),
-                    reverse=Sum("minutes", filter=Q(direction="reverse")),
-                    forward=Sum("minutes", filter=Q(direction="forward")),
-                    both=Sum("minutes", filter=Q(direction="both")))
-                .order_by("month")):
-        rev, fwd = _split(row)
-        months.append({"month": row["month"], "sessions": row["sessions"],
-                       "reverse_hours": round(rev / 60, 1), "forward_hours": round(fwd / 60, 1)})
+    # Grouped by day, not by a truncated month: SQLite would call a Python function per row.
+    for day, direction, n, total in (
+            logs.filter(held_on__gte=since).values_list("held_on", "direction")
+            .annotate(n=Count("pk"), total=Sum("minutes")).order_by()):
+        month = day.replace(day=1)
+        row = by_month.setdefault(month, {"month": month, "sessions": 0, "rev": 0, "fwd": 0})
+        rev, fwd = _split(total, direction)
+        row["sessions"] += n
+        row["rev"] += rev
+        row["fwd"] += fwd
+    months = [{"month": m["month"], "sessions": m["sessions"],
+               "reverse_hours": round(m["rev"] / 60, 1), "forward_hours": round(m["fwd"] / 60, 1)}
+              for m in sorted(by_month.values(), key=lambda m: m["month"])]
     peak = max((m["reverse_hours"] + m["forward_hours"] for m in months), default=0) or 1
     for m in months:
         m["reverse_pct"] = round(100 * m["reverse_hours"] / peak)
         m["forward_pct"] = round(100 * m["forward_hours"] / peak)
 
     departments = []
-    dept_people = {
-        row["user__profile__department"] or "(none)": row["n"]
-        for row in enrolments.values("user__profile__department")
-        .annotate(n=Count("user", distinct=True))
-    }
-    # A session counts for the department of each of its two people.
-    dept_minutes: dict[str, int] = {}
-    for member in ("junior", "senior"):
-        for row in (logs.values(dept=F(f"pair__{member}__user__profile__department"))
-                    .annotate(m=Sum("minutes"))):
-            key = row["dept"] or "(none)"
-            dept_minutes[key] = dept_minutes.get(key, 0) + (row["m"] or 0)
-    for name, people in sorted(dept_people.items()):
+    for name, people in sorted(
+            (row["user__profile__department"] or "(none)", row["n"])
+            for row in enrolments.values("user__profile__department")
+            .annotate(n=Count("user", distinct=True)).order_by()):
         hidden = scope.suppresses and people < MIN_GROUP
         departments.append({"name": name, "people": None if hidden else people,
                             "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
                             "suppressed": hidden})
 
+    reverse_skills, forward_skills = _top_skills(logs)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
+    active = sum(1 for p in pairs if p.active)
     return Dashboard(
         scope=scope, filters=filters,
         participants=sides["people"] or 0, juniors=sides["juniors"] or 0,
         seniors=sides["seniors"] or 0,
-        active_pairs=pair_counts["active"] or 0, ended_pairs=pair_counts["ended"] or 0,
-        sessions=totals["sessions"] or 0, minutes=totals["total"] or 0,
-        reverse_minutes=reverse, forward_minutes=forward,
-        sessions_per_pair=round((totals["sessions"] or 0) / total_pairs, 1) if total_pairs else 0,
-        at_risk_count=at_risk_count, at_risk=risky,
-        reverse_skills=_top_skills(logs, ("reverse", "both")),
-        forward_skills=_top_skills(logs, ("forward", "both")),
+        active_pairs=active, ended_pairs=len(pairs) - active,
+        sessions=sessions, minutes=minutes, reverse_minutes=reverse, forward_minutes=forward,
+        sessions_per_pair=round(sessions / len(pairs), 1) if pairs else 0,
+        at_risk_count=len(at_risk_ids), at_risk=at_risk,
+        reverse_skills=reverse_skills, forward_skills=forward_skills,
         months=months, departments=departments, suppressed=suppressed,
         impact=None if suppressed else impact(enrolments),
-        sentiment=None if suppressed else sentiment(pairs, enrolments),
+        sentiment=None if suppressed else sentiment(pair_ids, scope, filters),
     )
 
 
