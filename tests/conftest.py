@@ -73,3 +73,13 @@ def _fresh_cache(request):
 
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs about a second per user on a loaded 2-core box; tests make many users.
+    New hashes use MD5 here; PBKDF2 stays listed so seeded hashes still verify."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
