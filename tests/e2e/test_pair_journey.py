@@ -79,6 +79,7 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
     page.locator("#sessions .shared-summary", has_text=SUMMARY).wait_for()
     assert NOTE in page.locator("#sessions .private-note").inner_text()
     assert "Session logged." in page.locator("#sessions").inner_text()
+    assert "100% / 0%" in page.locator("#balance").inner_text()
     assert page.get_by_role("heading", level=1).inner_text() == "You and Robert Senior"
     page.checks.check()
 

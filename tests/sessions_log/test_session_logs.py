@@ -31,6 +31,9 @@ def test_an_htmx_log_returns_only_the_sessions_section_with_the_new_entry(cast, 
     assert "We set up a TikTok account together." in html
     assert "I was worried I would sound patronising." in html
     assert "Session logged." in html
+    # The balance card elsewhere on the page is refreshed out of band.
+    assert '<article id="balance" aria-labelledby="balance-heading" hx-swap-oob="true">' in html
+    assert "100% / 0%" in html
     log = SessionLog.objects.get()
     assert (log.minutes, log.direction, log.logged_by) == (50, "reverse", cast.junior)
     assert list(log.skills.all()) == [tiktok]
