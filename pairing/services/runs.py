@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mentoring.models import Cohort
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 # Write progress at most this often: the board polls about once a second.
 _PROGRESS_EVERY_SECONDS = 0.4
+STALE_AFTER = timedelta(minutes=15)
 
 
 class PairingRefused(ValueError):
@@ -67,7 +70,12 @@ def compute_run(*, cohort: Cohort, by=None, overrides: dict | None = None) -> Pa
 def execute_run(*, run: PairingRun) -> PairingRun:
     """Solve the run's cohort with its snapshot and store the proposals. Safe to repeat: a run
     that already finished is returned as it is."""
-    claimed = (PairingRun.objects.filter(pk=run.pk, status=PairingRun.Status.QUEUED)
+    # A run left "running" by a worker that died is taken over once it is clearly stale
+    # (the broker redelivers the task); a live run is never computed twice.
+    stale = timezone.now() - STALE_AFTER
+    claimed = (PairingRun.objects.filter(pk=run.pk)
+               .filter(Q(status=PairingRun.Status.QUEUED)
+                       | Q(status=PairingRun.Status.RUNNING, started_at__lt=stale))
                .update(status=PairingRun.Status.RUNNING, started_at=timezone.now(),
                        progress=0.0, progress_label="loading people"))
     run.refresh_from_db()

@@ -129,3 +129,30 @@ def test_a_run_that_breaks_is_marked_failed_with_the_reason(cohort, monkeypatch)
     assert run.status == PairingRun.Status.FAILED
     assert "solver exploded" in run.error
     assert not Pair.objects.exists()
+
+
+def test_a_run_is_computed_once_even_if_the_task_comes_twice(cohort):
+    from pairing.services import execute_run
+
+    junior(cohort, "Asha", teaches={"TikTok": 3})
+    senior(cohort, "Robert", learns={"TikTok": 3})
+    run = compute_run(cohort=cohort)
+    execute_run(run=run)
+    assert Proposal.objects.filter(run=run).count() == 1
+
+
+def test_a_run_left_running_by_a_dead_worker_is_taken_over_when_stale(cohort):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pairing.services import execute_run
+
+    junior(cohort, "Asha", teaches={"TikTok": 3})
+    senior(cohort, "Robert", learns={"TikTok": 3})
+    fresh = PairingRun.objects.create(cohort=cohort, status="running", started_at=timezone.now())
+    assert execute_run(run=fresh).status == "running"  # somebody is on it
+    stale = PairingRun.objects.create(cohort=cohort, status="running",
+                                      started_at=timezone.now() - timedelta(hours=1))
+    assert execute_run(run=stale).status == "done"
+    assert stale.proposals.count() == 1
