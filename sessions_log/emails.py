@@ -44,32 +44,43 @@ def _pair_url(pair_id: int) -> str:
     return _absolute("sessions_log:pair", pair_id)
 
 
+_MEETING = outbox.PreparedRow(lambda: Meeting.objects.filter(pk=0).values_list(
+    "starts_at", "duration_minutes", "location", "status", "sequence", "pair_id",
+    "pair__status", "pair__junior__user_id", "pair__junior__user__email",
+    "pair__junior__user__profile__full_name", "pair__senior__user_id",
+    "pair__senior__user__email", "pair__senior__user__profile__full_name"))
+
+
 @outbox.register(MEETING_REMINDER)
 def meeting_reminder(reminder: Reminder) -> outbox.Email | None:
-    """"Your meeting with X is tomorrow / in an hour", in the recipient's own time zone."""
+    """"Your meeting with X is tomorrow / in an hour", in the recipient's own time zone.
+    One prepared query: this runs for every reminder a sweep sends."""
+    from pairing.models import Pair
+
     payload = reminder.payload
-    meeting = (Meeting.objects.select_related("pair__junior__user__profile",
-                                              "pair__senior__user__profile")
-               .filter(pk=payload.get("meeting_id")).first())
-    if meeting is None or meeting.status != Meeting.Status.SCHEDULED:
+    row = _MEETING.first(payload.get("meeting_id"))
+    if row is None:
         return None
-    if meeting.sequence != payload.get("sequence", meeting.sequence):
-        return None  # moved since: the new version's own reminders are on their way
-    pair = meeting.pair
-    if pair.status != pair.Status.ACTIVE or not pair.involves(reminder.recipient):
-        return None
-    if meeting.starts_at <= outbox.now():
-        return None  # the sweep was held up past the start: a reminder now would only confuse
+    (starts_at, minutes, location, status, sequence, pair_id, pair_status,
+     junior_id, junior_email, junior_name, senior_id, senior_email, senior_name) = row
+    if status != Meeting.Status.SCHEDULED or sequence != payload.get("sequence", sequence):
+        return None  # cancelled, or moved since: the new version's own reminders are coming
     recipient = reminder.recipient
+    if pair_status != Pair.Status.ACTIVE or recipient.pk not in (junior_id, senior_id):
+        return None
+    if starts_at <= outbox.now():
+        return None  # the sweep was held up past the start: a reminder now would only confuse
+    partner = ((senior_name or senior_email) if recipient.pk == junior_id
+               else (junior_name or junior_email))
     zone = zone_named(timezone_name_of(recipient))
     return outbox.render_email("meeting_reminder", {
         "recipient": recipient,
-        "partner": pair.partner_of(recipient),
-        "meeting": meeting,
+        "partner": {"full_name": partner},
+        "meeting": {"duration_minutes": minutes, "location": location},
         "label": payload.get("label"),
-        "local_start": meeting.starts_at.astimezone(zone),
+        "local_start": starts_at.astimezone(zone),
         "zone": zone.key,
-        "pair_url": _pair_url(pair.pk),
+        "pair_url": _pair_url(pair_id),
     })
 
 
