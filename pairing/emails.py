@@ -10,6 +10,7 @@ from sessions_log import outbox
 from sessions_log.models import Reminder
 
 PUBLISHED_KIND = "pairs_published"
+REMATCH_KIND = "rematch_decided"
 
 
 @outbox.register(PUBLISHED_KIND)
@@ -31,4 +32,29 @@ def pairs_published(reminder: Reminder) -> outbox.Email | None:
                         "url": reverse("pairing:my_pair", args=[pair.pk])})
     return outbox.render_email("pairs_published", {
         "user": user, "cohort": cohort, "matches": matches,
+    })
+
+
+@outbox.register(REMATCH_KIND)
+def rematch_decided(reminder: Reminder) -> outbox.Email | None:
+    """HR's answer to a re-match request, for the requester (declined) or both former
+    partners (resolved, with the new partner if the engine found one)."""
+    from pairing.models import RematchRequest
+
+    request = (RematchRequest.objects.select_related(
+        "pair__cohort__programme", "pair__junior__user__profile", "pair__senior__user__profile")
+        .filter(pk=reminder.payload.get("request_id")).first())
+    if request is None or request.status == RematchRequest.Status.OPEN:
+        return None
+    user = reminder.recipient
+    old = request.pair
+    if not old.involves(user):
+        return None
+    matches = [{"why": selectors.why_matched(pair, user),
+                "url": reverse("pairing:my_pair", args=[pair.pk])}
+               for pair in selectors.pairs_of_member_in_cohort(user, old.cohort_id)]
+    return outbox.render_email("rematch_decided", {
+        "user": user, "request": request, "cohort": old.cohort,
+        "former_partner": old.partner_of(user), "asked_by_you": request.requested_by_id == user.pk,
+        "matches": matches,
     })

@@ -64,15 +64,18 @@ def pair_publish(*, run: PairingRun, by, version: int | None = None,
 
 
 def _schedule_emails(cohort: Cohort, run: PairingRun, now) -> None:
+    """One "meet your partner" row per person, however many partners they have."""
     proposals = Proposal.objects.filter(run=run, junior__status=Enrolment.Status.ACTIVE,
                                         senior__status=Enrolment.Status.ACTIVE)
-    people = (Enrolment.objects.filter(cohort=cohort)
-              .filter(Q(pk__in=proposals.values("junior_id"))
-                      | Q(pk__in=proposals.values("senior_id")))
-              .select_related("user"))
-    for enrolment in people:
-        notify_partner(cohort=cohort, user=enrolment.user, due_at=now,
-                       dedupe_key=f"published:{cohort.pk}:{enrolment.user_id}")
+    user_ids = (Enrolment.objects.filter(cohort=cohort)
+                .filter(Q(pk__in=proposals.values("junior_id"))
+                        | Q(pk__in=proposals.values("senior_id")))
+                .values_list("user_id", flat=True).distinct())
+    outbox.schedule_many(
+        outbox.Planned(recipient_id=user_id, kind=PUBLISHED_KIND, due_at=now,
+                       dedupe_key=f"published:{cohort.pk}:{user_id}",
+                       payload={"cohort_id": cohort.pk})
+        for user_id in user_ids)
 
 
 def notify_partner(*, cohort: Cohort, user, due_at, dedupe_key: str) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring.models import Enrolment
 from pairing import engine
+from pairing.emails import REMATCH_KIND
 from pairing.models import Pair, RematchRequest, Rule
 from pairing.services.inputs import (
     engine_rules,
@@ -22,6 +23,7 @@ from pairing.services.inputs import (
     weights_from,
 )
 from pairing.services.publish import notify_partner
+from sessions_log import outbox
 
 
 class RematchRefused(ValueError):
@@ -51,6 +53,9 @@ def decline_rematch(*, request: RematchRequest, by, note: str) -> RematchRequest
     request.note = (note or "").strip()[:2000]
     request.resolved_at, request.resolved_by = timezone.now(), by
     request.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
+    outbox.schedule(recipient=request.requested_by, kind=REMATCH_KIND, due_at=timezone.now(),
+                    dedupe_key=f"rematch:{request.pk}:{request.requested_by_id}",
+                    payload={"request_id": request.pk})
     return request
 
 
@@ -72,10 +77,19 @@ def resolve_rematch(*, request: RematchRequest, by, note: str = "") -> list[Pair
     request.resolved_at, request.resolved_by = timezone.now(), by
     request.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
     now = timezone.now()
+    former = {old.junior_id, old.senior_id}
+    # The two former partners hear the outcome (and their new partner) in one email; a free
+    # person who gains one of them as a partner gets the usual "meet your partner".
+    outbox.schedule_many(
+        outbox.Planned(recipient_id=user_id, kind=REMATCH_KIND, due_at=now,
+                       dedupe_key=f"rematch:{request.pk}:{user_id}",
+                       payload={"request_id": request.pk})
+        for user_id in Enrolment.objects.filter(pk__in=former).values_list("user_id", flat=True))
     for pair in new_pairs:
         for enrolment in (pair.junior, pair.senior):
-            notify_partner(cohort=cohort, user=enrolment.user, due_at=now,
-                           dedupe_key=f"rematched:{pair.pk}:{enrolment.user_id}")
+            if enrolment.pk not in former:
+                notify_partner(cohort=cohort, user=enrolment.user, due_at=now,
+                               dedupe_key=f"rematched:{pair.pk}:{enrolment.user_id}")
     return new_pairs
 
 

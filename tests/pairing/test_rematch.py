@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
+from django.db.models import Q
 from django.urls import reverse
 
 from pairing.models import Pair, RematchRequest
@@ -14,6 +16,7 @@ from pairing.services import (
     request_rematch,
     resolve_rematch,
 )
+from sessions_log import outbox
 from sessions_log.models import Reminder
 from tests.pairing.factories import junior, pairing_cohort, senior
 
@@ -28,6 +31,8 @@ def published(db, cast):
         "carl": senior(cohort, "Carl", learns={"Figma": 3}),
     }
     pair_publish(run=compute_run(cohort=cohort), by=cast.hr)
+    outbox.send_due()  # the "meet your partner" emails are old news in these tests
+    mail.outbox.clear()
     # Two people join late and are still free.
     people["dan"] = junior(cohort, "Dan", teaches={"TikTok": 1})
     people["eve"] = senior(cohort, "Eve", learns={"TikTok": 1})
@@ -63,8 +68,17 @@ def test_resolving_ends_the_pair_repairs_from_free_people_and_keeps_other_pairs(
     assert untouched.status == "active"
     request.refresh_from_db()
     assert request.status == "resolved" and request.resolved_by == cast.hr
-    assert Reminder.objects.filter(kind="pairs_published",
-                                   dedupe_key__startswith="rematched:").count() == 4
+    # The former partners hear the outcome with their new partner; the two who were free
+    # get the usual "meet your partner".
+    told = {r.recipient.full_name: r.kind for r in Reminder.objects.filter(
+        Q(dedupe_key__startswith="rematch:") | Q(dedupe_key__startswith="rematched:"))}
+    assert told == {"Asha": "rematch_decided", "Robert": "rematch_decided",
+                    "Eve": "pairs_published", "Dan": "pairs_published"}
+    outbox.send_due()
+    asha = next(m for m in mail.outbox if m.to == [people["asha"].user.email])
+    assert asha.subject.startswith("Your new partner")
+    assert "Your pairing with Robert in" in asha.body and "has ended" in asha.body
+    assert "Your new partner: Eve" in asha.body and "no-fault" in asha.body
 
 
 def test_former_partners_are_not_paired_with_each_other_again(cast, published):
@@ -87,6 +101,9 @@ def test_hr_declines_with_a_note_and_the_pair_stays(cast, published):
     assert request.status == "declined" and request.note.startswith("Talked")
     pair.refresh_from_db()
     assert pair.status == "active"
+    outbox.send_due()
+    assert [m.to for m in mail.outbox] == [[people["asha"].user.email]]
+    assert "HR's note: Talked it through" in mail.outbox[0].body
     with pytest.raises(RematchRefused):
         resolve_rematch(request=request, by=cast.hr)
 
