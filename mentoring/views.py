@@ -260,8 +260,10 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
                               "take", "kind": "note",
                       "detail": "Raise some juniors' capacity or enrol more juniors."})
     board = _url_or_none("pairing:cohort", slug)
-    if cohort.status in (Cohort.Status.DRAFT, Cohort.Status.ENROLLING) and overview.juniors \
-            and overview.seniors:
+    if cohort.status == Cohort.Status.DRAFT and not overview.not_invited:
+        steps.append({"text": "Open enrolment", "kind": "status", "status": "enrolling",
+                      "detail": "Inviting people opens it too."})
+    if cohort.status == Cohort.Status.ENROLLING and overview.juniors and overview.seniors:
         steps.append({"text": "Move to pairing", "kind": "status", "status": "pairing",
                       "detail": "When enough profiles are complete, close enrolment and pair."})
     if cohort.status == Cohort.Status.PAIRING:

@@ -223,3 +223,18 @@ def test_the_cohort_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = hr_client.get(f"/cohorts/{cohort.slug}/")
     assert response.status_code == 200
+
+
+def test_each_stage_offers_the_step_it_allows(cast, hr_client):
+    cohort = factories.CohortFactory(status="draft", slug="steps")
+    _enrol(cohort, "junior", invited=True)
+    _enrol(cohort, "senior", invited=True)
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert 'value="enrolling" class="secondary">Open enrolment' in page
+    assert "Move to pairing</button>" not in page.split('id="summary-heading"')[0]
+    cohort.move_to("enrolling")
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert 'value="pairing" class="secondary">Move to pairing' in page
+    cohort.move_to("pairing")
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert 'href="/pairing/cohorts/steps/"><strong>Run pairing' in page
