@@ -306,9 +306,27 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cohort": cohort, "overview": overview, "sides": sides, "filters": filters,
         "states": INVITATION_STATES, "next_steps": _next_steps(overview),
         "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
+        "invitation_preview": _invitation_preview(cohort),
         "import_url": _url_or_none("mentoring:imports:upload", slug),
         "pairing_url": _url_or_none("pairing:cohort", slug),
         "export_url": _url_or_none("mentoring:imports:export", slug),
+    })
+
+
+def _invitation_preview(cohort: Cohort):
+    """What a junior invited today would read, so HR knows what they are sending."""
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from sessions_log.outbox import render_email
+
+    return render_email("invitation", {
+        "person": SimpleNamespace(get_short_name="Alex"),
+        "enrolment": Enrolment(cohort=cohort, side=Enrolment.Side.JUNIOR),
+        "cohort": cohort, "programme": cohort.programme, "accepted": False,
+        "link": f"{settings.SITE_URL}/accounts/invite/…/",
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     })
 
 

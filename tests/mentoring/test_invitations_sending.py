@@ -181,3 +181,11 @@ def test_somebody_already_signed_up_gets_a_log_in_link_not_an_invite(cast):
     outbox.send_due()
     (message,) = mail.outbox
     assert "/accounts/login/" in message.body and "/accounts/invite/" not in message.body
+
+
+def test_hr_can_read_the_invitation_before_sending_it(enrolling, hr_client):
+    cohort, _ = enrolling
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert "What the invitation email says" in page
+    assert "You&#x27;re invited to" in page and "Hello Alex," in page
+    assert not Reminder.objects.exists()
