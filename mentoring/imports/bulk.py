@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 PG_BATCH = 10_000
@@ -103,6 +104,20 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model],
                 f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608
                 f"{', '.join([row_sql] * len(batch))}) AS v "
                 f"WHERE {table}.{quote(pk.column)} = v.column1", params)
+
+
+def among(values: Sequence[object], pg_type: str) -> object:
+    """The right-hand side of a ``field__in=`` lookup: on PostgreSQL a single array parameter
+    (a long ``IN (%s, %s, …)`` list costs the driver far more than the query), elsewhere the
+    list itself."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(CAST(%s AS {pg_type}[]))", [list(values)])  # noqa: S611
+    return list(values)
+
+
+def lookup_batch_size() -> int:
+    """How many values one ``__in`` lookup may carry (SQLite limits bound parameters)."""
+    return 50_000 if connection.vendor == "postgresql" else 2000
 
 
 def _pg_type(field: models.Field) -> str:

@@ -19,12 +19,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, User
-from mentoring.imports.bulk import bulk_insert, bulk_set
+from mentoring.imports.bulk import among, bulk_insert, bulk_set, lookup_batch_size
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
 from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 
-CHUNK = 2000
 MAX_CHAIN_LEVELS = 100
 MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
@@ -156,7 +155,8 @@ def cohort_for_shell(slug: str) -> Cohort:
 # --- planning ----------------------------------------------------------------------------
 
 
-def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+def _chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
+    size = size or lookup_batch_size()
     batch: list = []
     for value in values:
         batch.append(value)
@@ -171,7 +171,7 @@ def _user_ids(emails: list[str]) -> Iterator[tuple[str, int]]:
     """(lower-case email, id) of the people with these addresses; matches the
     case-insensitive unique index on User.email, so it stays one index lookup per address."""
     for email, pk in (User.objects.annotate(email_key=Lower("email"))
-                      .filter(email_key__in=emails).values_list("email", "id")):
+                      .filter(email_key__in=among(emails, "text")).values_list("email", "id")):
         yield email.lower(), pk
 
 
@@ -200,11 +200,13 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     profiles: dict[int, Profile] = {}
     enrolments: dict[int, Enrolment] = {}
     for batch in _chunks(existing_ids):
-        profiles.update((p.user_id, p) for p in Profile.objects.filter(user_id__in=batch)
+        profiles.update((p.user_id, p) for p in Profile.objects
+                        .filter(user_id__in=among(batch, "bigint"))
                         .annotate(manager_email_now=F("manager__email")))
         if cohort is not None and cohort.pk:
             enrolments.update((e.user_id, e) for e in
-                              Enrolment.objects.filter(cohort=cohort, user_id__in=batch))
+                              Enrolment.objects.filter(cohort=cohort,
+                                                       user_id__in=among(batch, "bigint")))
     paired: set[int] = set()
     if cohort is not None and cohort.pk and enrolments:
         for junior_id, senior_id in Pair.objects.filter(
@@ -225,14 +227,16 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
         for claim in row.teaches + row.wants_to_learn:
             keys.setdefault(claim.key, claim.name)
     for batch in _chunks(sorted(keys)):
-        plan.skill_ids.update(Skill.objects.filter(key__in=batch).values_list("key", "id"))
+        plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
+                              .values_list("key", "id"))
     plan.new_skill_names = {key: name for key, name in keys.items() if key not in plan.skill_ids}
     report.new_skills = sorted(plan.new_skill_names.values(), key=str.casefold)
 
     profile_ids = [p.pk for p in profiles.values()]
     for batch in _chunks(profile_ids):
-        for pk, profile_id, skill_id, kind, level in ProfileSkill.objects.filter(
-                profile_id__in=batch).values_list("pk", "profile_id", "skill_id", "kind", "level"):
+        held = ProfileSkill.objects.filter(profile_id__in=among(batch, "bigint"))
+        for pk, profile_id, skill_id, kind, level in held.values_list(
+                "pk", "profile_id", "skill_id", "kind", "level"):
             plan.existing_skills.setdefault(profile_id, {})[(skill_id, kind)] = (level, pk)
 
     for row in rows:
@@ -275,7 +279,8 @@ def _manager_cycles(rows: list[StaffRow], user_ids: dict[str, int],
         for batch in _chunks(sorted(frontier)):
             found.update((email.lower(), (manager or "").lower() or None)
                          for email, manager in Profile.objects
-                         .annotate(email_key=Lower("user__email")).filter(email_key__in=batch)
+                         .annotate(email_key=Lower("user__email"))
+                         .filter(email_key__in=among(batch, "text"))
                          .values_list("user__email", "manager__email"))
         for email in frontier:
             manager_of.setdefault(email, found.get(email))
@@ -371,7 +376,8 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
             [Skill(name=name, key=key) for key, name in plan.new_skill_names.items()],
             ignore_conflicts=True, batch_size=500)
         for batch in _chunks(sorted(plan.new_skill_names)):
-            plan.skill_ids.update(Skill.objects.filter(key__in=batch).values_list("key", "id"))
+            plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
+                              .values_list("key", "id"))
 
     new_emails = [p.row.email for p in changed if p.user_id is None]
     if new_emails:
@@ -400,7 +406,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         bulk_insert(Profile, new_profiles)
         profile_ids: dict[int, int] = {}
         for batch in _chunks([row["user_id"] for row in new_profiles]):
-            profile_ids.update(Profile.objects.filter(user_id__in=batch)
+            profile_ids.update(Profile.objects.filter(user_id__in=among(batch, "bigint"))
                                .values_list("user_id", "id"))
         for person in changed:
             if person.profile is None:
@@ -437,7 +443,8 @@ def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
                  "level": level}
                 for (skill_id, kind), level in desired.items() if (skill_id, kind) not in existing]
     for batch in _chunks(stale):
-        ProfileSkill.objects.filter(pk__in=batch)._raw_delete(ProfileSkill.objects.db)
+        stale_rows = ProfileSkill.objects.filter(pk__in=among(batch, "bigint"))
+        stale_rows._raw_delete(stale_rows.db)
     bulk_set(ProfileSkill, relevelled, ["level"])
     bulk_insert(ProfileSkill, new)
 
