@@ -219,3 +219,22 @@ def test_the_export_download_reimports_unchanged_through_the_pages(cast, login):
     preview = client.get(response["Location"]).content.decode()
     assert "0</span> new" in preview and "0</span> updated" in preview
     assert "2</span> unchanged" in preview
+
+
+@pytest.mark.parametrize(("filename", "data"), [
+    ("staff.xlsx", xlsx_bytes([person("x@example.com", capacity="2"),
+                               person("y@example.com", side="senior")])),
+    ("staff.csv", csv_bytes([person("x@example.com", capacity="2"),
+                             person("y@example.com", side="senior")], bom=True, newline="\r\n")),
+])
+def test_xlsx_and_excel_style_csv_files_import_through_the_pages(cast, login, filename, data):
+    client = login(cast.hr)
+    response = upload(client, cast.cohort, data, filename)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.post(url("commit", cast.cohort, token))
+    enrolments = dict(Enrolment.objects.filter(
+        cohort=cast.cohort, user__email__in=["x@example.com", "y@example.com"])
+        .values_list("user__email", "capacity"))
+    assert enrolments == {"x@example.com": 2, "y@example.com": 1}
+    assert User.objects.get(email="y@example.com").profile.timezone == "Europe/London"
