@@ -238,3 +238,19 @@ def test_xlsx_and_excel_style_csv_files_import_through_the_pages(cast, login, fi
         .values_list("user__email", "capacity"))
     assert enrolments == {"x@example.com": 2, "y@example.com": 1}
     assert User.objects.get(email="y@example.com").profile.timezone == "Europe/London"
+
+
+@pytest.mark.parametrize("people", [5, 300])
+def test_the_preview_and_commit_run_a_bounded_number_of_queries(
+        cast, login, people, django_assert_max_num_queries):
+    client = login(cast.hr)
+    data = csv_bytes([person(f"p{i}@example.com", manager_email="p0@example.com" if i else "")
+                      for i in range(people)])
+    with django_assert_max_num_queries(25):
+        response = upload(client, cast.cohort, data)
+    with django_assert_max_num_queries(25):
+        assert client.get(response["Location"]).status_code == 200
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    with django_assert_max_num_queries(25):
+        assert client.post(url("commit", cast.cohort, token)).status_code == 302
+    assert Enrolment.objects.filter(cohort=cast.cohort).count() == people + 2
