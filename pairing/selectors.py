@@ -376,3 +376,32 @@ def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
         same_pairs=len(a & b), only_first=listed(first, only_a), only_second=listed(second, only_b),
         only_first_count=len(only_a), only_second_count=len(only_b), parameter_changes=changes,
     )
+
+
+# ---- Export ------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("junior_name", "junior_email", "junior_department", "senior_name",
+                  "senior_email", "senior_department", "score", "reverse", "forward",
+                  "junior_gives", "senior_gives", "locked", "set_by_hand", "rule_warnings")
+
+
+def run_export_rows(run: PairingRun):
+    """A run's proposals as rows for a spreadsheet, best first (one query, streamed)."""
+    proposals = (Proposal.objects.filter(run=run)
+                 .select_related("junior__user__profile", "senior__user__profile")
+                 .order_by("-score", "pk"))
+    for p in proposals.iterator(chunk_size=1000):
+        junior, senior = p.junior.user, p.senior.user
+        yield {
+            "junior_name": junior.full_name, "junior_email": junior.email,
+            "junior_department": junior.profile.department,
+            "senior_name": senior.full_name, "senior_email": senior.email,
+            "senior_department": senior.profile.department,
+            "score": str(p.score), "reverse": str(p.reverse), "forward": str(p.forward),
+            "junior_gives": "; ".join(f"{f['skill']} ({f['teach']}x{f['learn']})"
+                                      for f in p.reverse_flows),
+            "senior_gives": "; ".join(f"{f['skill']} ({f['teach']}x{f['learn']})"
+                                      for f in p.forward_flows),
+            "locked": "yes" if p.locked else "", "set_by_hand": "yes" if p.by_hand else "",
+            "rule_warnings": "; ".join(p.warnings),
+        }

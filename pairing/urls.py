@@ -9,6 +9,7 @@ urlpatterns = [
     path("cohorts/<slug:slug>/runs/new/", views.run_start, name="run_start"),
     path("cohorts/<slug:slug>/runs/<int:pk>/", views.board, name="board"),
     path("cohorts/<slug:slug>/runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/export.csv", views.run_export, name="run_export"),
     path("cohorts/<slug:slug>/runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("cohorts/<slug:slug>/runs/<int:pk>/<str:action>/", views.board_edit, name="board_edit"),
     path("cohorts/<slug:slug>/compare/", views.compare, name="compare"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
+from mentoring.imports.export import neutralise
 from pairing import selectors, services
 from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
 from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule
@@ -187,6 +190,21 @@ def _filter_query(data: QueryDict) -> str:
         if data.get(name):
             kept[name] = data[name]
     return f"?{kept.urlencode()}" if kept else ""
+
+
+@hr_required
+@require_GET
+def run_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The run's proposals as CSV; formula-like cells are neutralised for spreadsheets."""
+    run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(selectors.EXPORT_COLUMNS)
+    for row in selectors.run_export_rows(run):
+        writer.writerow([neutralise(row[column] or "") for column in selectors.EXPORT_COLUMNS])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-run-{run.pk}.csv"'
+    return response
 
 
 @hr_required

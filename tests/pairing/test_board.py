@@ -239,3 +239,19 @@ def test_board_queries_do_not_grow_with_the_cohort(cast, login, cohort,
         big = client.get(reverse("pairing:board", args=["spring", run.pk]))
     assert small.status_code == big.status_code == 200
     assert big.content.decode().count('class="pair-names"') == 43
+
+
+def test_hr_downloads_the_proposals_as_csv_with_formulas_neutralised(cast, login, cohort):
+    junior(cohort, "=HYPERLINK(evil)", teaches={"TikTok": 3}, email="evil@example.com")
+    senior(cohort, "Robert", learns={"TikTok": 3}, department="+Sales")
+    run = compute_run(cohort=cohort)
+    client = login(cast.hr)
+    response = client.get(reverse("pairing:run_export", args=["spring", run.pk]))
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0].startswith("junior_name,junior_email")
+    assert lines[1].startswith("'=HYPERLINK(evil),evil@example.com")
+    assert "'+Sales" in lines[1] and "TikTok (3x3)" in lines[1]
+    client.logout()
+    assert login(cast.junior).get(
+        reverse("pairing:run_export", args=["spring", run.pk])).status_code == 403
