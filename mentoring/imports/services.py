@@ -182,7 +182,10 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
                           notices=list(staff_file.notices))
     plan = _Plan(report=report, people=[], skill_ids={}, new_skill_names={}, user_ids={},
                  existing_skills={}, columns=staff_file.columns)
-    if staff_file.errors:
+    if cohort is not None and (cohort.status == Cohort.Status.CLOSED or cohort.archived_at):
+        report.errors.insert(0, f"{cohort.name} is {'archived' if cohort.archived_at else 'closed'}"
+                                ": nobody can join it any more. Import into an open cohort.")
+    if report.errors:
         return plan
     rows = staff_file.rows
     named = {row.email for row in rows} | {ref[2] for ref in staff_file.manager_refs}

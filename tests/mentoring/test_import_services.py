@@ -324,3 +324,11 @@ def test_a_person_stored_with_capitals_is_still_matched(cohort):
     again = run(cohort, csv_bytes([person("mixed@example.com"),
                                    person("b@example.com", manager_email="MIXED@example.com")]))
     assert again.unchanged_people == 2
+
+
+def test_a_closed_cohort_takes_no_imports(cohort):
+    cohort.status = "closed"
+    cohort.save()
+    report = run(cohort, csv_bytes([person("a@example.com")]))
+    assert not report.ok and "Spring is closed" in report.errors[0]
+    assert not User.objects.filter(email="a@example.com").exists()
