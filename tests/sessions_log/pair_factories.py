@@ -86,12 +86,6 @@ def both_accept(pair) -> None:
         AgreementAcceptance.objects.get_or_create(pair=pair, user=person)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's five passwords cost seconds with the real hasher; these tests sign in with
-    force_login, so a cheap hasher keeps them quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def login(client):

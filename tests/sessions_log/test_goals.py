@@ -5,7 +5,7 @@ from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
-fast_passwords, login = pair_factories.fast_passwords, pair_factories.login
+login = pair_factories.login
 
 
 def test_each_learner_sets_goals_in_their_own_direction(cast, login):

@@ -15,7 +15,7 @@ from tests.sessions_log.pair_factories import (
 )
 
 pytestmark = pytest.mark.django_db
-fast_passwords, login = pair_factories.fast_passwords, pair_factories.login
+login = pair_factories.login
 
 
 

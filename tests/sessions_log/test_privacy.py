@@ -23,11 +23,9 @@ from accounts.models import User
 from sessions_log import outbox, reminders, services
 from sessions_log.models import FitCheck, Goal, Meeting, SessionLog
 from tests import factories
-from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import both_accept
 
 pytestmark = pytest.mark.django_db
-fast_passwords = pair_factories.fast_passwords
 
 SUMMARY = "SHARED-SUMMARY-7f3a9"
 JUNIOR_NOTE = "JUNIOR-PRIVATE-91c2e"

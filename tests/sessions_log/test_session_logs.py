@@ -10,7 +10,7 @@ from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import MeetingFactory, PrivateNoteFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db
-fast_passwords, login = pair_factories.fast_passwords, pair_factories.login
+login = pair_factories.login
 
 
 def _log(client, pair, *, htmx: bool = False, **overrides):
