@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mentoring import views
 from mentoring.dashboard import views as dashboard_views
@@ -24,4 +25,6 @@ urlpatterns = [
     path("cohorts/<slug:slug>/people/<int:pk>/", views.enrolment_edit, name="enrolment_edit"),
     path("cohorts/<slug:slug>/people/<int:pk>/resend/", views.invitation_resend,
          name="invitation_resend"),
+    # The short address participants are told about; the page lives with the accounts.
+    path("profile/", RedirectView.as_view(pattern_name="accounts:profile"), name="profile"),
 ]

@@ -54,3 +54,8 @@ def test_the_profile_shows_what_is_still_missing(cast, login):
     page = client.get("/accounts/profile/").content.decode()
     assert "25% complete" in page
     assert "still to add skills to teach, skills to learn, hopes" in page
+
+
+def test_the_short_profile_address_leads_to_the_profile(client):
+    response = client.get("/profile/")
+    assert response.status_code == 302 and response.url == "/accounts/profile/"
