@@ -28,6 +28,7 @@ def test_a_paired_participant_sees_their_partner_and_the_cadence(cast, login):
     page = login(cast.junior).get("/").content.decode()
     assert "Your partner in Autumn" in page and "Robert Senior" in page
     assert "Meet your partner about every 14 days" in page
+    assert '<a href="/accounts/profile/">My skills</a>' in page  # in the main navigation
 
 
 @pytest.mark.parametrize("status, text", [
