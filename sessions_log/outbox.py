@@ -336,10 +336,10 @@ class PreparedRow:
         return tuple(row)
 
 
-def _mark_sent(reminder: Reminder, reason: str) -> None:
+def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
     """UPDATE through SQL written once: this runs for every message."""
     reminder.skipped_reason = reason[:200]
-    reminder.sent_at = timezone.now()
+    reminder.sent_at = moment
     table = connection.ops.quote_name(Reminder._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -421,7 +421,7 @@ def send_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
                     failure = exc
                     transaction.set_rollback(True)
                 else:
-                    _mark_sent(reminder, reason)
+                    _mark_sent(reminder, reason, now or timezone.now())
             if failure is not None:
                 _record_failure(reminder.pk, failure, moment)
             elif reminder.skipped_reason:

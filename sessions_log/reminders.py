@@ -4,7 +4,8 @@
   recipient's own zone (a 09:00 London meeting the day the clocks go forward is reminded at 09:00
   the day before, 23 real hours earlier); "1h" is one real hour before.
 - Quiet pairs: an active pair with no session logged for the cohort's meeting cadence gets a
-  nudge (both members), and HR admins get an alert a week later if it is still quiet. One
+  nudge (both members), and HR admins get an alert once the nudge is a week old and the pair
+  is still quiet. One
   nudge per quiet spell: the spell is named by the day it started (the last session, or
   publication), so a new session starts a new spell that may be nudged again.
 """
@@ -170,6 +171,17 @@ def quiet_alert_key(pair_id: int, quiet_since: date, user_id: int) -> str:
     return f"quiet-hr:{pair_id}:{quiet_since.isoformat()}:{user_id}"
 
 
+def _nudged_before(found: list[QuietPair], cutoff: datetime) -> set[str]:
+    """Dedupe keys of quiet-pair nudges handled by ``cutoff``, in one query."""
+    if not found:
+        return set()
+    earliest = min(quiet.quiet_since for quiet in found)
+    return set(Reminder.objects.filter(
+        kind=QUIET_PAIR_NUDGE, sent_at__lte=cutoff,
+        due_at__gte=datetime.combine(earliest, time(0), tzinfo=UTC),
+    ).values_list("dedupe_key", flat=True))
+
+
 def scan_quiet_pairs(*, now: datetime | None = None) -> int:
     """Nudge both members of every quiet pair once per quiet spell, in their working hours;
     alert every HR admin once a spell has lasted a week past the cadence. Safe to run as often
@@ -178,6 +190,7 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     found = quiet_pairs(today=timezone.localdate(now))
+    nudged_a_week_ago = _nudged_before(found, now - timedelta(days=HR_ALERT_AFTER_DAYS))
     planned: list[outbox.Planned] = []
     hr_admins: list[tuple[int, str]] | None = None
     for quiet in found:
@@ -189,7 +202,10 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
                 dedupe_key=quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id),
                 payload=payload,
             ))
-        if quiet.days_quiet >= quiet.cadence_days + HR_ALERT_AFTER_DAYS:
+        # HR hears a week after the pair was nudged (or would have been: a nudge skipped
+        # because someone turned nudges off counts), never at the same time.
+        if any(quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id) in nudged_a_week_ago
+               for user_id, _ in quiet.member_zones):
             if hr_admins is None:
                 hr_admins = list(User.objects.filter(groups__name=HR_ADMIN, is_active=True)
                                  .values_list("pk", "profile__timezone").distinct())

@@ -282,11 +282,13 @@ def test_hr_is_alerted_a_week_after_the_nudge_if_the_pair_is_still_quiet(cast):
     _published(cast, NOW - timedelta(days=15))
     reminders.scan_quiet_pairs(now=NOW)
     outbox.send_due(now=NOW)
-    assert not Reminder.objects.filter(kind="quiet_pair_hr_alert").exists()
+    alerts = Reminder.objects.filter(kind="quiet_pair_hr_alert")
+    reminders.scan_quiet_pairs(now=NOW + timedelta(days=6, hours=23))
+    assert not alerts.exists()
+
     a_week_later = NOW + timedelta(days=7)
     reminders.scan_quiet_pairs(now=a_week_later)
     reminders.scan_quiet_pairs(now=a_week_later + timedelta(hours=1))
-    alerts = Reminder.objects.filter(kind="quiet_pair_hr_alert")
     assert list(alerts.values_list("recipient_id", flat=True)) == [cast.hr.pk]
     mail.outbox.clear()
     outbox.send_due(now=a_week_later)
@@ -298,22 +300,37 @@ def test_hr_is_alerted_a_week_after_the_nudge_if_the_pair_is_still_quiet(cast):
     assert "unsubscribe" not in alert.body.lower()  # an alert to HR is not a nudge
 
 
-def test_a_session_logged_before_the_alert_goes_cancels_it(cast):
-    _published(cast, NOW - timedelta(days=22))
+def test_a_pair_found_long_quiet_is_nudged_first_and_hr_hears_only_a_week_later(cast):
+    _published(cast, NOW - timedelta(days=60))
     reminders.scan_quiet_pairs(now=NOW)
-    _log(cast.pair, NOW.date())
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {"quiet_pair_nudge"}
+
+
+def test_a_session_logged_before_the_alert_goes_cancels_it(cast):
+    _published(cast, NOW - timedelta(days=15))
+    reminders.scan_quiet_pairs(now=NOW)
     outbox.send_due(now=NOW)
+    reminders.scan_quiet_pairs(now=NOW + timedelta(days=7))
+    mail.outbox.clear()
+    _log(cast.pair, (NOW + timedelta(days=7)).date())
+    outbox.send_due(now=NOW + timedelta(days=7))
     assert mail.outbox == []
-    assert Reminder.objects.filter(skipped_reason="nothing to send any more").count() == 3
+    alert = Reminder.objects.get(kind="quiet_pair_hr_alert")
+    assert alert.skipped_reason == "nothing to send any more"
 
 
 def test_people_who_turned_nudges_off_get_none_but_hr_alerts_still_go(cast):
     cast.junior.profile.nudges_enabled = False
     cast.junior.profile.save()
-    _published(cast, NOW - timedelta(days=22))
+    cast.senior.profile.nudges_enabled = False
+    cast.senior.profile.save()
+    _published(cast, NOW - timedelta(days=15))
     reminders.scan_quiet_pairs(now=NOW)
     outbox.send_due(now=NOW)
-    assert sorted(m.to[0] for m in mail.outbox) == [cast.hr.email, cast.senior.email]
+    assert mail.outbox == []
+    reminders.scan_quiet_pairs(now=NOW + timedelta(days=7))
+    outbox.send_due(now=NOW + timedelta(days=7))
+    assert [m.to[0] for m in mail.outbox] == [cast.hr.email]
 
 
 def test_nudges_for_a_night_owl_zone_wait_for_their_morning(cast):
@@ -344,4 +361,7 @@ def test_the_scan_takes_a_fixed_number_of_queries(db, django_assert_max_num_quer
     with django_assert_max_num_queries(4):
         reminders.scan_quiet_pairs(now=NOW)
     assert Reminder.objects.filter(kind="quiet_pair_nudge").count() == 2 * pairs
+    Reminder.objects.update(sent_at=NOW)
+    with django_assert_max_num_queries(5):
+        reminders.scan_quiet_pairs(now=NOW + timedelta(days=7))
     assert Reminder.objects.filter(kind="quiet_pair_hr_alert").count() == pairs
