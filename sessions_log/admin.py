@@ -7,6 +7,7 @@ from sessions_log.models import (
     ImpactSurvey,
     Meeting,
     Pulse,
+    Reflection,
     Reminder,
     SessionLog,
 )
@@ -75,4 +76,14 @@ class ImpactSurveyAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "stage", "answered_at"]
     list_filter = ["stage"]
     fields = ["enrolment", "stage", *ImpactSurvey.AREAS, "answered_at"]
+    readonly_fields = fields
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    """That a partner looked back, and when: the reflection is its author's and the thank-you
+    their partner's, so neither text is shown here."""
+
+    list_display = ["pair", "author", "updated_at"]
+    fields = ["pair", "author", "updated_at"]
     readonly_fields = fields

@@ -7,7 +7,7 @@ from django.core.validators import URLValidator
 
 from mentoring.models import Skill
 from pairing.models import Pair
-from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, SessionLog
+from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):(?!\s)")
 _LOOKS_LIKE_WEB = re.compile(r"^\s*(www\.|[^\s/]+\.[a-z]{2,}/)", re.IGNORECASE)
@@ -146,3 +146,15 @@ class ImpactSurveyForm(forms.Form):
 
     def scores(self) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name in ImpactSurvey.AREAS}
+
+
+class ReflectionForm(forms.ModelForm):
+    class Meta:
+        model = Reflection
+        fields = ["reflection", "thank_you"]
+        widgets = {"reflection": forms.Textarea(attrs={"rows": 4}),
+                   "thank_you": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "reflection": "Only you can ever read this.",
+            "thank_you": "Your partner reads this, and keeps it in their contribution record.",
+        }

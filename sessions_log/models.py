@@ -283,3 +283,25 @@ class ImpactSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"Impact survey ({self.stage}) of enrolment {self.enrolment_id}"
+
+
+class Reflection(models.Model):
+    """At the cohort's close: a short reflection (its author's alone, like a private note) and a
+    thank-you to the partner (which the partner reads, and keeps in their contribution record)."""
+
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="reflections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="reflections")
+    reflection = models.TextField("what I take away (only you)", blank=True, max_length=3000)
+    thank_you = models.TextField("a thank-you to my partner", blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "author"], name="reflection_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string can reach logs and admin pages.
+        return f"Reflection {self.pk}"

@@ -27,6 +27,7 @@ from sessions_log.models import (
     Meeting,
     PrivateNote,
     Pulse,
+    Reflection,
     SessionLog,
 )
 
@@ -204,6 +205,9 @@ class PairPage:
     impact_stage: str | None
     impact_answered: bool
     my_enrolment: Enrolment
+    reflection_open: bool
+    my_reflection: Reflection | None
+    partner_thank_you: str
 
     @property
     def accepted_ids(self) -> set[int]:
@@ -252,4 +256,73 @@ def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
         impact_answered=bool(impact_stage) and ImpactSurvey.objects.filter(
             enrolment=my_enrolment, stage=impact_stage).exists(),
         my_enrolment=my_enrolment,
+        reflection_open=services.reflection_open(pair),
+        my_reflection=Reflection.objects.filter(pair=pair, author=viewer).first(),
+        # Only the partner's thank-you, never their reflection.
+        partner_thank_you=Reflection.objects.filter(pair=pair).exclude(author=viewer)
+        .values_list("thank_you", flat=True).first() or "",
     )
+
+
+@dataclass
+class Contribution:
+    """One pairing in a person's contribution record."""
+
+    pair: Pair
+    partner: object
+    side: str
+    sessions: int = 0
+    given_minutes: float = 0
+    received_minutes: float = 0
+    taught: list[str] = field(default_factory=list)
+    learned: list[str] = field(default_factory=list)
+    thank_you: str = ""
+
+    @property
+    def given_hours(self) -> float:
+        return round(self.given_minutes / 60, 1)
+
+    @property
+    def received_hours(self) -> float:
+        return round(self.received_minutes / 60, 1)
+
+
+def contribution_record(user) -> list[Contribution]:
+    """Hours given and received, skills taught each way and the partner's thank-you, for every
+    pairing the person has had. No summary or note: only what is the person's own to take."""
+    pairs = list(_pairs().filter(Q(junior__user=user) | Q(senior__user=user))
+                 .order_by("-published_at"))
+    record = {pair.pk: Contribution(
+        pair=pair, partner=pair.partner_of(user),
+        side="junior" if pair.junior.user_id == user.pk else "senior") for pair in pairs}
+    # What I give: the junior gives in the reverse direction, the senior in the forward one.
+    gives = {pk: ("reverse" if line.side == "junior" else "forward") for pk, line in record.items()}
+    for pair_id, direction, minutes, sessions in (
+            SessionLog.objects.filter(pair__in=pairs).values("pair_id", "direction")
+            .annotate(total=Sum("minutes"), count=Count("pk"))
+            .values_list("pair_id", "direction", "total", "count")):
+        line = record[pair_id]
+        line.sessions += sessions
+        if direction == "both":
+            line.given_minutes += minutes / 2
+            line.received_minutes += minutes / 2
+        elif direction == gives[pair_id]:
+            line.given_minutes += minutes
+        else:
+            line.received_minutes += minutes
+    taught: dict[int, set[str]] = {pk: set() for pk in record}
+    learned: dict[int, set[str]] = {pk: set() for pk in record}
+    for pair_id, name, direction in (
+            SessionLog.skills.through.objects.filter(sessionlog__pair__in=pairs)
+            .values_list("sessionlog__pair_id", "skill__name", "sessionlog__direction")
+            .distinct()):
+        if direction in ("both", gives[pair_id]):
+            taught[pair_id].add(name)
+        if direction != gives[pair_id]:  # the other direction, or both ways
+            learned[pair_id].add(name)
+    for pair_id, thank_you in (Reflection.objects.filter(pair__in=pairs).exclude(author=user)
+                               .exclude(thank_you="").values_list("pair_id", "thank_you")):
+        record[pair_id].thank_you = thank_you
+    for pk, line in record.items():
+        line.taught, line.learned = sorted(taught[pk]), sorted(learned[pk])
+    return list(record.values())

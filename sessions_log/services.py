@@ -25,6 +25,7 @@ from sessions_log.models import (
     Meeting,
     PrivateNote,
     Pulse,
+    Reflection,
     Reminder,
     SessionLog,
 )
@@ -362,6 +363,27 @@ def answer_impact_survey(*, enrolment: Enrolment, respondent, stage: str,
     survey, _ = ImpactSurvey.objects.update_or_create(enrolment=enrolment, stage=stage,
                                                       defaults=scores)
     return survey
+
+
+# --- the close: reflection and thank-you -------------------------------------------------------
+
+def reflection_open(pair: Pair, today: date | None = None) -> bool:
+    """From two weeks before the cohort ends (with the closing survey), and after it closes."""
+    if pair.cohort.status == Cohort.Status.CLOSED:
+        return True
+    opens = final_survey_opens_on(pair.cohort)
+    return opens is not None and (today or timezone.localdate()) >= opens
+
+
+@transaction.atomic
+def save_reflection(*, pair: Pair, author, reflection: str, thank_you: str) -> Reflection:
+    _require_member(pair, author)
+    if not reflection_open(pair):
+        raise ValidationError("The reflection opens two weeks before the cohort ends.")
+    saved, _ = Reflection.objects.update_or_create(
+        pair=pair, author=author,
+        defaults={"reflection": reflection.strip(), "thank_you": thank_you.strip()})
+    return saved
 
 
 def schedule_surveys_due(*, now: datetime | None = None) -> int:

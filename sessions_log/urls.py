@@ -20,6 +20,8 @@ urlpatterns = [
     path("logs/<int:pk>/note/", views.private_note_edit, name="note_edit"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
     path("impact/<int:pk>/<str:stage>/", views.impact_survey, name="impact"),
+    path("pair/<int:pk>/reflection/", views.reflection, name="reflection"),
+    path("record/", views.contribution_record, name="contribution_record"),
     path("preferences/", preference_views.nudges, name="nudges"),
     path("preferences/unsubscribe/<str:token>/", preference_views.nudges_unsubscribe,
          name="nudges_unsubscribe"),

@@ -25,9 +25,10 @@ from sessions_log.forms import (
     MeetingForm,
     PrivateNoteForm,
     PulseForm,
+    ReflectionForm,
     SessionLogForm,
 )
-from sessions_log.models import FitCheck, ImpactSurvey, Meeting, Pulse, SessionLog
+from sessions_log.models import FitCheck, ImpactSurvey, Meeting, Pulse, Reflection, SessionLog
 
 
 def participant_view(view: Callable) -> Callable:
@@ -386,3 +387,40 @@ def impact_survey(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "enrolment": enrolment, "stage": stage, "form": form, "existing": existing,
         "is_open": is_open, "final": stage == ImpactSurvey.Stage.FINAL,
     })
+
+
+# --- the close ---------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@participant_view
+def reflection(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_member(request.user, pk)
+    existing = Reflection.objects.filter(pair=pair, author=request.user).first()
+    form = ReflectionForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_reflection(pair=pair, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved. Your partner can read your thank-you.")
+            return redirect(_pair_url(pair, "surveys"))
+    return render(request, "sessions_log/reflection.html", {
+        "pair": pair, "form": form, "partner": pair.partner_of(request.user),
+        "is_open": services.reflection_open(pair),
+        "opens_on": services.final_survey_opens_on(pair.cohort),
+    })
+
+
+@require_GET
+@participant_view
+def contribution_record(request: HttpRequest) -> HttpResponse:
+    """The person's own record of what they gave and received, to keep as evidence."""
+    record = selectors.contribution_record(request.user)
+    if request.GET.get("format") == "txt":
+        response = render(request, "sessions_log/contribution_record.txt",
+                          {"record": record, "person": request.user},
+                          content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="twoway-contribution-record.txt"'
+        return response
+    return render(request, "sessions_log/contribution_record.html", {"record": record})

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 SUMMARY = "SHARED-SUMMARY-7f3a9"
 JUNIOR_NOTE = "JUNIOR-PRIVATE-91c2e"
 SENIOR_NOTE = "SENIOR-PRIVATE-55d0b"
-SECRETS = (SUMMARY, JUNIOR_NOTE, SENIOR_NOTE)
+REFLECTION = "JUNIOR-REFLECTION-3e8f1"
+SECRETS = (SUMMARY, JUNIOR_NOTE, SENIOR_NOTE, REFLECTION)
 
 
 @pytest.fixture
@@ -50,6 +51,10 @@ def secrets(cast):
                              duration_minutes=45, location="Room 4")
     services.add_goal(pair=cast.pair, owner=cast.senior, title="Learn TikTok")
     services.answer_fit_check(pair=cast.pair, respondent=cast.junior, answer="yes")
+    cast.cohort.ends_on = timezone.localdate() + timedelta(days=7)  # the close has begun
+    cast.cohort.save(update_fields=["ends_on"])
+    services.save_reflection(pair=cast.pair, author=cast.junior, reflection=REFLECTION,
+                             thank_you="Thank you!")
     superuser = User.objects.create_superuser("root@example.com", "x")
     return cast, log, superuser
 
@@ -127,13 +132,13 @@ def test_the_partner_reads_the_summary_but_never_the_authors_note(secrets):
     pages = _fetch_everything(_as(cast.senior), _urls(cast, log))
     assert _leaks(pages, SUMMARY)  # e.g. the pair page
     assert _leaks(pages, SENIOR_NOTE)  # their own note, on the pair page
-    assert _leaks(pages, JUNIOR_NOTE) == []
+    assert _leaks(pages, JUNIOR_NOTE) == [] and _leaks(pages, REFLECTION) == []
 
 
 def test_the_author_reads_their_own_note_but_not_the_partners(secrets):
     cast, log, _ = secrets
     pages = _fetch_everything(_as(cast.junior), _urls(cast, log))
-    assert _leaks(pages, JUNIOR_NOTE) and _leaks(pages, SUMMARY)
+    assert _leaks(pages, JUNIOR_NOTE) and _leaks(pages, SUMMARY) and _leaks(pages, REFLECTION)
     assert _leaks(pages, SENIOR_NOTE) == []
 
 
