@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.services import invitation_url
 from mentoring.models import Cohort, Enrolment
-from mentoring.services.invitations import INVITATION, has_accepted
+from mentoring.selectors import participant_profile_missing
+from mentoring.services.invitations import INVITATION, PROFILE_REMINDER, has_accepted
 from sessions_log import outbox
 from sessions_log.models import Reminder
 
@@ -35,4 +36,22 @@ def invitation(reminder: Reminder) -> outbox.Email | None:
                  else invitation_url(user)),
         "accepted": accepted,
         "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    })
+
+
+@outbox.register(PROFILE_REMINDER, nudge=True)
+def profile_reminder(reminder: Reminder) -> outbox.Email | None:
+    """Sent only if the profile is still unfinished when the email goes."""
+    enrolment = (Enrolment.objects.select_related("cohort__programme", "user__profile")
+                 .filter(pk=reminder.payload.get("enrolment"), user=reminder.recipient,
+                         status=Enrolment.Status.ACTIVE).first())
+    if enrolment is None or enrolment.cohort.archived_at \
+            or enrolment.cohort.status == Cohort.Status.CLOSED:
+        return None
+    missing = participant_profile_missing(enrolment.user)
+    if not missing:
+        return None
+    return outbox.render_email("invitation_reminder", {
+        "person": enrolment.user, "cohort": enrolment.cohort, "missing": missing,
+        "link": f"{settings.SITE_URL}{reverse('accounts:profile')}",
     })

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cohorts/<slug:slug>/status/", views.cohort_status, name="cohort_status"),
     path("cohorts/<slug:slug>/archive/", views.cohort_archive, name="cohort_archive"),
     path("cohorts/<slug:slug>/invite/", views.cohort_invite, name="cohort_invite"),
+    path("cohorts/<slug:slug>/remind/", views.cohort_remind, name="cohort_remind"),
     path("cohorts/<slug:slug>/people/add/", views.enrolment_add, name="enrolment_add"),
     path("cohorts/<slug:slug>/people/<int:pk>/", views.enrolment_edit, name="enrolment_edit"),
     path("cohorts/<slug:slug>/people/<int:pk>/resend/", views.invitation_resend,

@@ -247,6 +247,12 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
                       "kind": "link", "url": "?state=incomplete#people",
                       "detail": "Pairing works from the skills people give; chase those "
                                 "who have not finished."})
+        signed_in = sum(1 for r in overview.rows if r.accepted and not r.complete)
+        if signed_in:
+            steps.append({"text": f"Remind {signed_in} to finish their profile",
+                          "kind": "remind",
+                          "detail": "They signed in but stopped short; one email each, at "
+                                    "most once a day."})
     if overview.awaiting_acceptance:
         steps.append({"text": f"{overview.awaiting_acceptance} not accepted yet",
                       "kind": "link", "url": "?state=invited#people",
@@ -356,6 +362,24 @@ def cohort_invite(request: HttpRequest, slug: str) -> HttpResponse:
                                "skipped.")
     if outcome.opened_enrolment:
         messages.info(request, f"{cohort.name} is now enrolling.")
+    return redirect(cohort)
+
+
+@hr_required
+@require_POST
+def cohort_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = _cohort_for(slug)
+    try:
+        sent = invitations.profile_reminders_send(cohort=cohort)
+    except invitations.InvitationRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(cohort)
+    if sent:
+        messages.success(request, f"{sent} reminder{'s' if sent != 1 else ''} to finish the "
+                                  "profile on the way.")
+    else:
+        messages.info(request, "Nobody to remind: everyone who signed in and has not finished "
+                               "was reminded today already.")
     return redirect(cohort)
 
 

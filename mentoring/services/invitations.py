@@ -114,3 +114,30 @@ def invitations_cancel(*, enrolment: Enrolment) -> int:
         Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"), sent_at__isnull=True,
     ).delete()
     return deleted
+
+
+PROFILE_REMINDER = "invitation_reminder"
+
+
+def profile_reminder_key(enrolment_pk: int, day) -> str:
+    return f"{PROFILE_REMINDER}:{enrolment_pk}:{day:%Y-%m-%d}"
+
+
+@transaction.atomic
+def profile_reminders_send(*, cohort: Cohort, now: datetime | None = None) -> int:
+    """Remind everyone who has accepted but not finished their profile, at most once a day
+    each (a second click the same day sends nothing). People who have not accepted yet get
+    the invitation again instead (invitation_resend)."""
+    from mentoring.selectors import cohort_overview
+
+    _check_cohort(cohort)
+    now = now or timezone.now()
+    due = [row for row in cohort_overview(cohort).rows if row.accepted and not row.complete]
+    day = timezone.localdate(now)
+    rows = [Reminder(recipient_id=row.user_id, kind=PROFILE_REMINDER, due_at=now,
+                     dedupe_key=profile_reminder_key(row.pk, day),
+                     payload={"enrolment": row.pk}) for row in due]
+    before = Reminder.objects.filter(kind=PROFILE_REMINDER,
+                                     dedupe_key__in=[r.dedupe_key for r in rows]).count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows) - before

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import ProfileSkill
 from mentoring.models import Cohort, Enrolment
+from sessions_log.models import Reminder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_only_hr_can_open_or_change_a_cohort(cast, client, login):
     gets = [f"/cohorts/{slug}/", f"/cohorts/{slug}/edit/", f"/cohorts/{slug}/people/add/",
             f"/cohorts/{slug}/people/{cast.pair.junior_id}/"]
     posts = [f"/cohorts/{slug}/status/", f"/cohorts/{slug}/archive/", f"/cohorts/{slug}/invite/",
+             f"/cohorts/{slug}/remind/",
              f"/cohorts/{slug}/people/{cast.pair.junior_id}/resend/"]
     for person in (cast.junior, cast.senior, cast.manager, cast.outsider):
         login(person)
@@ -45,6 +47,7 @@ def test_only_hr_can_open_or_change_a_cohort(cast, client, login):
                                      "action": "all"}).status_code == 403, (person, url)
     cast.cohort.refresh_from_db()
     assert cast.cohort.status == "active" and not cast.cohort.archived_at
+    assert not Reminder.objects.exists()
 
 
 def test_wrong_cohort_or_enrolment_ids_are_not_found(cast, hr_client):

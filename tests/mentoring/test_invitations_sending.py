@@ -189,3 +189,37 @@ def test_hr_can_read_the_invitation_before_sending_it(enrolling, hr_client):
     assert "What the invitation email says" in page
     assert "You&#x27;re invited to" in page and "Hello Alex," in page
     assert not Reminder.objects.exists()
+
+
+def test_hr_reminds_people_who_signed_in_but_did_not_finish_once_a_day(cast, hr_client):
+    cohort = factories.CohortFactory(status="enrolling", slug="remind")
+    started = factories.EnrolmentFactory(cohort=cohort).user  # signed up, no skills yet
+    done = factories.EnrolmentFactory(cohort=cohort, user=factories.UserFactory(
+        profile__hopes="Learn the board's view")).user
+    for kind in ("teach", "learn"):
+        factories.ProfileSkillFactory(profile=done.profile, kind=kind)
+    invitee(cohort)  # not accepted yet: the invitation is their reminder
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert "Remind 1 to finish their profile" in page
+    for _ in range(2):
+        hr_client.post(f"/cohorts/{cohort.slug}/remind/")
+    assert list(Reminder.objects.values_list("recipient", flat=True)) == [started.pk]
+    outbox.send_due()
+    (message,) = mail.outbox
+    assert message.to == [started.email] and "skills to teach" in message.body
+    assert "/accounts/profile/" in message.body
+
+
+def test_a_profile_reminder_is_dropped_if_the_profile_got_finished(cast):
+    from mentoring.services.invitations import profile_reminders_send
+
+    cohort = factories.CohortFactory(status="enrolling")
+    person = factories.EnrolmentFactory(cohort=cohort).user
+    assert profile_reminders_send(cohort=cohort) == 1
+    person.profile.hopes = "Plenty"
+    person.profile.save()
+    for kind in ("teach", "learn"):
+        factories.ProfileSkillFactory(profile=person.profile, kind=kind)
+    outbox.send_due()
+    assert not mail.outbox
+    assert Reminder.objects.get().skipped_reason == "nothing to send any more"
