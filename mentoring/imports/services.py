@@ -205,11 +205,12 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     for batch in _chunks(existing_ids):
         profiles.update((p.user_id, p) for p in Profile.objects
                         .filter(user_id__in=among(batch, "bigint"))
+                        .only("user_id", *PROFILE_FIELDS, *OPTIONAL_PROFILE_FIELDS)
                         .annotate(manager_email_now=F("manager__email")))
         if cohort is not None and cohort.pk:
-            enrolments.update((e.user_id, e) for e in
-                              Enrolment.objects.filter(cohort=cohort,
-                                                       user_id__in=among(batch, "bigint")))
+            enrolments.update((e.user_id, e) for e in Enrolment.objects
+                              .filter(cohort=cohort, user_id__in=among(batch, "bigint"))
+                              .only("user_id", "side", "capacity"))
     paired: set[int] = set()
     if cohort is not None and cohort.pk and enrolments:
         for junior_id, senior_id in Pair.objects.filter(
