@@ -135,7 +135,8 @@ def test_every_pair_page_of_the_demo_junior_passes_the_checks(demo_org, checked_
     page.checks.check()
     pair_url = page.url
     for name in ("^Move the meeting", "^Edit your private note", "^Edit the session", "^Update",
-                 "^Change your answer", "^Change it", "^Review your starting survey"):
+                 "^Change your answer", "^Change it", "^Review your starting survey",
+                 "^Your contribution record"):
         page.goto(pair_url)
         page.get_by_role("link", name=re.compile(name)).first.click()
         page.wait_for_load_state()
