@@ -8,16 +8,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
-    F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -276,29 +272,30 @@ def board(run: PairingRun, filters: BoardFilters) -> Board:
 
 
 def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
-    """Active enrolments of one side with a place left on this board (one query + a count)."""
-    used = (Proposal.objects.filter(run=run, **{f"{side}_id": OuterRef("pk")})
-            .values(f"{side}_id").annotate(n=Count("pk")).values("n"))
-    people = (Enrolment.objects.filter(cohort_id=run.cohort_id, side=side,
+    """Active enrolments of one side with a place left on this board, first by name, and how
+    many there are (three queries whatever the cohort's size)."""
+    used = dict(Proposal.objects.filter(run=run).values_list(f"{side}_id")
+                .annotate(n=Count("pk")).order_by())
+    places = (Enrolment.objects.filter(cohort_id=run.cohort_id, side=side,
                                        status=Enrolment.Status.ACTIVE)
-              .annotate(used=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)))
-              .filter(capacity__gt=F("used"))
-              .select_related("user__profile")
-              .order_by("user__profile__full_name", "pk"))
-    shown = list(people[:UNMATCHED_SHOWN])
-    total = len(shown) if len(shown) < UNMATCHED_SHOWN else people.count()
+              .values_list("pk", "capacity"))
+    free = {pk: capacity - used.get(pk, 0) for pk, capacity in places
+            if capacity > used.get(pk, 0)}
+    shown = list(Enrolment.objects.filter(pk__in=list(free))
+                 .select_related("user__profile")
+                 .order_by("user__profile__full_name", "pk")[:UNMATCHED_SHOWN]) if free else []
     reasons = run.unmatched or {}
     for enrolment in shown:
-        enrolment.free_slots = enrolment.capacity - enrolment.used
+        enrolment.free_slots = free[enrolment.pk]
         enrolment.unmatched_reason = (reasons.get(str(enrolment.pk)) or {}).get(
             "reason", "freed on the board")
-    return shown, total
+    return shown, len(free)
 
 
 def cohort_departments(cohort_id: int) -> list[str]:
     names = (Enrolment.objects.filter(cohort_id=cohort_id, status=Enrolment.Status.ACTIVE)
              .exclude(user__profile__department="")
-             .values_list("user__profile__department", flat=True).distinct())
+             .values_list("user__profile__department", flat=True).order_by().distinct())
     return sorted(set(names), key=str.casefold)
 
 
