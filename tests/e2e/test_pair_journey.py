@@ -146,3 +146,15 @@ def test_every_pair_page_of_the_demo_junior_passes_the_checks(demo_org, checked_
     page.goto(pair_url)
     page.get_by_role("button", name="Schedule a meeting").click()
     page.checks.check()
+
+    # Cancelling asks first: saying no keeps the meeting, saying yes cancels it.
+    page.goto(pair_url)
+    cancel = page.locator("#meetings").get_by_role("button", name=re.compile("^Cancel")).first
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    cancel.click()
+    page.wait_for_timeout(300)
+    assert page.url == pair_url
+    page.once("dialog", lambda dialog: dialog.accept())
+    cancel.click()
+    page.get_by_text("Meeting cancelled").wait_for()
+    page.checks.check()
