@@ -221,3 +221,13 @@ def test_an_empty_side_gives_everyone_on_the_other_a_reason():
 def test_negative_weights_are_refused():
     with pytest.raises(ValueError, match="reverse weight"):
         solve([junior(1)], [senior(10)], weights=Weights(reverse=-1))
+
+
+def test_the_flow_solver_takes_over_when_designated_slots_run_out(monkeypatch):
+    from pairing import _solve
+
+    juniors = [junior(1, capacity=2, teach={PYTHON: 3}), junior(2, teach={SQL: 1})]
+    seniors = [senior(10, capacity=2, learn={PYTHON: 3, SQL: 1}), senior(11, learn={PYTHON: 1})]
+    with_designations = solve(juniors, seniors)
+    monkeypatch.setattr(_solve, "MAX_DESIGNATIONS", 0)
+    assert solve(juniors, seniors) == with_designations
