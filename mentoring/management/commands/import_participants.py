@@ -56,9 +56,12 @@ class Command(BaseCommand):
         if not report.ok:
             for line in report.problem_lines():
                 self.stderr.write(line)
-            raise CommandError(f"Nothing was imported from {path.name}: "
-                               f"{len(report.errors)} file problem(s), {report.bad_lines} bad "
-                               f"row(s).", returncode=1)
+            if report.errors:
+                why = "the file cannot be imported (see above)"
+            else:
+                why = (f"{report.bad_lines} bad row{'s' if report.bad_lines != 1 else ''} "
+                       "(listed above, by spreadsheet line; the header is line 1)")
+            raise CommandError(f"Nothing was imported from {path.name}: {why}.", returncode=1)
         self.stdout.write(self.style.SUCCESS(report.summary()))
 
     def _run(self, slug: str, staff_file, dry_run: bool) -> ImportReport:
