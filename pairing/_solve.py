@@ -135,7 +135,11 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     next_s: dict[int, int] = {}
     for attempt in range(MAX_DESIGNATIONS + 1) if method != "none" else ():
         if method == "lapjv":
-            assigned = lapjv(cost, force_doubles=cost.dtype == np.float64)[0]
+            assigned, _, (_, u, v) = lapjv(cost, force_doubles=cost.dtype == np.float64)
+            if not _proven(cost, assigned, u, v):  # pragma: no cover - a safety net
+                method = "scipy"
+                cost = cost[:rows, :cols].astype(np.float64)
+                continue
             slot_rows = np.arange(rows)
             slot_cols = assigned[:rows].astype(np.int64)
             keep = slot_cols < cols
@@ -198,4 +202,21 @@ def _designate(cost: np.ndarray, duplicated: np.ndarray, n_s: int, row_start: np
         kept = cost[r0 + a, c0:c1].copy()
         cost[r0:r1, c0:c1] = 0
         cost[r0 + a, c0:c1] = kept
+    return True
+
+
+def _proven(cost: np.ndarray, assigned: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
+    """lapjv's dual prices certify its answer: u_i + v_j <= c_ij everywhere and the answer's cost
+    equals sum(u) + sum(v) (weak duality), checked exactly (all values are small integers)."""
+    u = u.astype(cost.dtype)
+    v = v.astype(cost.dtype)
+    primal = float(cost[np.arange(len(assigned)), assigned].sum(dtype=np.float64))
+    if primal != float(u.sum(dtype=np.float64) + v.sum(dtype=np.float64)):
+        return False
+    step = max(16, BLOCK_CELLS // max(len(v), 1))
+    for r0 in range(0, len(cost), step):
+        reduced = cost[r0:r0 + step] - u[r0:r0 + step, None]
+        reduced -= v
+        if reduced.min() < 0:
+            return False
     return True

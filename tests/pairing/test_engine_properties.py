@@ -219,6 +219,22 @@ def test_the_square_and_the_rectangular_solvers_agree_with_scipy_on_bigger_cohor
         return len(pairs), sum(_score(juniors[r], seniors[c], Weights())[0] for r, c in pairs)
 
     assert summary(answers["lapjv"].pairs) == summary(answers["scipy"].pairs) == summary(flow)
+    assert answers["lapjv"].method == "lapjv", "lapjv's dual prices did not prove its answer"
+
+
+def test_the_dual_price_proof_rejects_an_answer_that_is_not_optimal():
+    from lapjv import lapjv
+
+    rng = np.random.default_rng(5)
+    cost = -rng.integers(0, 40, (50, 50)).astype(np.float32)
+    assigned, _, (_, u, v) = lapjv(cost)
+    assert _solve._proven(cost, assigned, u, v)
+    worse = assigned.copy()
+    worse[[0, 1]] = worse[[1, 0]]
+    if cost[np.arange(50), worse].sum() == cost[np.arange(50), assigned].sum():
+        worse[[0, 2]] = worse[[2, 0]]
+    assert not _solve._proven(cost, worse, u, v)
+    assert not _solve._proven(cost, assigned, u + 1, v)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
