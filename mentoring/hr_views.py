@@ -252,6 +252,7 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cohort": cohort, "overview": overview, "sides": sides, "filters": filters,
         "states": INVITATION_STATES, "next_steps": _next_steps(overview),
         "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
+        "can_invite": not cohort.archived_at and cohort.status != Cohort.Status.CLOSED,
         "invitation_preview": _invitation_preview(cohort),
         "import_url": _url_or_none("mentoring:imports:upload", slug),
         "pairing_url": _url_or_none("pairing:cohort", slug),

@@ -139,3 +139,13 @@ def test_completing_the_profile_reaches_one_hundred_percent(cast, junior_client)
     assert "100% complete" in junior_client.get("/accounts/profile/").content.decode()
     home = junior_client.get("/").content.decode()
     assert "Finish your profile" not in home and "Your partner in Autumn" in home
+
+
+@pytest.mark.parametrize("skills", [1, 12])
+def test_the_profile_page_runs_a_bounded_number_of_queries(
+        cast, junior_client, django_assert_max_num_queries, skills):
+    for i in range(skills):
+        factories.ProfileSkillFactory(profile=cast.junior.profile, kind="teach" if i % 2 else "learn")
+    with django_assert_max_num_queries(10):
+        page = junior_client.get("/accounts/profile/").content.decode()
+    assert page.count('aria-label="Remove ') == skills

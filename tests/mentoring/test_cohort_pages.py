@@ -241,3 +241,22 @@ def test_each_stage_offers_the_step_it_allows(cast, hr_client):
     cohort.move_to("pairing")
     page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert 'href="/pairing/cohorts/steps/"><strong>Run pairing' in page
+
+
+def test_a_closed_cohort_offers_no_invitations(cast, hr_client):
+    cohort = factories.CohortFactory(status="closed", slug="old")
+    _enrol(cohort, "junior", full_name="Late Larry")
+    page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
+    assert "Late Larry" in page and "This cohort is closed." in page
+    assert 'name="enrolment"' not in page and "Invite all" not in page
+
+
+@pytest.mark.parametrize("cohorts", [1, 6])
+def test_the_programme_page_runs_a_bounded_number_of_queries(
+        cast, hr_client, django_assert_max_num_queries, cohorts):
+    programme = factories.ProgrammeFactory(slug="many")
+    for _ in range(cohorts):
+        _enrol(factories.CohortFactory(programme=programme), "junior")
+    with django_assert_max_num_queries(8):
+        page = hr_client.get("/programmes/many/").content.decode()
+    assert page.count('href="/cohorts/') == cohorts
