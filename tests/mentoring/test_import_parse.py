@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentoring.imports import parse
 from mentoring.imports.parse import read_staff_file
@@ -243,3 +245,24 @@ def test_a_workbook_that_unpacks_to_something_huge_is_refused(monkeypatch):
     monkeypatch.setattr(parse, "MAX_UNPACKED_BYTES", 1000)
     staff = read(xlsx_bytes([person("a@example.com")]), "staff.xlsx")
     assert "unpacks to more than" in staff.errors[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=3000), filename=st.sampled_from(["s.csv", "s.xlsx", "s", "s.txt"]))
+def test_any_bytes_are_read_or_refused_never_raised(data, filename):
+    staff = read(data, filename)
+    assert staff.errors or staff.rows or staff.problems
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.lists(st.text(max_size=40), min_size=1, max_size=14), max_size=6))
+def test_any_text_under_the_right_header_is_read_or_reported(cells):
+    lines = [",".join(parse.ALL_COLUMNS)] + [",".join(c.replace("\x00", "") for c in row)
+                                              for row in cells]
+    staff = read("\n".join(lines).encode("utf-8", "surrogatepass"))
+    for problem in staff.problems:
+        assert problem.line >= 2 and problem.reason
+    for row in staff.rows:  # whatever got through is what the models accept
+        assert "@" in row.email and row.email == row.email.lower() and row.full_name
+        assert row.side in parse.SIDES and 1 <= row.capacity <= parse.MAX_CAPACITY
+        assert all(1 <= claim.level <= 3 and claim.key for claim in row.teaches)
