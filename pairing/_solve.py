@@ -4,11 +4,15 @@ The objective is lexicographic: the most pairs, then the highest total score. As
 problem each eligible pair weighs M + score, where M is larger than any score a single extra pair
 could cost (an augmenting path swaps at most min(rows, cols) - 1 pairs, each losing at most the
 score spread), so one more pair always wins; forbidden pairs and padding weigh 0 and are dropped.
+Scores are small integers, so float32 is exact while 4 (M + spread) < 2**24 (else float64).
 
-Capacity repeats a person's row or column once per free slot. That is exact unless the same two
-people get two slots with each other (possible only when both take several partners); then the
-slot answer is an upper bound that is not feasible, and `min_cost_flow` (successive shortest
-paths with Dijkstra on the person-level graph, every edge capacity 1) gives the exact answer.
+lapjv solves square matrices (the fastest here); its dual prices then prove the answer optimal
+(`_proven`). Rectangles go to scipy, since padding them to a square slows lapjv down sharply.
+
+Capacity repeats a person's row or column once per free slot. If the same two people take two
+slots with each other (both take several partners), that pair is allowed in one designated slot
+of one of them and the problem is solved again (`_designate`: still exact); the successive
+shortest path solver in pairing/_flow.py is the last resort.
 """
 
 from __future__ import annotations

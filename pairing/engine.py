@@ -112,15 +112,23 @@ def _check(weights: Weights, rules: Rules) -> None:
 def _flows(teach: Mapping[int, int], learn: Mapping[int, int]) -> tuple[tuple[Flow, ...], int]:
     """The skills flowing from `teach` to `learn`, biggest first, and their total points."""
     found = []
-    for skill, level in teach.items():
-        priority = learn.get(skill)
+    for skill in teach.keys() & learn.keys():
+        level, priority = teach[skill], learn[skill]
         if priority and level:
             found.append((-level * priority, skill, level, priority))
     if not found:
         return (), 0
+    if len(found) == 1:
+        _, skill, level, priority = found[0]
+        return (_flow(skill, level, priority),), level * priority
     found.sort()
-    return (tuple(Flow(skill, int(level), int(priority)) for _, skill, level, priority in found),
+    return (tuple(_flow(skill, level, priority) for _, skill, level, priority in found),
             -sum(f[0] for f in found))
+
+
+@functools.lru_cache(maxsize=8192)
+def _flow(skill: int, level: int, priority: int) -> Flow:
+    return Flow(skill, int(level), int(priority))  # frozen: one shared instance is safe
 
 
 @functools.lru_cache(maxsize=4096)
