@@ -11,7 +11,7 @@ names come from model metadata; values are always parameters.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -129,3 +129,15 @@ def _pg_type(field: models.Field) -> str:
     # Serial types are only for column definitions.
     return {"bigserial": "bigint", "serial": "integer", "smallserial": "smallint"}.get(
         db_type, db_type)
+
+
+def chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
+    size = size or lookup_batch_size()
+    batch: list = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from mentoring.imports.parse import MAX_BYTES
+from mentoring.imports.tables import MAX_BYTES
 
 
 class StaffUploadForm(forms.Form):

@@ -7,17 +7,16 @@ through existing managers, people already paired) is checked in `services.py`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from mentoring.imports.tables import FileRefused, rows_of_text
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "email", "full_name", "side", "job_title", "department", "location", "manager_email",
@@ -26,9 +25,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("grade", "employee_id")
 ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_CAPACITY = 1000
 DEFAULT_LEVEL = 2
 SIDES = ("junior", "senior")
@@ -40,9 +37,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SPACES = re.compile(r"\s+")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
 _GRADE_LIMIT = 2**31 - 1
-
-SAVE_AS_UTF8 = ('Save it as "CSV UTF-8 (Comma delimited)" (Excel) or "Text CSV" with the '
-                'character set UTF-8 (LibreOffice) and upload it again.')
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,6 @@ class StaffFile:
         return not self.errors and not self.problems
 
 
-class _FileRefused(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
-
-
 def skill_key(name: str) -> str:
     # Same rule as mentoring.models.skill_key, kept import-free so this module needs no models.
     return _SPACES.sub(" ", name).strip().casefold()
@@ -132,118 +122,14 @@ def read_staff_file(filename: str, data: bytes, *, default_timezone: str) -> Sta
     """Read and check a CSV or XLSX staff file. Never raises for anything in the file."""
     staff_file = StaffFile(filename=filename)
     try:
-        table = _table(filename, data, staff_file.notices)
+        table = rows_of_text(filename, data, staff_file.notices,
+                             max_columns=len(ALL_COLUMNS) + 20)
         _read_rows(table, staff_file, default_timezone)
-    except _FileRefused as refusal:
+    except FileRefused as refusal:
         staff_file.errors.append(str(refusal))
         staff_file.rows.clear()
         staff_file.problems.clear()
     return staff_file
-
-
-# --- turning bytes into rows of text -------------------------------------------------------
-
-
-def _table(filename: str, data: bytes, notices: list[str]) -> Iterator[list[str]]:
-    name = filename.lower()
-    if len(data) > MAX_BYTES:
-        raise _FileRefused(f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB. "
-                           "Split it into several files.")
-    if not data.strip():
-        raise _FileRefused("The file is empty. It needs a header row and one row per person.")
-    is_zip = data.startswith(b"PK\x03\x04")
-    if name.endswith((".xlsx", ".xlsm")) or is_zip and name.endswith(".csv"):
-        if not is_zip:
-            raise _FileRefused("The file is named .xlsx but is not an Excel workbook. Save it "
-                               "again from your spreadsheet program as .xlsx or CSV UTF-8.")
-        return _xlsx_table(data, notices)  # a workbook renamed .csv is read as what it is
-    if name.endswith(".ods"):
-        raise _FileRefused("OpenDocument spreadsheets (.ods) cannot be read. Save the sheet as "
-                           ".xlsx or as CSV UTF-8.")
-    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        raise _FileRefused("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx "
-                           "or as CSV UTF-8.")
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if (not name.endswith((".csv", ".txt")) or is_zip
-            or b"\x00" in data[:4096] and not utf16):
-        raise _FileRefused("Upload a CSV file (.csv) or an Excel workbook (.xlsx); "
-                           f"“{filename}” is neither.")
-    return _csv_table(data)
-
-
-def _csv_table(data: bytes) -> Iterator[list[str]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _FileRefused("The file is saved as UTF-16 (“Unicode text”), not UTF-8. "
-                           + SAVE_AS_UTF8)
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark is fine and dropped
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _FileRefused(f"The file is not UTF-8 text (the first unreadable character is on "
-                           f"line {line}). {SAVE_AS_UTF8}") from None
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets set to some European locales save with ';' or tabs between columns.
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
-    # newline="" lets the csv module handle CRLF, LF and line breaks inside quoted cells.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise _FileRefused(f"The CSV file cannot be read after line {reader.line_num}: {exc}. "
-                           "Check that quotes are balanced.") from None
-
-
-def _xlsx_table(data: bytes, notices: list[str]) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _FileRefused("The workbook cannot be opened (it is not a valid .xlsx). Save it "
-                           "again as .xlsx or as CSV UTF-8.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        # A few MB of .xlsx can unpack to gigabytes; real staff lists stay far below this.
-        raise _FileRefused("The workbook unpacks to more than 100 MB. Save the staff sheet "
-                           "alone as CSV UTF-8 and upload that.")
-    try:
-        # read_only streams rows; data_only=False keeps a formula's text rather than running it.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _FileRefused(f"The workbook cannot be opened ({exc.__class__.__name__}). Save it "
-                           "again as .xlsx or as CSV UTF-8.") from None
-    except Exception:  # openpyxl raises many kinds on malformed files
-        raise _FileRefused("The workbook cannot be opened. Save it again as .xlsx or as "
-                           "CSV UTF-8.") from None
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise _FileRefused("The workbook has no sheets.")
-        if len(sheets) > 1:
-            notices.append(f"The workbook has {len(sheets)} sheets; only the first, "
-                           f"“{sheets[0].title}”, was read.")
-        try:
-            for values in sheets[0].iter_rows(values_only=True, max_col=len(ALL_COLUMNS) + 20):
-                yield [_cell_text(value) for value in values]
-        except _FileRefused:
-            raise
-        except Exception:
-            raise _FileRefused("The workbook cannot be read to the end. Save it again as .xlsx "
-                               "or as CSV UTF-8.") from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- checking rows ---------------------------------------------------------------------------
@@ -258,7 +144,7 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
             header = [cell.strip().lstrip("\ufeff").casefold() for cell in cells]
             break
     if header is None:
-        raise _FileRefused("The file is empty. It needs a header row and one row per person.")
+        raise FileRefused("The file is empty. It needs a header row and one row per person.")
     positions = _header_positions(header)
     staff_file.columns = frozenset(positions)
     unknown = [name for name in header if name and name not in ALL_COLUMNS]
@@ -273,8 +159,8 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
             continue  # blank rows, often trailing ones in spreadsheets
         count += 1
         if count > MAX_ROWS:
-            raise _FileRefused(f"The file has more than {MAX_ROWS:,} people; split it into "
-                               "several files.")
+            raise FileRefused(f"The file has more than {MAX_ROWS:,} people; split it into "
+                              "several files.")
         values = {name: untick(cells[i].strip()) if i < len(cells) else ""
                   for name, i in positions.items()}
         reasons: list[str] = []
@@ -293,7 +179,7 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
         elif row is not None:
             staff_file.rows.append(row)
     if count == 0:
-        raise _FileRefused("The file has a header but no people. Add one row per person.")
+        raise FileRefused("The file has a header but no people. Add one row per person.")
     staff_file.emails = set(first_line)
 
 
@@ -302,11 +188,11 @@ def _header_positions(header: list[str]) -> dict[str, int]:
     for i, name in enumerate(header):
         if name in ALL_COLUMNS:
             if name in positions:
-                raise _FileRefused(f"The column “{name}” appears twice in the header (line 1).")
+                raise FileRefused(f"The column “{name}” appears twice in the header (line 1).")
             positions[name] = i
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
-        raise _FileRefused(
+        raise FileRefused(
             "The header (line 1) lacks the required column" + ("s " if len(missing) > 1 else " ")
             + ", ".join(missing) + ". The first row must name the columns: "
             + ", ".join(REQUIRED_COLUMNS) + " (and optionally grade, employee_id).")

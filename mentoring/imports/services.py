@@ -2,14 +2,15 @@
 
 `import_preview` says what a commit would do; `import_commit` does it in one transaction, after
 checking everything again. Both run a fixed number of bulk queries whatever the file's size
-(chunked `__in` lookups, one query per level of a manager chain outside the file).
+(each lookup passes the file's keys as one parameter; see bulk.py), plus one per level of a
+manager chain that leaves the file (managers.py).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -19,75 +20,17 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, User
-from mentoring.imports.bulk import among, bulk_insert, bulk_set, lookup_batch_size
+from mentoring.imports.bulk import among, bulk_insert, bulk_set, chunks
+from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
+from mentoring.imports.report import ImportReport, PersonChange
 from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 
-MAX_CHAIN_LEVELS = 100
 MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
 PROFILE_FIELDS = ("full_name", "job_title", "department", "location", "timezone", "manager_id")
 OPTIONAL_PROFILE_FIELDS = ("grade", "employee_id")
-
-
-@dataclass(frozen=True)
-class PersonChange:
-    line: int
-    email: str
-    full_name: str
-    what: str
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did, for the preview page, the commit message and the shell."""
-
-    filename: str
-    cohort_name: str
-    errors: list[str] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    new_people: int = 0
-    updated_people: int = 0
-    unchanged_people: int = 0
-    joining_cohort: int = 0
-    new_skills: list[str] = field(default_factory=list)
-    # The first MAX_LISTED_CHANGES people who are new or change, for the preview.
-    changes: list[PersonChange] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.problems
-
-    @property
-    def people(self) -> int:
-        return self.new_people + self.updated_people + self.unchanged_people
-
-    @property
-    def bad_lines(self) -> int:
-        return len({problem.line for problem in self.problems})
-
-    def summary(self) -> str:
-        done = "Imported" if self.committed else "Ready to import"
-        people = "1 person" if self.people == 1 else f"{self.people} people"
-        text = (f"{done} {people} into {self.cohort_name}: {self.new_people} new, "
-                f"{self.updated_people} updated, {self.unchanged_people} unchanged"
-                f" ({self.joining_cohort} joining the cohort).")
-        if self.new_skills:
-            names = ", ".join(self.new_skills[:20])
-            more = len(self.new_skills) - 20
-            added = "added to" if self.committed else "to add to"
-            text += (f" New skills {added} the taxonomy: {names}"
-                     + (f" and {more} more." if more > 0 else "."))
-        return text
-
-    def problem_lines(self) -> list[str]:
-        lines = [f"file: {error}" for error in self.errors]
-        lines += [f"line {p.line}: {p.email or '(no email)'}: {p.reason}"
-                  for p in self.problems]
-        return lines
 
 
 @dataclass
@@ -155,18 +98,6 @@ def cohort_for_shell(slug: str) -> Cohort:
 # --- planning ----------------------------------------------------------------------------
 
 
-def _chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
-    size = size or lookup_batch_size()
-    batch: list = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _user_ids(emails: list[str]) -> Iterator[tuple[str, int]]:
     """(lower-case email, id) of the people with these addresses; matches the
     case-insensitive unique index on User.email, so it stays one index lookup per address."""
@@ -189,7 +120,7 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
         return plan
     rows = staff_file.rows
     named = {row.email for row in rows} | {ref[2] for ref in staff_file.manager_refs}
-    for batch in _chunks(sorted(named)):
+    for batch in chunks(sorted(named)):
         plan.user_ids.update(_user_ids(batch))
 
     problems: list[RowProblem] = []
@@ -197,12 +128,12 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
         if manager_email not in staff_file.emails and manager_email not in plan.user_ids:
             problems.append(RowProblem(line, email, f"manager_email {manager_email} names "
                                        "nobody: not a row of this file nor a person on Twoway."))
-    problems += _manager_cycles(rows, plan.user_ids, staff_file.emails)
+    problems += manager_cycles(rows, plan.user_ids)
 
     existing_ids = [plan.user_ids[row.email] for row in rows if row.email in plan.user_ids]
     profiles: dict[int, Profile] = {}
     enrolments: dict[int, Enrolment] = {}
-    for batch in _chunks(existing_ids):
+    for batch in chunks(existing_ids):
         profiles.update((p.user_id, p) for p in Profile.objects
                         .filter(user_id__in=among(batch, "bigint"))
                         .only("user_id", *PROFILE_FIELDS, *OPTIONAL_PROFILE_FIELDS)
@@ -230,14 +161,14 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     for row in rows:
         for claim in row.teaches + row.wants_to_learn:
             keys.setdefault(claim.key, claim.name)
-    for batch in _chunks(sorted(keys)):
+    for batch in chunks(sorted(keys)):
         plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
                               .values_list("key", "id"))
     plan.new_skill_names = {key: name for key, name in keys.items() if key not in plan.skill_ids}
     report.new_skills = sorted(plan.new_skill_names.values(), key=str.casefold)
 
     profile_ids = [p.pk for p in profiles.values()]
-    for batch in _chunks(profile_ids):
+    for batch in chunks(profile_ids):
         held = ProfileSkill.objects.filter(profile_id__in=among(batch, "bigint"))
         for pk, profile_id, skill_id, kind, level in held.values_list(
                 "pk", "profile_id", "skill_id", "kind", "level"):
@@ -268,49 +199,6 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
                                                ", ".join(changes)))
         plan.people.append(person)
     return plan
-
-
-def _manager_cycles(rows: list[StaffRow], user_ids: dict[str, int],
-                    emails_in_file: set[str]) -> list[RowProblem]:
-    """Rows whose manager chain, after the import, would come back to them."""
-    manager_of: dict[str, str | None] = {row.email: row.manager_email or None for row in rows}
-    # Follow chains out of the file through existing people, one query per level.
-    frontier = {m for m in manager_of.values() if m and m not in manager_of and m in user_ids}
-    for _ in range(MAX_CHAIN_LEVELS):
-        if not frontier:
-            break
-        found: dict[str, str | None] = {}
-        for batch in _chunks(sorted(frontier)):
-            found.update((email.lower(), (manager or "").lower() or None)
-                         for email, manager in Profile.objects
-                         .annotate(email_key=Lower("user__email"))
-                         .filter(email_key__in=among(batch, "text"))
-                         .values_list("user__email", "manager__email"))
-        for email in frontier:
-            manager_of.setdefault(email, found.get(email))
-        frontier = {m for m in found.values() if m and m not in manager_of}
-
-    lines = {row.email: row.line for row in rows}
-    problems: list[RowProblem] = []
-    done: set[str] = set()
-    for start in lines:
-        path: list[str] = []
-        on_path: dict[str, int] = {}
-        node: str | None = start
-        while node and node not in done and node not in on_path:
-            on_path[node] = len(path)
-            path.append(node)
-            node = manager_of.get(node)
-        if node and node in on_path:
-            loop = path[on_path[node]:]
-            if len(loop) > 1:  # a person who is their own manager is reported when read
-                chain = " → ".join([*loop, loop[0]])
-                for email in loop:
-                    if email in lines:
-                        problems.append(RowProblem(
-                            lines[email], email, f"manager chain goes round in a circle: {chain}."))
-        done.update(path)
-    return problems
 
 
 def _changes(person: _Person, plan: _Plan) -> list[str]:
@@ -379,7 +267,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         Skill.objects.bulk_create(
             [Skill(name=name, key=key) for key, name in plan.new_skill_names.items()],
             ignore_conflicts=True, batch_size=500)
-        for batch in _chunks(sorted(plan.new_skill_names)):
+        for batch in chunks(sorted(plan.new_skill_names)):
             plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
                               .values_list("key", "id"))
 
@@ -388,7 +276,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         # Imported people cannot log in until they accept an invitation and set a password.
         bulk_insert(User, [{"email": email, "password": _unusable_password()}
                            for email in new_emails])
-        for batch in _chunks(new_emails):
+        for batch in chunks(new_emails):
             plan.user_ids.update(_user_ids(batch))
         for person in changed:
             if person.user_id is None:
@@ -409,7 +297,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
     if new_profiles:
         bulk_insert(Profile, new_profiles)
         profile_ids: dict[int, int] = {}
-        for batch in _chunks([row["user_id"] for row in new_profiles]):
+        for batch in chunks([row["user_id"] for row in new_profiles]):
             profile_ids.update(Profile.objects.filter(user_id__in=among(batch, "bigint"))
                                .values_list("user_id", "id"))
         for person in changed:
@@ -446,7 +334,7 @@ def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
         new += [{"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind,
                  "level": level}
                 for (skill_id, kind), level in desired.items() if (skill_id, kind) not in existing]
-    for batch in _chunks(stale):
+    for batch in chunks(stale):
         stale_rows = ProfileSkill.objects.filter(pk__in=among(batch, "bigint"))
         stale_rows._raw_delete(stale_rows.db)
     bulk_set(ProfileSkill, relevelled, ["level"])

@@ -13,7 +13,8 @@ from mentoring.imports import storage
 from mentoring.imports.export import cohort_staff_csv, template_csv
 from mentoring.imports.forms import StaffUploadForm
 from mentoring.imports.parse import MAX_ROWS, REQUIRED_COLUMNS
-from mentoring.imports.services import ImportReport, import_commit, import_preview, read_upload
+from mentoring.imports.report import ImportReport
+from mentoring.imports.services import import_commit, import_preview, read_upload
 from mentoring.models import Cohort
 
 

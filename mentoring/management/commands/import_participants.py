@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from mentoring.imports.parse import MAX_BYTES
+from mentoring.imports.report import ImportReport
 from mentoring.imports.services import (
-    ImportReport,
     cohort_for_shell,
     import_commit,
     import_preview,
     read_upload,
 )
+from mentoring.imports.tables import MAX_BYTES
 from mentoring.models import Cohort
 
 
