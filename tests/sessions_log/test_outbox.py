@@ -17,11 +17,6 @@ from sessions_log.models import Meeting, PrivateNote, Reminder, SessionLog
 SECRET = "my partner keeps talking over me"  # private note text that must never travel
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def test_kinds():
     """Two throwaway kinds: a plain one and a nudge whose template forgot the opt-out link."""

@@ -36,11 +36,6 @@ needs_redis = pytest.mark.skipif(
     reason="needs REDIS_URL and a redis-server binary to start a broker of its own")
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def shared_database() -> str:
     url = database_url(connection.settings_dict)

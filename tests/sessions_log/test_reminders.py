@@ -14,12 +14,6 @@ from sessions_log.reminders import meeting_reminder_times
 from tests import factories
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-
-
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    # The cast's passwords are hashed on creation; a slow hasher buys nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
