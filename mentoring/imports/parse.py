@@ -153,6 +153,7 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
                                   + ", ".join(unknown) + ".")
 
     first_line: dict[str, int] = {}
+    comma_lines: list[int] = []
     count = 0
     for line, cells in enumerate(rows, start=header_line + 1):
         if not any(cell.strip() for cell in cells):
@@ -178,9 +179,18 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
             staff_file.problems.extend(RowProblem(line, values["email"], r) for r in reasons)
         elif row is not None:
             staff_file.rows.append(row)
+            if any("," in claim.name for claim in row.teaches + row.wants_to_learn):
+                comma_lines.append(line)
     if count == 0:
         raise FileRefused("The file has a header but no people. Add one row per person.")
     staff_file.emails = set(first_line)
+    if comma_lines:
+        # Probably skills separated by commas: legal, but worth a look before committing.
+        shown = ", ".join(str(line) for line in comma_lines[:10])
+        staff_file.notices.append(
+            f"Skill names with a comma on line{'s' if len(comma_lines) > 1 else ''} {shown}"
+            f"{' and more' if len(comma_lines) > 10 else ''}: skills are separated by “;”, "
+            "so “TikTok, Excel” is one skill. Check the new skills before importing.")
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

@@ -266,3 +266,13 @@ def test_any_text_under_the_right_header_is_read_or_reported(cells):
         assert "@" in row.email and row.email == row.email.lower() and row.full_name
         assert row.side in parse.SIDES and 1 <= row.capacity <= parse.MAX_CAPACITY
         assert all(1 <= claim.level <= 3 and claim.key for claim in row.teaches)
+
+
+def test_skills_separated_by_commas_are_imported_as_written_with_a_notice():
+    staff = read(csv_bytes([person("a@example.com"),
+                            person("b@example.com", teaches="TikTok, Excel:2")]))
+    assert staff.is_valid
+    assert [c.name for c in staff.rows[1].teaches] == ["TikTok, Excel"]
+    assert staff.notices == [
+        "Skill names with a comma on line 3: skills are separated by “;”, so “TikTok, Excel” "
+        "is one skill. Check the new skills before importing."]
