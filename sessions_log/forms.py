@@ -123,6 +123,9 @@ class FitCheckForm(forms.Form):
     comment = forms.CharField(label="Anything to add? (optional, seen by the programme team)",
                               required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    rematch = forms.BooleanField(
+        label="If it is not working: ask the programme team for a no-fault re-match now",
+        required=False)
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]

@@ -286,7 +286,12 @@ def schedule_fit_checks(*, pair: Pair) -> None:
 
 
 @transaction.atomic
-def answer_fit_check(*, pair: Pair, respondent, answer: str, comment: str = "") -> FitCheck:
+def answer_fit_check(*, pair: Pair, respondent, answer: str, comment: str = "",
+                     rematch: bool = False) -> FitCheck:
+    """Save the answer; with a "no" and ``rematch``, also open a no-fault re-match request for
+    HR (pairing.services.request_rematch), with the comment as its reason."""
+    from pairing.services import RematchRefused, request_rematch
+
     _require_member(pair, respondent)
     _require_open(pair)
     if not SessionLog.objects.filter(pair=pair).exists():
@@ -296,6 +301,12 @@ def answer_fit_check(*, pair: Pair, respondent, answer: str, comment: str = "") 
     fit_check, _ = FitCheck.objects.update_or_create(
         pair=pair, respondent=respondent,
         defaults={"answer": answer, "comment": comment.strip()})
+    if rematch and answer == FitCheck.Answer.NO:
+        try:
+            request_rematch(pair=pair, by=respondent,
+                            reason=comment.strip() or "The pairing-fit check said it is not working.")
+        except RematchRefused as exc:
+            raise ValidationError(str(exc)) from None
     return fit_check
 
 

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pairing.models import Pair
+from pairing.models import Pair, RematchRequest
 from sessions_log import ics, selectors, services
 from sessions_log.forms import (
     FitCheckForm,
@@ -336,6 +336,8 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sessions_log/fit_check.html", {
         "pair": pair, "form": form, "existing": existing, "is_open": is_open,
         "rematch_url": _optional_url("pairing:rematch_request", pair),
+        "rematch_asked": RematchRequest.objects.filter(
+            pair=pair, requested_by=request.user, status=RematchRequest.Status.OPEN).exists(),
         "closed": pair.cohort.status == "closed",
     })
 

@@ -184,3 +184,21 @@ def test_due_survey_emails_link_to_the_survey_and_skip_answered_ones(cast):
     pulse_mail = next(m for m in mail.outbox if m.to == ["junior@example.com"] and "pulse" in m.subject)
     assert f"/sessions/pair/{cast.pair.pk}/pulse/" in pulse_mail.body
     assert "text/html" in pulse_mail.alternatives[0][1]
+
+
+def test_a_no_can_open_a_rematch_request_for_hr_in_one_step(cast, login):
+    from pairing.models import RematchRequest
+
+    SessionLogFactory(pair=cast.pair)
+    client = login(cast.junior)
+    url = f"/sessions/pair/{cast.pair.pk}/fit-check/"
+    client.post(url, {"answer": "yes", "rematch": "on"})  # a yes never asks for a re-match
+    assert not RematchRequest.objects.exists()
+    page = client.post(url, {"answer": "no", "comment": "We never click", "rematch": "on"},
+                       follow=True).content.decode()
+    request = RematchRequest.objects.get()
+    assert (request.pair, request.requested_by, request.reason) == (
+        cast.pair, cast.junior, "We never click")
+    assert "You have asked for a no-fault re-match" in page
+    client.post(url, {"answer": "no", "rematch": "on"})
+    assert RematchRequest.objects.count() == 1
