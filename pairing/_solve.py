@@ -18,6 +18,7 @@ shortest path solver in pairing/_flow.py is the last resort.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,14 +102,12 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     junior_chain = np.zeros(n_j, dtype=bool)
     senior_any = np.zeros(n_s, dtype=bool)
     senior_chain = np.zeros(n_s, dtype=bool)
-    step = max(16, BLOCK_CELLS // max(n_s, 1))
-    for r0 in range(0, n_j, step):
-        r1 = min(n_j, r0 + step)
+    def fill(r0: int, r1: int) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray,
+                                        np.ndarray]:
+        """Score juniors r0..r1 and write their rows of the cost matrix (disjoint per block)."""
         block = score_block(cohort, weights, rules, r0, r1)
-        junior_any[r0:r1] = block.eligible.any(axis=1)
-        junior_chain[r0:r1] = block.eligible_but_chain.any(axis=1)
-        senior_any |= block.eligible.any(axis=0)
-        senior_chain |= block.eligible_but_chain.any(axis=0)
+        stats = (block.eligible.any(axis=1), block.eligible_but_chain.any(axis=1),
+                 block.eligible.any(axis=0), block.eligible_but_chain.any(axis=0))
         s0, s1 = int(slot_start[r0]), int(slot_start[r1])
         if method != "none" and s1 > s0:
             block.eligible[:, closed_s] = False
@@ -129,8 +128,19 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
                     cost[s0:s1, :cols] = person_cost
                 else:
                     np.take(person_cost, col_person, axis=1, out=cost[s0:s1, :cols])
-        del block
-        progress(0.5 * r1 / max(n_j, 1), "scoring")
+        return (r0, r1, *stats)
+
+    step = max(16, BLOCK_CELLS // max(n_s, 1))
+    spans = [(r0, min(n_j, r0 + step)) for r0 in range(0, n_j, step)]
+    # numpy lets go of the GIL on big arrays: two threads score two blocks at once.
+    with ThreadPoolExecutor(max_workers=2 if len(spans) > 2 else 1) as pool:
+        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in pool.map(lambda span: fill(*span),
+                                                                           spans):
+            junior_any[r0:r1] = rows_any
+            junior_chain[r0:r1] = rows_chain
+            senior_any |= cols_any
+            senior_chain |= cols_chain
+            progress(0.5 * r1 / max(n_j, 1), "scoring")
 
     progress(0.5, "solving")
     pairs: list[tuple[int, int]] = []
