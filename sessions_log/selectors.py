@@ -51,10 +51,16 @@ def pair_for_member(user, pk: int) -> Pair:
     """The published pair ``pk`` if ``user`` is one of its partners; anyone else gets 404."""
     if not user.is_authenticated:
         raise Http404
-    pair = _pairs().filter(Q(junior__user=user) | Q(senior__user=user), pk=pk).first()
-    if pair is None:
+    pair = _pairs().filter(pk=pk).first()
+    if pair is None or not pair.involves(user):
         raise Http404("No such pair")
     return pair
+
+
+def _member_of(user) -> Q:
+    """Pairs with ``user`` on either side, written so both foreign-key indexes can be used."""
+    mine = Enrolment.objects.filter(user=user).values("pk")
+    return Q(junior_id__in=mine) | Q(senior_id__in=mine)
 
 
 def meeting_for_member(user, pk: int) -> Meeting:
@@ -290,8 +296,7 @@ class Contribution:
 def contribution_record(user) -> list[Contribution]:
     """Hours given and received, skills taught each way and the partner's thank-you, for every
     pairing the person has had. No summary or note: only what is the person's own to take."""
-    pairs = list(_pairs().filter(Q(junior__user=user) | Q(senior__user=user))
-                 .order_by("-published_at"))
+    pairs = list(_pairs().filter(_member_of(user)).order_by("-published_at"))
     record = {pair.pk: Contribution(
         pair=pair, partner=pair.partner_of(user),
         side="junior" if pair.junior.user_id == user.pk else "senior") for pair in pairs}
