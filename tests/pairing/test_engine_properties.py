@@ -250,3 +250,19 @@ def test_the_double_precision_path_finds_an_equally_good_answer(cohort):
         _solve.FLOAT32_EXACT = exact
     assert (len(double.proposals), double.total_score) == (len(single.proposals),
                                                            single.total_score)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cohorts())
+def test_scoring_without_the_profile_table_agrees(cohort):
+    from pairing import _score
+
+    juniors, seniors, weights, rules = cohort
+    with_table = solve(juniors, seniors, weights=weights, rules=rules)
+    cells = _score.EXTRAS_TABLE_CELLS
+    _score.EXTRAS_TABLE_CELLS = 0  # as if every person had a profile of their own
+    try:
+        direct = solve(juniors, seniors, weights=weights, rules=rules)
+    finally:
+        _score.EXTRAS_TABLE_CELLS = cells
+    assert direct == with_table
