@@ -214,6 +214,7 @@ class PairPage:
     reflection_open: bool
     my_reflection: Reflection | None
     partner_thank_you: str
+    to_log: list[Meeting] = field(default_factory=list)
 
     @property
     def accepted_ids(self) -> set[int]:
@@ -267,6 +268,7 @@ def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
         # Only the partner's thank-you, never their reflection.
         partner_thank_you=Reflection.objects.filter(pair=pair).exclude(author=viewer)
         .values_list("thank_you", flat=True).first() or "",
+        to_log=[m for m in loggable_meetings(pair, now)[:5] if not m.logged],
     )
 
 

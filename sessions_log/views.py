@@ -94,7 +94,17 @@ def _render_pair(request: HttpRequest, pair: Pair, *, template: str = "sessions_
 @participant_view
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
-    return _render_pair(request, pair)
+    log_form = None
+    # "Log it" next to a meeting that has happened opens the form filled in for that meeting.
+    meeting_id = request.GET.get("log_meeting", "")
+    if meeting_id.isdigit():
+        meeting = selectors.loggable_meetings(pair).filter(pk=int(meeting_id)).first()
+        if meeting is not None and not meeting.logged:
+            log_form = _log_form(pair, request.user, initial={
+                "meeting": meeting, "minutes": meeting.duration_minutes,
+                "held_on": timezone.localtime(meeting.starts_at).date()})
+            log_form.prefilled = True
+    return _render_pair(request, pair, log_form=log_form)
 
 
 @require_POST

@@ -156,3 +156,18 @@ def test_editing_a_log_can_remove_one_of_the_pairs_skills(cast, login):
         "held_on": log.held_on.isoformat(), "minutes": 60, "direction": "reverse",
         "other_skills": [other.pk]})
     assert list(log.skills.all()) == [other]
+
+
+def test_a_meeting_that_happened_offers_a_prefilled_log(cast, login):
+    meeting = MeetingFactory(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=1),
+                             duration_minutes=75)
+    client = login(cast.senior)
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    assert f'href="?log_meeting={meeting.pk}#sessions"' in page
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/?log_meeting={meeting.pk}").content.decode()
+    assert re.search(rf'<option value="{meeting.pk}" selected>', page)
+    assert 'name="minutes" value="75"' in page and "<details open>" in page
+    _log(client, cast.pair, meeting=meeting.pk)
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/?log_meeting={meeting.pk}").content.decode()
+    assert "log_meeting=" not in page and "<details open>" not in page
+    assert client.get(f"/sessions/pair/{cast.pair.pk}/?log_meeting=abc").status_code == 200
