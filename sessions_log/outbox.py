@@ -30,13 +30,16 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
-from django.db.models.query import get_related_populators
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
 from sessions_log.models import Reminder
+from sessions_log.prepared import PreparedRow, ReminderClaim
+
+__all__ = ["Email", "Kind", "Planned", "PreparedRow", "cancel", "kinds", "now", "register",
+           "render_email", "schedule", "schedule_many", "send_due", "send_soon"]
 
 log = logging.getLogger(__name__)
 
@@ -262,80 +265,6 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=5 * 2 ** min(attempts, 6))
 
 
-class _Claim:
-    """The claim query (the row, its recipient and their profile in one round trip), compiled
-    once per sweep: compiling it with the ORM costs several times running it.
-
-    of=("self",): lock the reminder row only. Locking the recipient too would make a second
-    sweeper skip every other row for the same person."""
-
-    def __init__(self, moment: datetime) -> None:
-        queryset = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient__profile")
-                    .filter(sent_at__isnull=True, due_at__lte=moment)
-                    # due_at alone: the pending-rows index yields that order, so LIMIT 1
-                    # stops at once instead of sorting every due row on each claim.
-                    .order_by("due_at")[:1])
-        self.db = queryset.db
-        self.compiler = compiler = queryset.query.get_compiler(self.db)
-        self.sql, self.params = compiler.as_sql()
-        # What ModelIterable does with a compiled query, kept for every run of it.
-        own = compiler.klass_info["select_fields"]
-        self.own = slice(own[0], own[-1] + 1)
-        self.init_list = [column[0].target.attname for column in compiler.select[self.own]]
-        self.populators = get_related_populators(compiler.klass_info, compiler.select, self.db)
-        self.converters = compiler.get_converters([column[0] for column in compiler.select])
-
-    def next(self) -> Reminder | None:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if self.converters:
-            row = next(iter(self.compiler.apply_converters([row], self.converters)))
-        reminder = Reminder.from_db(self.db, self.init_list, row[self.own])
-        for populator in self.populators:
-            populator.populate(row, reminder)
-        return reminder
-
-
-class PreparedRow:
-    """A one-parameter ``values_list`` query compiled once and run many times: the shape
-    builders use for the one joined read they need per message.
-
-        MEETING = outbox.PreparedRow(lambda: Meeting.objects.filter(pk=0).values_list(...))
-        row = MEETING.first(meeting_id)   # a tuple with the ORM's conversions, or None
-    """
-
-    def __init__(self, build: Callable[[], object]) -> None:
-        self._build = build
-        self._compiled: dict[str, tuple] = {}
-
-    def _compile(self) -> tuple:
-        compiled = self._compiled.get(connection.vendor)
-        if compiled is None:
-            queryset = self._build()[:1]
-            compiler = queryset.query.get_compiler(queryset.db)
-            sql, params = compiler.as_sql()
-            if len(params) != 1:
-                raise ValueError("a PreparedRow query takes exactly one parameter")
-            converters = compiler.get_converters([col for col, _, _ in compiler.select])
-            compiled = self._compiled[connection.vendor] = (compiler, sql, converters)
-        return compiled
-
-    def first(self, value) -> tuple | None:
-        compiler, sql, converters = self._compile()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if converters:
-            row = next(iter(compiler.apply_converters([row], converters)))
-        return tuple(row)
-
-
 def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
     """UPDATE through SQL written once: this runs for every message."""
     reminder.skipped_reason = reason[:200]
@@ -405,13 +334,13 @@ def send_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
     # Rows are claimed as due at the sweep's start; any that fall due during a long sweep wait
     # for the next one (beat runs a sweep every minute).
     sweep_moment = now or timezone.now()
-    claim: _Claim | None = None
+    claim: ReminderClaim | None = None
     with _relaxed_commit():
         while handled < limit:
             moment = now or timezone.now()
             failure: Exception | None = None
             with transaction.atomic():
-                claim = claim or _Claim(sweep_moment)
+                claim = claim or ReminderClaim(sweep_moment)
                 reminder = claim.next()
                 if reminder is None:
                     break

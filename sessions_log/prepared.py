@@ -1,0 +1,90 @@
+"""Queries compiled once and run thousands of times by the outbox sweep.
+
+Compiling a query with the ORM costs several times running it, and a sweep runs the same few
+queries for every message: these keep the compiled SQL (and what the ORM needs to turn rows into
+objects) and only send new parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.db import connection
+from django.db.models.query import get_related_populators
+
+from sessions_log.models import Reminder
+
+
+class ReminderClaim:
+    """The claim query (the row, its recipient and their profile in one round trip), compiled
+    once per sweep: compiling it with the ORM costs several times running it.
+
+    of=("self",): lock the reminder row only. Locking the recipient too would make a second
+    sweeper skip every other row for the same person."""
+
+    def __init__(self, moment: datetime) -> None:
+        queryset = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient__profile")
+                    .filter(sent_at__isnull=True, due_at__lte=moment)
+                    # due_at alone: the pending-rows index yields that order, so LIMIT 1
+                    # stops at once instead of sorting every due row on each claim.
+                    .order_by("due_at")[:1])
+        self.db = queryset.db
+        self.compiler = compiler = queryset.query.get_compiler(self.db)
+        self.sql, self.params = compiler.as_sql()
+        # What ModelIterable does with a compiled query, kept for every run of it.
+        own = compiler.klass_info["select_fields"]
+        self.own = slice(own[0], own[-1] + 1)
+        self.init_list = [column[0].target.attname for column in compiler.select[self.own]]
+        self.populators = get_related_populators(compiler.klass_info, compiler.select, self.db)
+        self.converters = compiler.get_converters([column[0] for column in compiler.select])
+
+    def next(self) -> Reminder | None:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        reminder = Reminder.from_db(self.db, self.init_list, row[self.own])
+        for populator in self.populators:
+            populator.populate(row, reminder)
+        return reminder
+
+
+class PreparedRow:
+    """A one-parameter ``values_list`` query compiled once and run many times: the shape
+    builders use for the one joined read they need per message.
+
+        MEETING = outbox.PreparedRow(lambda: Meeting.objects.filter(pk=0).values_list(...))
+        row = MEETING.first(meeting_id)   # a tuple with the ORM's conversions, or None
+    """
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self) -> tuple:
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            queryset = self._build()[:1]
+            compiler = queryset.query.get_compiler(queryset.db)
+            sql, params = compiler.as_sql()
+            if len(params) != 1:
+                raise ValueError("a PreparedRow query takes exactly one parameter")
+            converters = compiler.get_converters([col for col, _, _ in compiler.select])
+            compiled = self._compiled[connection.vendor] = (compiler, sql, converters)
+        return compiled
+
+    def first(self, value) -> tuple | None:
+        compiler, sql, converters = self._compile()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if converters:
+            row = next(iter(compiler.apply_converters([row], converters)))
+        return tuple(row)
