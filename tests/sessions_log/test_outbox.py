@@ -327,3 +327,19 @@ def test_a_participant_turns_nudges_off_and_on_from_their_preference_page(cast, 
     client.post("/sessions/preferences/", {"nudges": "on"})
     cast.junior.profile.refresh_from_db()
     assert cast.junior.profile.nudges_enabled
+
+
+def test_nothing_is_scheduled_as_a_celery_countdown_or_eta():
+    """Work for later is an outbox row; a countdown or ETA task dies with its broker."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("accounts", "mentoring", "pairing", "sessions_log")
+        for path in (root / app).rglob("*.py") if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\b(countdown|eta)\s*=", line)
+    ]
+    assert offenders == []
