@@ -11,6 +11,7 @@ Run one case with `python -m bench.pairing 1000x1000` (prints a JSON line); all 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -155,6 +156,7 @@ def run(cases: list[str] | None = None) -> bool:
         print(f"pairing: detail {_label(case)} cpu_seconds={figures['cpu_seconds']:.2f} "
               f"pairs={figures['pairs']} total={figures['total']} locked={figures['locked']} "
               f"slots={figures['slots_j']}x{figures['slots_s']} "
+              f"load_avg={os.getloadavg()[0]:.1f} cores={os.cpu_count()} "
               f"budget={budget_s:g}s/{budget_mb:.0f}MB {'ok' if within else 'OVER'}")
         if "greedy_total" in figures:
             ratio = figures["greedy_total"] / max(figures["total"], 1)
