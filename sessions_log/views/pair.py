@@ -1,0 +1,187 @@
+"""The pair page, the agreement, session logs, private notes and goals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sessions_log import selectors, services
+from sessions_log.forms import (
+    GoalForm,
+    GoalUpdateForm,
+    PrivateNoteForm,
+    SessionLogForm,
+)
+from sessions_log.views.shared import (
+    log_form_for,
+    pair_url,
+    participant_view,
+    render_pair,
+)
+
+
+@require_GET
+@participant_view
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_member(request.user, pk)
+    log_form = None
+    # "Log it" next to a meeting that has happened opens the form filled in for that meeting.
+    meeting_id = request.GET.get("log_meeting", "")
+    if meeting_id.isdigit():
+        meeting = selectors.loggable_meetings(pair).filter(pk=int(meeting_id)).first()
+        if meeting is not None and not meeting.logged:
+            log_form = log_form_for(pair, request.user, initial={
+                "meeting": meeting, "minutes": meeting.duration_minutes,
+                "held_on": timezone.localtime(meeting.starts_at).date()})
+            log_form.prefilled = True
+    return render_pair(request, pair, log_form=log_form)
+
+
+@require_POST
+@participant_view
+def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_member(request.user, pk)
+    try:
+        services.accept_agreement(pair=pair, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "You have accepted the mentoring agreement.")
+    return redirect(pair_url(pair, "agreement"))
+
+
+# --- session logs ------------------------------------------------------------------------------
+
+def _log_kwargs(form: SessionLogForm) -> dict:
+    data = form.cleaned_data
+    return {"held_on": data["held_on"], "minutes": data["minutes"],
+            "direction": data["direction"], "skills": data["all_skills"],
+            "shared_summary": data["shared_summary"], "private_note": data["private_note"],
+            "meeting": data["meeting"]}
+
+
+@require_POST
+@participant_view
+def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The log form on the pair page posts here; htmx gets the sessions section back."""
+    pair = selectors.pair_for_member(request.user, pk)
+    form = log_form_for(pair, request.user, data=request.POST)
+    if form.is_valid():
+        try:
+            services.log_session(pair=pair, by=request.user, **_log_kwargs(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Session logged.")
+            if not request.htmx:
+                return redirect(pair_url(pair, "sessions"))
+            form = None
+    template = "sessions_log/pair.html#sessions" if request.htmx else "sessions_log/pair.html"
+    return render_pair(request, pair, template=template, log_form=form,
+                        status=200 if form is None or request.htmx else 400)
+
+
+@require_http_methods(["GET", "POST"])
+@participant_view
+def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log = selectors.session_log_for_member(request.user, pk)
+    if log.logged_by_id != request.user.pk:
+        raise Http404("Only the person who logged a session can edit it.")
+    note = log.my_notes[0].body if log.my_notes else ""
+    pair_skills = selectors.skills_of_pair(log.pair)
+    pair_skill_ids = set(pair_skills.values_list("pk", flat=True))
+    covered = list(log.skills.all())
+    initial = {"held_on": log.held_on, "minutes": log.minutes, "direction": log.direction,
+               "meeting": log.meeting,
+               "skills": [s for s in covered if s.pk in pair_skill_ids],
+               "other_skills": [s for s in covered if s.pk not in pair_skill_ids],
+               "shared_summary": log.shared_summary, "private_note": note}
+    form = SessionLogForm(request.POST or None, initial=initial, pair=log.pair,
+                          pair_skills=pair_skills,
+                          meetings=selectors.loggable_meetings(log.pair),
+                          zone=selectors.zone_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session_log(log=log, by=request.user, **_log_kwargs(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Session updated.")
+            return redirect(pair_url(log.pair, "sessions"))
+    return render(request, "sessions_log/session_log_form.html",
+                  {"pair": log.pair, "log": log, "form": form})
+
+
+@require_POST
+@participant_view
+def session_log_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    log = selectors.session_log_for_member(request.user, pk)
+    try:
+        services.delete_session_log(log=log, by=request.user)
+    except PermissionDenied:
+        raise Http404("Only the person who logged a session can delete it.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Session deleted.")
+    return redirect(pair_url(log.pair, "sessions"))
+
+
+@require_http_methods(["GET", "POST"])
+@participant_view
+def private_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either partner keeps a private note on any of the pair's sessions."""
+    log = selectors.session_log_for_member(request.user, pk)
+    note = log.my_notes[0].body if log.my_notes else ""
+    form = PrivateNoteForm(request.POST or None, initial={"body": note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_private_note(log=log, author=request.user,
+                                       body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your private note is saved.")
+            return redirect(pair_url(log.pair, "sessions"))
+    return render(request, "sessions_log/private_note_form.html",
+                  {"pair": log.pair, "log": log, "form": form})
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+@require_POST
+@participant_view
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_member(request.user, pk)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_goal(pair=pair, owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Goal added: your partner can see it.")
+            return redirect(pair_url(pair, "goals"))
+    return render_pair(request, pair, goal_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@participant_view
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.goal_for_owner(request.user, pk)
+    form = GoalUpdateForm(request.POST or None, initial={
+        "title": goal.title, "status": goal.status, "progress_note": goal.progress_note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_goal(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Goal updated.")
+            return redirect(pair_url(goal.pair, "goals"))
+    return render(request, "sessions_log/goal_form.html",
+                  {"pair": goal.pair, "goal": goal, "form": form})
