@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import hr_or_manager_required
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
 from mentoring import selectors
 from mentoring.models import Cohort, Enrolment, Programme
@@ -58,11 +57,4 @@ def _what_next(enrolment: Enrolment, paired: bool, missing: tuple[str, ...]) -> 
     return "This cohort has closed. Thank you for taking part."
 
 
-@hr_or_manager_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "mentoring/dashboard.html", {
-        "programmes": selectors.programmes_overview(),
-    })
-
-
-__all__ = ["home", "dashboard", "PARTICIPANT"]
+__all__ = ["home", "PARTICIPANT"]
