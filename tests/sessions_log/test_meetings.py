@@ -205,3 +205,24 @@ def test_moving_a_meeting_starts_from_its_time_in_the_movers_zone(cast, login):
     meeting = MeetingFactory(pair=cast.pair, starts_at=datetime(2030, 1, 10, 9, 0, tzinfo=UTC))
     form = login(cast.senior).get(f"/sessions/meetings/{meeting.pk}/edit/").content.decode()
     assert 'value="2030-01-10T17:00"' in form  # 09:00 UTC is 17:00 in Singapore
+
+
+def test_invites_are_outbox_rows_due_now_keyed_by_uid_and_sequence(cast, login):
+    both_accept(cast.pair)
+    client = login(cast.junior)
+    _propose(client, cast.pair)
+    meeting = Meeting.objects.get()
+    client.post(f"/sessions/meetings/{meeting.pk}/cancel/")
+    rows = Reminder.objects.filter(kind__in=["meeting_invite", "meeting_cancelled"])
+    keys = set(rows.values_list("kind", "dedupe_key"))
+    j, s = cast.junior.pk, cast.senior.pk
+    assert keys == {
+        ("meeting_invite", f"meetingmail:{meeting.uid}:0:meeting_invite:{j}"),
+        ("meeting_invite", f"meetingmail:{meeting.uid}:0:meeting_invite:{s}"),
+        ("meeting_cancelled", f"meetingmail:{meeting.uid}:1:meeting_cancelled:{j}"),
+        ("meeting_cancelled", f"meetingmail:{meeting.uid}:1:meeting_cancelled:{s}"),
+    }
+    assert all(row.due_at <= timezone.now() for row in rows)
+    outbox.send_due()
+    # The invite was overtaken by the cancellation before the sweep: only the cancel goes out.
+    assert sorted(m.subject.split(":")[0] for m in mail.outbox) == ["Cancelled", "Cancelled"]
