@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from sessions_log.models import Reminder
-from sessions_log.prepared import PreparedRow, ReminderClaim
+from sessions_log.prepared import PreparedRow, ReminderClaim, fetch_one
 
 __all__ = ["Email", "Kind", "Planned", "PreparedRow", "cancel", "kinds", "now", "register",
            "render_email", "schedule", "schedule_many", "send_due", "send_soon"]
@@ -270,11 +270,9 @@ def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
     reminder.skipped_reason = reason[:200]
     reminder.sent_at = moment
     table = connection.ops.quote_name(Reminder._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET sent_at = %s, skipped_reason = %s WHERE id = %s",  # noqa: S608
-            [connection.ops.adapt_datetimefield_value(reminder.sent_at),
-             reminder.skipped_reason, reminder.pk])
+    fetch_one(f"UPDATE {table} SET sent_at = %s, skipped_reason = %s WHERE id = %s",  # noqa: S608
+              [connection.ops.adapt_datetimefield_value(reminder.sent_at),
+               reminder.skipped_reason, reminder.pk])
 
 
 def _attempt(reminder: Reminder, moment: datetime) -> str:
