@@ -167,9 +167,8 @@ def insert_proposals(rows: list[Proposal]) -> None:
                 copy.write_row([json.dumps(getattr(row, f.attname)) if f.attname in json_fields
                                 else getattr(row, f.attname) for f in fields])
         return
-    values = [[f.get_db_prep_save(getattr(row, f.attname), connection)
-               if f.attname in json_fields else getattr(row, f.attname) for f in fields]
-              for row in rows]
+    values = [[json.dumps(getattr(row, f.attname)) if f.attname in json_fields
+               else getattr(row, f.attname) for f in fields] for row in rows]
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
