@@ -359,3 +359,14 @@ def test_the_scan_takes_a_fixed_number_of_queries(db, django_assert_max_num_quer
     with django_assert_max_num_queries(5):
         reminders.scan_quiet_pairs(now=NOW + timedelta(days=7))
     assert Reminder.objects.filter(kind="quiet_pair_hr_alert").count() == pairs
+
+
+def test_beat_sweeps_every_minute_and_scans_for_quiet_pairs_hourly(settings):
+    from mentoring.celery import app
+
+    schedule = {entry["task"]: entry["schedule"]
+                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["sessions_log.tasks.send_due_reminders"] == 60.0
+    assert schedule["sessions_log.tasks.scan_quiet_pairs"] == 3600.0
+    app.loader.import_default_modules()
+    assert set(schedule) <= set(app.tasks), "every scheduled task exists"
