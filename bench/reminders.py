@@ -100,6 +100,13 @@ def _clean_broker(url: str, queue: str) -> None:
 def run() -> bool:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     broker = os.environ["REDIS_URL"]
+    import redis
+
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        print(f"reminders: needs a Redis at {broker} (REDIS_URL): {type(exc).__name__}")
+        return False
     from bench import _django
 
     _django.setup("reminders")
