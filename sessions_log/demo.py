@@ -184,9 +184,9 @@ def _seed_pairs(pairs: list[_PairRow], demo_ids: set, rng: random.Random, now: d
                              minutes=rng.choice([30, 45, 45, 60, 60, 75, 90]),
                              direction=direction,
                              shared_summary=rng.choice(SUMMARIES[direction]).format(skill=topic))
-            notes = [(logger, rng.choice(PRIVATE_NOTES))] if is_demo or rng.random() < 0.6 else []
+            notes = [(logger, rng.choice(PRIVATE_NOTES))] if is_demo or rng.random() < 0.45 else []
             partner = members[1] if logger == members[0] else members[0]
-            if is_demo or rng.random() < 0.3:
+            if is_demo or rng.random() < 0.2:
                 notes.append((partner, rng.choice(PRIVATE_NOTES)))
             logs.append((log, meeting, skills, notes))
             count += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from sessions_log.services.access import (
 )
 
 FINAL_SURVEY_OPENS_DAYS_BEFORE_END = 14
+SCHEDULE_AHEAD = timedelta(days=7)
 
 
 # --- the pairing-fit check ---------------------------------------------------------------------
@@ -148,11 +149,13 @@ def save_reflection(*, pair: Pair, author, reflection: str, thank_you: str) -> R
 
 
 def schedule_surveys_due(*, now: datetime | None = None) -> int:
-    """Put a "survey due" row in the outbox for every pulse and impact survey that is (or next
-    comes) due and is not answered yet. Idempotent (dedupe keys); the seed and a daily beat task
-    call it. Returns how many rows were added."""
+    """Put a "survey due" row in the outbox for every pulse and impact survey that has come due,
+    or comes due within a week, and is not answered yet. Idempotent (dedupe keys); the seed and
+    an hourly beat task call it, so rows further ahead are added in good time by a later run.
+    Returns how many rows were added."""
     now = now or timezone.now()
-    rows: list[Reminder] = []
+    horizon = now + SCHEDULE_AHEAD
+    planned: list[tuple[int, datetime, str, dict]] = []
     pairs = list(
         Pair.objects.filter(status=Pair.Status.ACTIVE, published_at__isnull=False,
                             cohort__status=Cohort.Status.ACTIVE)
@@ -165,18 +168,14 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
         days = (now - published_at).days
         current = (None if days < Pulse.FIRST_AFTER_DAYS
                    else (days - Pulse.FIRST_AFTER_DAYS) // Pulse.EVERY_DAYS)
-        periods = [0] if current is None else [current, current + 1]
-        for period in periods:
+        for period in [0] if current is None else [current, current + 1]:
             due = pulse_due_at(published_at, period)
-            if ends_on and due.date() > ends_on:
+            if due > horizon or (ends_on and due.date() > ends_on):
                 continue
-            for user_id in (junior_id, senior_id):
-                if (pair_id, user_id, period) in answered:
-                    continue
-                rows.append(Reminder(
-                    recipient_id=user_id, kind="survey_due", due_at=due,
-                    dedupe_key=f"survey:pulse:{pair_id}:{user_id}:{period}",
-                    payload={"survey": "pulse", "pair": pair_id, "period": period}))
+            planned += [(user_id, due, f"survey:pulse:{pair_id}:{user_id}:{period}",
+                         {"survey": "pulse", "pair": pair_id, "period": period})
+                        for user_id in (junior_id, senior_id)
+                        if (pair_id, user_id, period) not in answered]
 
     enrolments = list(
         Enrolment.objects.filter(
@@ -188,23 +187,23 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
     done = set(ImpactSurvey.objects.filter(enrolment_id__in=[e[0] for e in enrolments])
                .values_list("enrolment_id", "stage"))
     for enrolment_id, user_id, created_at, ends_on in enrolments:
-        stages = [(ImpactSurvey.Stage.BASELINE, created_at)]
+        opens = final_opens = None
         if ends_on:
             opens = ends_on - timedelta(days=FINAL_SURVEY_OPENS_DAYS_BEFORE_END)
-            stages = [(ImpactSurvey.Stage.FINAL, timezone.make_aware(
-                datetime.combine(opens, datetime.min.time()).replace(hour=9)))] + (
-                stages if now.date() < opens else [])
-        for stage, due in stages:
-            if (enrolment_id, stage) in done:
-                continue
-            rows.append(Reminder(
-                recipient_id=user_id, kind="survey_due", due_at=due,
-                dedupe_key=f"survey:impact:{enrolment_id}:{stage}",
-                payload={"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)}))
+            final_opens = timezone.make_aware(datetime.combine(opens, time(9)))
+        stages = [(ImpactSurvey.Stage.BASELINE, created_at)] if (
+            opens is None or now.date() < opens) else []
+        if final_opens is not None and final_opens <= horizon:
+            stages.append((ImpactSurvey.Stage.FINAL, final_opens))
+        planned += [(user_id, due, f"survey:impact:{enrolment_id}:{stage}",
+                     {"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)})
+                    for stage, due in stages if (enrolment_id, stage) not in done]
 
     existing = set(Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:")
                    .values_list("dedupe_key", flat=True))
-    rows = [row for row in rows if row.dedupe_key not in existing]
-    # ignore_conflicts: a sweep running at the same moment may have added some of them.
+    rows = [Reminder(recipient_id=user_id, kind="survey_due", due_at=due, dedupe_key=key,
+                     payload=payload)
+            for user_id, due, key, payload in planned if key not in existing]
+    # ignore_conflicts: a run at the same moment may have added some of them.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     return len(rows)

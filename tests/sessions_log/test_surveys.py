@@ -157,7 +157,7 @@ def test_nobody_answers_someone_elses_impact_survey(cast, login):
 # --- "survey due" rows -------------------------------------------------------------------------
 
 def test_survey_rows_are_scheduled_once_and_skip_what_is_answered(cast):
-    _age(cast.pair, 31)
+    _age(cast.pair, 85)  # period 0 came due; period 1 comes due in five days
     cast.cohort.ends_on = timezone.localdate() + timedelta(days=100)
     cast.cohort.save()
     Pulse.objects.create(pair=cast.pair, respondent=cast.senior, period=0, score=4)
@@ -166,10 +166,23 @@ def test_survey_rows_are_scheduled_once_and_skip_what_is_answered(cast):
     p, j, s = cast.pair.pk, cast.junior.pk, cast.senior.pk
     assert {f"survey:pulse:{p}:{j}:0", f"survey:pulse:{p}:{j}:1", f"survey:pulse:{p}:{s}:1",
             f"survey:impact:{cast.pair.junior.pk}:baseline",
-            f"survey:impact:{cast.pair.junior.pk}:final"} <= keys
-    assert f"survey:pulse:{p}:{s}:0" not in keys
+            f"survey:impact:{cast.pair.senior.pk}:baseline"} <= keys
+    assert f"survey:pulse:{p}:{s}:0" not in keys  # answered already
+    assert not any(key.endswith(":final") or key.endswith(":2") for key in keys)  # not yet
     assert added == len(keys)
     assert services.schedule_surveys_due() == 0
+
+
+def test_rows_further_ahead_wait_for_a_later_run(cast):
+    cast.cohort.ends_on = timezone.localdate() + timedelta(days=40)
+    cast.cohort.save()
+    services.schedule_surveys_due()
+    final = f"survey:impact:{cast.pair.junior.pk}:final"
+    assert not Reminder.objects.filter(dedupe_key=final).exists()
+    # The final survey opens 14 days before the end: a run within a week of that adds it.
+    services.schedule_surveys_due(now=timezone.now() + timedelta(days=20))
+    row = Reminder.objects.get(dedupe_key=final)
+    assert row.due_at.date() == cast.cohort.ends_on - timedelta(days=14)
 
 
 def test_due_survey_emails_link_to_the_survey_and_skip_answered_ones(cast):
