@@ -148,7 +148,8 @@ def _scored(proposal: Proposal) -> str:
 @require_POST
 def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Lock, unlock, exclude, unpair, swap or pair by hand; answers with the refreshed board.
-    A stale version (someone else edited meanwhile) changes nothing and says so (409)."""
+    A stale version (someone else edited meanwhile) changes nothing and says so: in the htmx
+    fragment, or as a 409 page without JavaScript (422 for an edit that cannot be made)."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
     edit = _EDITS.get(action)
     if edit is None:
@@ -168,13 +169,18 @@ def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     except services.BoardError as exc:
         status, level, notice = 422, "error", str(exc)
     run.refresh_from_db()
-    if not request.htmx:
-        messages.add_message(request, messages.SUCCESS if status == 200 else messages.WARNING,
-                             notice)
-        return redirect(reverse("pairing:board", args=[slug, run.pk]) + _filter_query(data))
     filters = selectors.BoardFilters.from_query(data)
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, notice)
+            return redirect(reverse("pairing:board", args=[slug, run.pk]) + _filter_query(data))
+        return render(request, "pairing/board.html",
+                      _board_context(run, filters, notice=notice, notice_level=level),
+                      status=status)
+    # htmx swaps the refreshed board with its message in place; a 4xx would be dropped by htmx
+    # and logged by the browser as an error, so the fragment always comes with 200.
     return render(request, "pairing/board.html#board",
-                  _board_context(run, filters, notice=notice, notice_level=level), status=status)
+                  _board_context(run, filters, notice=notice, notice_level=level))
 
 
 def _version(data: QueryDict) -> int | None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pairing.models import PairingRun
-from pairing.services import execute_run
+from pairing.services import execute_run, unpair_proposal
 from tests import factories
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD
@@ -63,8 +63,20 @@ def test_hr_runs_locks_swaps_reruns_and_publishes_then_the_junior_sees_why(
     asha_robert = "Asha Okafor → Robert Lindqvist"
     assert _row(page, asha_robert).get_by_text("TikTok (3x3)").count() == 1
 
-    # Lock one pair: the board answers in place, without a reload.
+    # Another HR admin edits the board meanwhile: this browser's edit changes nothing and says so.
     page.evaluate("window.__sameDocument = true")
+    run = PairingRun.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+    unpair_proposal(run=run, proposal_id=run.proposals.get(junior__user__email="cleo.diaz@example.com").pk,
+                    version=run.version, by=None)
+    page.get_by_role("button", name="Lock Asha Okafor and Robert Lindqvist").click()
+    page.get_by_text(re.compile("Someone else changed this board")).wait_for()
+    assert not run.proposals.filter(locked=True).exists()
+    assert _row(page, "Cleo Diaz → Dana Wu").count() == 0  # the board as it is now
+    page.get_by_role("button", name="Pair these two by hand").click()  # Cleo and Dana again
+    page.get_by_text(re.compile("Paired by hand: Cleo Diaz and Dana Wu")).wait_for()
+    page.checks.check()
+
+    # Lock one pair: the board answers in place, without a reload.
     page.get_by_role("button", name="Lock Asha Okafor and Robert Lindqvist").click()
     page.get_by_text("Locked Asha Okafor and Robert Lindqvist").wait_for()
     assert _row(page, asha_robert).get_by_text("Locked", exact=True).is_visible()
