@@ -110,3 +110,21 @@ def test_hr_sees_who_set_each_lock_and_exclude_and_can_remove_one(cast, login, c
     client.post(reverse("pairing:rule_remove", args=[rule.pk]))
     assert not Rule.objects.exists()
     assert not compute_run(cohort=cohort).rules["locked"]
+
+
+def test_comparing_runs_takes_the_same_queries_at_any_size(cast, login, cohort,
+                                                           django_assert_max_num_queries):
+    client = login(cast.hr)
+
+    def compare_two() -> None:
+        first, second = compute_run(cohort=cohort), compute_run(cohort=cohort)
+        with django_assert_max_num_queries(20):
+            response = client.get(reverse("pairing:compare", args=["spring"]),
+                                  {"a": first.pk, "b": second.pk})
+        assert response.status_code == 200
+
+    compare_two()
+    for i in range(25):
+        junior(cohort, f"Late junior {i}", teaches={"TikTok": 1 + i % 3})
+        senior(cohort, f"Late senior {i}", learns={"TikTok": 1 + i % 2})
+    compare_two()
