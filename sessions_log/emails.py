@@ -27,6 +27,7 @@ from sessions_log.reminders import (
     MEETING_REMINDER,
     QUIET_PAIR_HR_ALERT,
     QUIET_PAIR_NUDGE,
+    booked,
     timezone_name_of,
     zone_named,
 )
@@ -98,9 +99,11 @@ def _still_quiet_pair(reminder: Reminder):
                                         "senior__user__profile")
             .filter(pk=reminder.payload.get("pair_id"), status=Pair.Status.ACTIVE,
                     cohort__status=Cohort.Status.ACTIVE)
-            .annotate(last_held=Max("session_logs__held_on"))
+            .annotate(last_held=Max("session_logs__held_on"), booked=booked(outbox.now()))
             .first())
-    if pair is None or (pair.last_held is not None and pair.last_held > quiet_since):
+    if pair is None or pair.booked:
+        return None, None  # gone, or a meeting has been booked since
+    if pair.last_held is not None and pair.last_held > quiet_since:
         return None, None
     return pair, quiet_since
 

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from sessions_log import outbox
@@ -135,15 +135,23 @@ class QuietPair:
     member_zones: tuple[tuple[int, str], ...]  # (user id, time zone name) of both members
 
 
-def quiet_pairs(*, today: date) -> list[QuietPair]:
-    """Active pairs of active cohorts with no session for at least the cohort's cadence, in one
-    aggregate query."""
+def booked(now: datetime) -> Exists:
+    """Whether the pair has a meeting coming up: a pair with a date in the diary is not quiet."""
+    return Exists(Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED,
+                                         starts_at__gte=now))
+
+
+def quiet_pairs(*, now: datetime) -> list[QuietPair]:
+    """Active pairs of active cohorts with no session for at least the cohort's cadence and no
+    meeting booked, in one aggregate query."""
     from mentoring.models import Cohort
     from pairing.models import Pair
 
+    today = timezone.localdate(now)
     rows = (
         Pair.objects.filter(status=Pair.Status.ACTIVE, cohort__status=Cohort.Status.ACTIVE,
                             published_at__isnull=False)
+        .exclude(booked(now))
         .annotate(last_held=Max("session_logs__held_on"))
         .values_list("pk", "published_at", "last_held", "cohort__meeting_cadence_days",
                      "junior__user_id", "junior__user__profile__timezone",
@@ -189,7 +197,7 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
     from accounts.models import HR_ADMIN, User
 
     now = now or timezone.now()
-    found = quiet_pairs(today=timezone.localdate(now))
+    found = quiet_pairs(now=now)
     nudged_a_week_ago = _nudged_before(found, now - timedelta(days=HR_ALERT_AFTER_DAYS))
     planned: list[outbox.Planned] = []
     hr_admins: list[tuple[int, str]] | None = None

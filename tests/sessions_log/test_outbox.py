@@ -248,11 +248,11 @@ def test_no_email_row_or_log_line_ever_holds_private_note_text(cast, caplog):
     meeting = Meeting.objects.create(pair=cast.pair, starts_at=timezone.now() + timedelta(days=2))
     with caplog.at_level(logging.DEBUG):
         reminders.schedule_meeting_reminders(meeting=meeting)
-        reminders.scan_quiet_pairs()
         outbox.send_due(now=timezone.now() + timedelta(hours=47, minutes=30))
-        outbox.send_due(now=timezone.now() + timedelta(days=5))  # nudges wait for a weekday
-        reminders.scan_quiet_pairs(now=timezone.now() + timedelta(days=13))  # HR, a week on
-        outbox.send_due(now=timezone.now() + timedelta(days=17))
+        reminders.scan_quiet_pairs(now=timezone.now() + timedelta(days=3))  # after the meeting
+        outbox.send_due(now=timezone.now() + timedelta(days=6))  # nudges wait for a weekday
+        reminders.scan_quiet_pairs(now=timezone.now() + timedelta(days=14))  # HR, a week on
+        outbox.send_due(now=timezone.now() + timedelta(days=18))
     kinds = set(Reminder.objects.exclude(skipped_reason__gt="").values_list("kind", flat=True))
     assert kinds == {"meeting_reminder", "quiet_pair_nudge", "quiet_pair_hr_alert"}
     assert len(mail.outbox) == 4 + 2 + 1

@@ -259,6 +259,24 @@ def test_a_pair_within_its_cadence_is_left_alone(cast):
     assert not Reminder.objects.exists()
 
 
+def test_a_pair_with_a_meeting_booked_is_not_nudged(cast):
+    _published(cast, NOW - timedelta(days=20))
+    _meeting(cast.pair, NOW + timedelta(days=2))
+    assert reminders.scan_quiet_pairs(now=NOW) == 0
+    # Once that date has passed with nothing logged, the pair is quiet again.
+    assert reminders.scan_quiet_pairs(now=NOW + timedelta(days=3)) == 2
+
+
+def test_a_nudge_waiting_for_working_hours_is_dropped_if_a_meeting_gets_booked(cast):
+    _published(cast, NOW - timedelta(days=20))
+    reminders.scan_quiet_pairs(now=NOW)
+    _meeting(cast.pair, NOW + timedelta(days=2))
+    outbox.send_due(now=NOW)
+    assert mail.outbox == []
+    assert set(Reminder.objects.values_list("skipped_reason", flat=True)) == {
+        "nothing to send any more"}
+
+
 def test_a_new_quiet_spell_after_a_session_is_nudged_again(cast):
     _published(cast, NOW - timedelta(days=60))
     _log(cast.pair, (NOW - timedelta(days=45)).date())
