@@ -4,10 +4,10 @@
   recipient's own zone (a 09:00 London meeting the day the clocks go forward is reminded at 09:00
   the day before, 23 real hours earlier); "1h" is one real hour before.
 - Quiet pairs: an active pair with no session logged for the cohort's meeting cadence, and no
-  meeting booked, gets a nudge (both members, in their working hours), and HR admins get an alert once the nudge is a week old and the pair
-  is still quiet. One
-  nudge per quiet spell: the spell is named by the day it started (the last session, or
-  publication), so a new session starts a new spell that may be nudged again.
+  meeting booked, gets a nudge (both members, in their working hours), and HR admins get an
+  alert once the nudge is a week old and the pair is still quiet. One nudge per quiet spell:
+  the spell is named by the day it started (the last session, or publication), so a new session
+  starts a new spell that may be nudged again.
 """
 
 from __future__ import annotations
