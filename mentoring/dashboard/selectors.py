@@ -3,17 +3,21 @@ of the organisation (no per-pair or per-person queries)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.scope import MIN_GROUP, Scope
-from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 from sessions_log.models import SessionLog
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,14 @@ class Filters:
 def parse_filters(params) -> Filters:
     """Unknown or malformed values are ignored rather than failing the page."""
     programme = cohort = None
-    if slug := params.get("programme", "").strip():
-        programme = Programme.objects.filter(slug=slug[:80]).first()
-    if slug := params.get("cohort", "").strip():
-        cohort = Cohort.objects.select_related("programme").filter(slug=slug[:80]).first()
+    if (slug := params.get("programme", "").strip()) and _SLUG.fullmatch(slug):
+        programme = Programme.objects.filter(slug=slug).first()
+    if (slug := params.get("cohort", "").strip()) and _SLUG.fullmatch(slug):
+        cohort = Cohort.objects.select_related("programme").filter(slug=slug).first()
         if cohort and programme and cohort.programme_id != programme.pk:
             cohort = None
-    department = params.get("department", "").strip()[:200]
-    return Filters(programme=programme, cohort=cohort, department=department)
+    department = "".join(ch for ch in params.get("department", "") if ch.isprintable())
+    return Filters(programme=programme, cohort=cohort, department=department.strip()[:200])
 
 
 def _enrolments(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
@@ -138,14 +142,31 @@ def _split(minutes: int, direction: str) -> tuple[int, int]:
     return minutes // 2, minutes - minutes // 2
 
 
-def _top_skills(logs: QuerySet[SessionLog]) -> tuple[list, list]:
-    through = SessionLog.skills.through
+def _top_skills(pair_ids: list[int]) -> tuple[list, list]:
+    """The ten skills most often covered each way. Raw SQL so the join is driven from the
+    session logs of the counted pairs (SQLite would otherwise look every skill row's session
+    up by key, several times slower)."""
+    if not pair_ids:
+        return [], []
+    logs = SessionLog._meta.db_table
+    through = SessionLog.skills.through._meta.db_table
+    skills = Skill._meta.db_table
+    if connection.vendor == "postgresql":
+        join, where, params = "JOIN", "l.pair_id = ANY(%s)", [list(pair_ids)]
+    else:
+        join = "CROSS JOIN"  # SQLite keeps the written join order for CROSS JOIN
+        where = f"l.pair_id IN ({', '.join(['%s'] * len(pair_ids))})"
+        params = list(pair_ids)
+    # Only table names and placeholders are interpolated; every value is a parameter.
+    sql = (f"SELECT k.name, l.direction, COUNT(*) FROM {logs} l {join} {through} s "  # noqa: S608
+           f"ON s.sessionlog_id = l.id JOIN {skills} k ON k.id = s.skill_id "
+           f"WHERE {where} GROUP BY k.name, l.direction")
     counts: dict[str, dict[str, int]] = {"reverse": {}, "forward": {}}
-    for name, direction, n in (through.objects.filter(sessionlog__in=logs)
-                               .values_list("skill__name", "sessionlog__direction")
-                               .annotate(n=Count("pk"))):
-        for way in (("reverse", "forward") if direction == "both" else (direction,)):
-            counts[way][name] = counts[way].get(name, 0) + n
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, direction, n in cursor.fetchall():
+            for way in (("reverse", "forward") if direction == "both" else (direction,)):
+                counts[way][name] = counts[way].get(name, 0) + n
     ranked = [sorted(c.items(), key=lambda item: (-item[1], item[0]))[:10]
               for c in (counts["reverse"], counts["forward"])]
     return ranked[0], ranked[1]
@@ -229,7 +250,7 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
                             "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
                             "suppressed": hidden})
 
-    reverse_skills, forward_skills = _top_skills(logs)
+    reverse_skills, forward_skills = _top_skills(pair_ids)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
     active = sum(1 for p in pairs if p.active)
     return Dashboard(

@@ -76,3 +76,12 @@ def test_email_urls_configure_smtp():
     assert config["EMAIL_HOST_PASSWORD"] == "s@cret" and config["EMAIL_USE_TLS"]
     with pytest.raises(ConfigError, match="EMAIL_URL must start with"):
         email_config("EMAIL_URL", "", env={"EMAIL_URL": "pigeon://coop"})
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_any_field_is_refused_with_a_clear_400(client):
+    response = client.get("/accounts/login/?next=%00")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    response = client.post("/accounts/login/", {"login": "a\x00@example.com", "password": "x"})
+    assert response.status_code == 400
