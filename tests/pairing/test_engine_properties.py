@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
 from pairing import _flow, _solve
 from pairing._score import build_cohort
@@ -266,3 +267,66 @@ def test_scoring_without_the_profile_table_agrees(cohort):
     finally:
         _score.EXTRAS_TABLE_CELLS = cells
     assert direct == with_table
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cohorts())
+def test_the_candidate_solver_with_its_proof_matches_brute_force(cohort):
+    from pairing import _sparse
+
+    juniors, seniors, weights, rules = cohort
+    saved = _solve.SPARSE_MIN_CELLS, _sparse.CANDIDATES_PER_ROW, _sparse.CANDIDATES_PER_COLUMN
+    # every cohort takes the candidate path, with so few candidates that the proof must add more
+    _solve.SPARSE_MIN_CELLS, _sparse.CANDIDATES_PER_ROW, _sparse.CANDIDATES_PER_COLUMN = 0, 1, 0
+    try:
+        result = solve(juniors, seniors, weights=weights, rules=rules)
+    finally:
+        _solve.SPARSE_MIN_CELLS, _sparse.CANDIDATES_PER_ROW, _sparse.CANDIDATES_PER_COLUMN = saved
+    assert (len(result.proposals), result.total_score) == brute_force(juniors, seniors, weights,
+                                                                      rules)
+
+
+@pytest.mark.parametrize(("rows", "cols", "eligible_share"),
+                         [(300, 300, 0.3), (300, 300, 0.05), (300, 220, 0.5), (200, 300, 0.1)])
+def test_the_candidate_solver_agrees_with_scipys_dense_solve(rows, cols, eligible_share):
+    from pairing import _sparse
+
+    rng = np.random.default_rng(rows + cols)
+    scores = rng.integers(1, 30, (rows, cols))
+    cost = np.where(rng.random((rows, cols)) < eligible_share, -(10_000 + scores), 0).astype(
+        np.float32)
+    sigma = _sparse.solve_sparse(cost, per_row=2, per_column=1)
+    assert sigma is not None, "the dual prices did not prove the candidate answer"
+    assert len(set(sigma.tolist())) == rows, "a column is used twice"
+    paired = sigma < cols
+    ours = float(cost[np.flatnonzero(paired), sigma[paired]].sum(dtype=np.float64))
+    dense_rows, dense_cols = linear_sum_assignment(cost)
+    assert ours == float(cost[dense_rows, dense_cols].sum(dtype=np.float64))
+
+
+def test_big_cohorts_take_the_candidate_path_and_match_lapjv():
+    rng = np.random.default_rng(11)
+
+    def people(n: int, start: int) -> list[Person]:
+        return [Person(id=start + i, user_id=start + i,
+                       teach={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 3, replace=False)},
+                       learn={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 2, replace=False)},
+                       department=str(rng.choice(["a", "b", "c"])))
+                for i in range(n)]
+
+    juniors, seniors = people(400, 1), people(400, 1000)
+    built = build_cohort(juniors, seniors, Weights(), Rules())
+    caps = np.ones(400, dtype=np.int64)
+    saved = _solve.SPARSE_MIN_CELLS
+    _solve.SPARSE_MIN_CELLS = 100_000
+    try:
+        sparse = _solve.solve_dense(built, Weights(), Rules(), caps, caps)
+    finally:
+        _solve.SPARSE_MIN_CELLS = saved
+    dense = _solve.solve_dense(built, Weights(), Rules(), caps, caps, method="lapjv")
+    assert sparse.method == "sparse"
+
+    def summary(pairs):
+        return len(pairs), sum(_score(juniors[r], seniors[c], Weights())[0] for r, c in pairs)
+
+    assert summary(sparse.pairs) == summary(dense.pairs)
