@@ -6,16 +6,18 @@ more about three people than about the programme."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum
 from scipy import stats
 
 from mentoring.dashboard.scope import MIN_GROUP
+from mentoring.imports.bulk import among
 from mentoring.models import Enrolment
-from sessions_log.models import FitCheck, ImpactSurvey, Pulse
+from sessions_log.models import FitCheck, Pulse
 
 AREA_LABELS = {
     "confidence": "Confidence", "certainty": "Certainty", "culture": "Culture",
@@ -39,14 +41,24 @@ class Change:
         return self.n < MIN_GROUP
 
 
-def paired_change(differences: list[int]) -> Change:
-    n = len(differences)
+def change_from_sums(n: int, total: int, squares: int) -> Change:
+    """The paired change from n, Σd and Σd² (exact integers, so the database can add them)."""
     if n < MIN_GROUP:
         return Change(n=n)
-    mean = sum(differences) / n
-    variance = sum((d - mean) ** 2 for d in differences) / (n - 1)
-    half = stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n)
+    mean = total / n
+    variance = max(0.0, (squares - total * total / n) / (n - 1))
+    half = _t975(n - 1) * math.sqrt(variance / n)
     return Change(n=n, mean=round(mean, 2), low=round(mean - half, 2), high=round(mean + half, 2))
+
+
+@functools.lru_cache(maxsize=4096)
+def _t975(degrees_of_freedom: int) -> float:
+    return float(stats.t.ppf(0.975, degrees_of_freedom))
+
+
+def paired_change(differences: list[int]) -> Change:
+    return change_from_sums(len(differences), sum(differences),
+                            sum(d * d for d in differences))
 
 
 @dataclass
@@ -57,26 +69,38 @@ class ImpactTable:
 
 
 def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
+    """One grouped query: per department, how many people answered both surveys and, per area,
+    the sum of their changes and of the squared changes."""
     fields = list(AREA_LABELS)
-    answers: dict[int, dict[str, dict]] = defaultdict(dict)
-    department: dict[int, str] = {}
-    rows = (ImpactSurvey.objects.filter(enrolment__in=enrolments.values("pk"))
-            .values("enrolment_id", "stage", "enrolment__user__profile__department", *fields))
+    sums = {}
+    for area in fields:
+        change = F(f"final__{area}") - F(f"baseline__{area}")
+        sums[f"s_{area}"] = Sum(change)
+        sums[f"q_{area}"] = Sum(change * change)
+    rows = list(
+        enrolments.annotate(
+            baseline=FilteredRelation("impact_surveys",
+                                      condition=Q(impact_surveys__stage="baseline")),
+            final=FilteredRelation("impact_surveys", condition=Q(impact_surveys__stage="final")),
+        )
+        .filter(baseline__isnull=False, final__isnull=False)
+        .values("user__profile__department")
+        .annotate(n=Count("pk"), **sums)
+        .order_by()
+    )
+    respondents = sum(row["n"] for row in rows)
+    overall = [(f, change_from_sums(respondents, sum(r[f"s_{f}"] or 0 for r in rows),
+                                    sum(r[f"q_{f}"] or 0 for r in rows))) for f in fields]
+    by_dept: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        answers[row["enrolment_id"]][row["stage"]] = row
-        department[row["enrolment_id"]] = row["enrolment__user__profile__department"] or "(none)"
-    paired = {eid: a for eid, a in answers.items() if "baseline" in a and "final" in a}
-    overall = [(f, paired_change([a["final"][f] - a["baseline"][f] for a in paired.values()]))
-               for f in fields]
-    by_dept: dict[str, list[int]] = defaultdict(list)
-    for eid in paired:
-        by_dept[department[eid]].append(eid)
+        by_dept[row["user__profile__department"] or "(none)"].append(row)
     departments = [
-        (name, [paired_change([paired[e]["final"][f] - paired[e]["baseline"][f] for e in ids])
-                for f in fields])
-        for name, ids in sorted(by_dept.items())
+        (name, [change_from_sums(sum(r["n"] for r in group),
+                                 sum(r[f"s_{f}"] or 0 for r in group),
+                                 sum(r[f"q_{f}"] or 0 for r in group)) for f in fields])
+        for name, group in sorted(by_dept.items())
     ]
-    return ImpactTable(areas=overall, departments=departments, respondents=len(paired))
+    return ImpactTable(areas=overall, departments=departments, respondents=respondents)
 
 
 @dataclass(frozen=True)
@@ -97,13 +121,15 @@ class Sentiment:
         return self.fit_n < MIN_GROUP
 
 
-def sentiment(pair_ids: list[int], scope, filters) -> Sentiment:
-    """Pulse and fit-check answers from the counted people, in the counted pairs."""
-    pulses = Pulse.objects.filter(pair_id__in=pair_ids)
-    fits = FitCheck.objects.filter(pair_id__in=pair_ids)
+def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
+    """Pulse and fit-check answers from the counted people, in the counted pairs (None: all)."""
+    pulses, fits = Pulse.objects.all(), FitCheck.objects.all()
+    if pair_ids is not None:
+        pulses = pulses.filter(pair_id__in=among(pair_ids, "bigint"))
+        fits = fits.filter(pair_id__in=among(pair_ids, "bigint"))
     if scope.user_ids is not None:
-        pulses = pulses.filter(respondent_id__in=scope.user_ids)
-        fits = fits.filter(respondent_id__in=scope.user_ids)
+        pulses = pulses.filter(respondent_id__in=among(scope.user_ids, "bigint"))
+        fits = fits.filter(respondent_id__in=among(scope.user_ids, "bigint"))
     if filters.department:
         pulses = pulses.filter(respondent__profile__department__iexact=filters.department)
         fits = fits.filter(respondent__profile__department__iexact=filters.department)

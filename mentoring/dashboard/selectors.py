@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.scope import MIN_GROUP, Scope
+from mentoring.imports.bulk import among
 from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 from sessions_log.models import SessionLog
@@ -60,12 +63,11 @@ def _enrolments(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
     if filters.department:
         qs = qs.filter(user__profile__department__iexact=filters.department)
     if scope.user_ids is not None:
-        qs = qs.filter(user_id__in=scope.user_ids)
+        qs = qs.filter(user_id__in=among(scope.user_ids, "bigint"))
     return qs
 
 
-@dataclass(frozen=True)
-class PairRow:
+class PairRow(NamedTuple):
     pk: int
     cohort_id: int
     active: bool
@@ -74,18 +76,18 @@ class PairRow:
     senior_department: str
 
 
-def _pair_rows(enrolments: QuerySet[Enrolment]) -> list[PairRow]:
+def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
     """The published pairs with at least one member among the counted people: one query,
     materialised so every later aggregate filters on a plain list of ids."""
-    people = set(enrolments.values_list("pk", flat=True))
     rows = (Pair.objects.filter(published_at__isnull=False,
                                 cohort__in=enrolments.values("cohort_id").distinct())
-            .values_list("pk", "cohort_id", "status", "published_at", "junior_id", "senior_id",
+            .annotate(published_on=TruncDate("published_at"))
+            .values_list("pk", "cohort_id", "status", "published_on", "junior_id", "senior_id",
                          "junior__user__profile__department",
                          "senior__user__profile__department"))
+    active = Pair.Status.ACTIVE
     return [
-        PairRow(pk, cohort_id, status == Pair.Status.ACTIVE, timezone.localdate(published),
-                jdept or "(none)", sdept or "(none)")
+        PairRow(pk, cohort_id, status == active, published, jdept or "(none)", sdept or "(none)")
         for pk, cohort_id, status, published, junior, senior, jdept, sdept in rows
         if junior in people or senior in people
     ]
@@ -142,25 +144,27 @@ def _split(minutes: int, direction: str) -> tuple[int, int]:
     return minutes // 2, minutes - minutes // 2
 
 
-def _top_skills(pair_ids: list[int]) -> tuple[list, list]:
-    """The ten skills most often covered each way. Raw SQL so the join is driven from the
-    session logs of the counted pairs (SQLite would otherwise look every skill row's session
-    up by key, several times slower)."""
-    if not pair_ids:
+def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
+    """The ten skills most often covered each way, over the given pairs (None: all pairs).
+    Raw SQL so the join is driven from the session logs (SQLite would otherwise look every
+    skill row's session up by key, several times slower)."""
+    if pair_ids is not None and not pair_ids:
         return [], []
     logs = SessionLog._meta.db_table
     through = SessionLog.skills.through._meta.db_table
     skills = Skill._meta.db_table
-    if connection.vendor == "postgresql":
-        join, where, params = "JOIN", "l.pair_id = ANY(%s)", [list(pair_ids)]
+    join = "JOIN" if connection.vendor == "postgresql" else "CROSS JOIN"  # SQLite: keep order
+    if pair_ids is None:
+        where, params = "", []
+    elif connection.vendor == "postgresql":
+        where, params = "WHERE l.pair_id = ANY(%s)", [list(pair_ids)]
     else:
-        join = "CROSS JOIN"  # SQLite keeps the written join order for CROSS JOIN
-        where = f"l.pair_id IN ({', '.join(['%s'] * len(pair_ids))})"
+        where = f"WHERE l.pair_id IN ({', '.join(['%s'] * len(pair_ids))})"
         params = list(pair_ids)
     # Only table names and placeholders are interpolated; every value is a parameter.
     sql = (f"SELECT k.name, l.direction, COUNT(*) FROM {logs} l {join} {through} s "  # noqa: S608
            f"ON s.sessionlog_id = l.id JOIN {skills} k ON k.id = s.skill_id "
-           f"WHERE {where} GROUP BY k.name, l.direction")
+           f"{where} GROUP BY k.name, l.direction")
     counts: dict[str, dict[str, int]] = {"reverse": {}, "forward": {}}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -180,9 +184,14 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         juniors=Count("pk", filter=Q(side="junior")),
         seniors=Count("pk", filter=Q(side="senior")),
     )
-    pairs = _pair_rows(enrolments)
+    enrolment_ids = set(enrolments.values_list("pk", flat=True))
+    pairs = _pair_rows(enrolments, enrolment_ids)
     pair_ids = [p.pk for p in pairs]
-    logs = SessionLog.objects.filter(pair_id__in=pair_ids)
+    # When the selection is every published pair (HR's usual view), filtering thousands of
+    # ids is pure cost: read the tables whole.
+    everything = len(pairs) == Pair.objects.filter(published_at__isnull=False).count()
+    logs = SessionLog.objects.all() if everything else SessionLog.objects.filter(
+        pair_id__in=among(pair_ids, "bigint"))
 
     # One pass over the logs grouped by pair and direction gives the totals, the balance, the
     # per-department hours and each pair's last session.
@@ -250,7 +259,7 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
                             "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
                             "suppressed": hidden})
 
-    reverse_skills, forward_skills = _top_skills(pair_ids)
+    reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
     active = sum(1 for p in pairs if p.active)
     return Dashboard(
@@ -264,7 +273,8 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         reverse_skills=reverse_skills, forward_skills=forward_skills,
         months=months, departments=departments, suppressed=suppressed,
         impact=None if suppressed else impact(enrolments),
-        sentiment=None if suppressed else sentiment(pair_ids, scope, filters),
+        sentiment=None if suppressed else sentiment(None if everything else pair_ids,
+                                                    scope, filters),
     )
 
 
