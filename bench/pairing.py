@@ -22,7 +22,9 @@ CASES: dict[str, tuple[int, int, tuple[int, int], float, float]] = {
     "10000x10000": (10000, 10000, (1, 1), 8.0, 1200.0),
     "10000x5000": (10000, 5000, (1, 3), 10.0, 2000.0),
 }
-EXTRA_CASES = {"3000x3000": (3000, 3000, (1, 1), 1.0, 300.0)}  # for experiments
+EXTRA_CASES = {"3000x3000": (3000, 3000, (1, 1), 1.0, 300.0),  # for experiments
+               "5000x5000": (5000, 5000, (1, 1), 3.0, 500.0),
+               "7000x7000": (7000, 7000, (1, 1), 5.0, 800.0)}
 SKILLS = 60
 DEPARTMENTS = ["Engineering", "Sales", "Finance", "Legal", "Marketing", "Operations", "People",
                "Product", "Design", "Data", "Support", "Security"]

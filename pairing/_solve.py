@@ -43,9 +43,10 @@ BLOCK_CELLS = 4_000_000  # person-level cells scored at once (16 MB of float32)
 # to a square costs it dearly (3000 x 2850: 1.1 s vs 0.7 s; 3971 x 3011: 6.1 s vs 0.4 s).
 PADDING_SHARE = 0.02
 # From this many slot cells up, solve on each slot's best candidates and prove the answer with
-# dual prices on the whole matrix (pairing/_sparse.py). Measured on the 10k x 10k bench cohort
-# (loaded machine, CPU seconds): lapjv 11.0 s, candidates + proof 7.0 s, same total.
-SPARSE_MIN_CELLS = 4_000_000
+# dual prices on the whole matrix (pairing/_sparse.py). Measured on bench cohorts (loaded
+# machine, solve() CPU seconds, dense -> candidates): 3k x 3k 0.77 -> 1.10 (dense wins),
+# 5k x 5k 2.6 -> 2.4, 7k x 7k 4.3 -> 3.9, 10k x 10k 11.6 -> 9.0. Same totals every time.
+SPARSE_MIN_CELLS = 16_000_000
 CLOSED_SHARE = 0.01  # people with no seat left (locked) stay as empty rows up to this share
 
 
