@@ -23,6 +23,8 @@ Returns None when the proof does not come within MAX_ROUNDS: the caller then sol
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
@@ -129,16 +131,19 @@ def solve_sparse(cost: np.ndarray, per_row: int | None = None,
         slack = 4.0 * float(np.finfo(cost.dtype).eps) * (
             shift + float(np.abs(u).max()) + float(np.abs(v_real).max())) + 1
         u_low, v_low = u.astype(cost.dtype), v_real.astype(cost.dtype)
-        add_rows, add_cols = [], []
-        for r0 in range(0, n, step):
+
+        def scan(r0: int, u_low=u_low, v_low=v_low, slack=slack) -> tuple[np.ndarray, np.ndarray]:
             block = cost[r0:r0 + step]
             reduced = block - u_low[r0:r0 + step, None]
             reduced -= v_low
             r, c = np.nonzero((reduced < NEAR + slack) & (block < 0))
-            add_rows.append(r + r0)
-            add_cols.append(c)
-        add_r = np.concatenate(add_rows).astype(np.int64)
-        add_c = np.concatenate(add_cols).astype(np.int64)
+            return r + r0, c
+
+        # numpy lets go of the GIL on big arrays: two threads scan two blocks at once.
+        with ThreadPoolExecutor(max_workers=2 if n > 2 * step else 1) as pool:
+            found = list(pool.map(scan, range(0, n, step)))
+        add_r = np.concatenate([r for r, _ in found]).astype(np.int64)
+        add_c = np.concatenate([c for _, c in found]).astype(np.int64)
         exact = cost[add_r, add_c].astype(np.float64) - u[add_r] - v_real[add_c]
         breaking = int(np.count_nonzero(exact < 0))
         add_r, add_c = add_r[exact < NEAR], add_c[exact < NEAR]
