@@ -286,15 +286,17 @@ def test_the_candidate_solver_with_its_proof_matches_brute_force(cohort):
                                                                       rules)
 
 
-@pytest.mark.parametrize(("rows", "cols", "eligible_share"),
-                         [(300, 300, 0.3), (300, 300, 0.05), (300, 220, 0.5), (200, 300, 0.1)])
-def test_the_candidate_solver_agrees_with_scipys_dense_solve(rows, cols, eligible_share):
+@pytest.mark.parametrize(("rows", "cols", "eligible_share", "dtype"),
+                         [(300, 300, 0.3, np.float32), (300, 300, 0.05, np.float32),
+                          (300, 220, 0.5, np.float32), (200, 300, 0.1, np.float32),
+                          (300, 300, 0.3, np.float64)])
+def test_the_candidate_solver_agrees_with_scipys_dense_solve(rows, cols, eligible_share, dtype):
     from pairing import _sparse
 
     rng = np.random.default_rng(rows + cols)
     scores = rng.integers(1, 30, (rows, cols))
-    cost = np.where(rng.random((rows, cols)) < eligible_share, -(10_000 + scores), 0).astype(
-        np.float32)
+    big_m = 10_000 if dtype == np.float32 else 2**40  # float64: beyond float32's exact range
+    cost = np.where(rng.random((rows, cols)) < eligible_share, -(big_m + scores), 0).astype(dtype)
     sigma = _sparse.solve_sparse(cost, per_row=2, per_column=1)
     assert sigma is not None, "the dual prices did not prove the candidate answer"
     assert len(set(sigma.tolist())) == rows, "a column is used twice"
