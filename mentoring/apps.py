@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from mentoring.dashboard.cache import connect_signals
+
+        connect_signals()

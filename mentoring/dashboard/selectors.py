@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -74,6 +74,7 @@ class PairRow(NamedTuple):
     published_on: date
     junior_department: str
     senior_department: str
+    cadence_days: int
 
 
 def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
@@ -84,11 +85,12 @@ def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRo
             .annotate(published_on=TruncDate("published_at"))
             .values_list("pk", "cohort_id", "status", "published_on", "junior_id", "senior_id",
                          "junior__user__profile__department",
-                         "senior__user__profile__department"))
+                         "senior__user__profile__department", "cohort__meeting_cadence_days"))
     active = Pair.Status.ACTIVE
     return [
-        PairRow(pk, cohort_id, status == active, published, jdept or "(none)", sdept or "(none)")
-        for pk, cohort_id, status, published, junior, senior, jdept, sdept in rows
+        PairRow(pk, cohort_id, status == active, published, jdept or "(none)", sdept or "(none)",
+                cadence)
+        for pk, cohort_id, status, published, junior, senior, jdept, sdept, cadence in rows
         if junior in people or senior in people
     ]
 
@@ -176,15 +178,17 @@ def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
     return ranked[0], ranked[1]
 
 
-def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashboard:
+def build(scope: Scope, filters: Filters, *, today: date | None = None,
+          with_choices: bool = False) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = _enrolments(scope, filters)
-    sides = enrolments.aggregate(
-        people=Count("user", distinct=True),
-        juniors=Count("pk", filter=Q(side="junior")),
-        seniors=Count("pk", filter=Q(side="senior")),
-    )
-    enrolment_ids = set(enrolments.values_list("pk", flat=True))
+    enrolled = list(enrolments.values_list("pk", "user_id", "side"))
+    enrolment_ids = {pk for pk, _, _ in enrolled}
+    sides = {
+        "people": len({user_id for _, user_id, _ in enrolled}),
+        "juniors": sum(1 for _, _, side in enrolled if side == "junior"),
+        "seniors": sum(1 for _, _, side in enrolled if side == "senior"),
+    }
     pairs = _pair_rows(enrolments, enrolment_ids)
     pair_ids = [p.pk for p in pairs]
     # When the selection is every published pair (HR's usual view), filtering thousands of
@@ -210,8 +214,6 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         row["minutes"] += total
         row["last"] = max(row["last"], last)
 
-    cadence = dict(Cohort.objects.filter(pk__in={p.cohort_id for p in pairs})
-                   .values_list("pk", "meeting_cadence_days"))
     at_risk_ids = []
     dept_minutes: dict[str, int] = {}
     for pair in pairs:
@@ -220,7 +222,7 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
             for dept in (pair.junior_department, pair.senior_department):
                 dept_minutes[dept] = dept_minutes.get(dept, 0) + row["minutes"]
         last = row["last"] if row else pair.published_on
-        if pair.active and last < today - timedelta(days=2 * cadence[pair.cohort_id]):
+        if pair.active and last < today - timedelta(days=2 * pair.cadence_days):
             at_risk_ids.append(pair.pk)
     at_risk = list(
         Pair.objects.filter(pk__in=at_risk_ids[:200])
@@ -262,7 +264,7 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
     reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
     active = sum(1 for p in pairs if p.active)
-    return Dashboard(
+    board = Dashboard(
         scope=scope, filters=filters,
         participants=sides["people"] or 0, juniors=sides["juniors"] or 0,
         seniors=sides["seniors"] or 0,
@@ -276,14 +278,20 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None) -> Dashb
         sentiment=None if suppressed else sentiment(None if everything else pair_ids,
                                                     scope, filters),
     )
+    if with_choices:
+        filter_choices(board)
+    return board
 
 
 def filter_choices(dashboard: Dashboard) -> None:
-    dashboard.programmes = list(Programme.objects.filter(archived_at__isnull=True))
-    cohorts = Cohort.objects.filter(archived_at__isnull=True).select_related("programme")
-    if dashboard.filters.programme:
-        cohorts = cohorts.filter(programme=dashboard.filters.programme)
-    dashboard.cohorts = list(cohorts)
+    """Programmes (those with a live cohort) and cohorts in one query; departments in another."""
+    cohorts = list(Cohort.objects.filter(archived_at__isnull=True,
+                                         programme__archived_at__isnull=True)
+                   .select_related("programme").order_by("programme__name", "-starts_on"))
+    programmes = {cohort.programme_id: cohort.programme for cohort in cohorts}
+    dashboard.programmes = sorted(programmes.values(), key=lambda p: p.name)
+    chosen = dashboard.filters.programme
+    dashboard.cohorts = [c for c in cohorts if not chosen or c.programme_id == chosen.pk]
     from accounts.models import Profile
 
     dashboard.department_choices = list(

@@ -7,16 +7,23 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.decorators import hr_or_manager_required
+from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import scope_for
 from mentoring.imports.export import neutralise
 
 
+def _board(request: HttpRequest) -> selectors.Dashboard:
+    scope, filters = scope_for(request), selectors.parse_filters(request.GET)
+    today = timezone.localdate()
+    return dashboard_cache.cached(scope=scope, filters=filters, today=today,
+                                  build=lambda: selectors.build(scope, filters, today=today,
+                                                                with_choices=True))
+
+
 @hr_or_manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    filters = selectors.parse_filters(request.GET)
-    board = selectors.build(scope_for(request), filters)
-    selectors.filter_choices(board)
+    board = _board(request)
     template = "dashboard/index.html#figures" if request.htmx else "dashboard/index.html"
     return render(request, template, {"board": board})
 
@@ -24,7 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @hr_or_manager_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as CSV, per department, with the same filters and suppression."""
-    board = selectors.build(scope_for(request), selectors.parse_filters(request.GET))
+    board = _board(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="twoway-dashboard-{stamp}.csv"'

@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, User
+from mentoring.dashboard import cache as dashboard_cache
 from mentoring.imports.bulk import among, bulk_insert, bulk_set, chunks
 from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
@@ -80,6 +81,8 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
                                   "imported, so nothing was imported. Try again.")
         return plan.report
     plan.report.committed = True
+    # Raw bulk writes send no model signals: tell the dashboard cache itself.
+    transaction.on_commit(dashboard_cache.bump)
     return plan.report
 
 

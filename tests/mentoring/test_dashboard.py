@@ -147,3 +147,16 @@ def test_impact_shows_the_mean_change_per_area_and_hides_small_departments(cast,
     # confidence moved by 0, 1, 2, 0, 1, 2: mean 1, t(5) interval ±0.94
     assert "Confidence</th> <td>+1.00</td><td>+0.06 to +1.94</td>" in page
     assert "<th scope=\"row\">Data</th>" in page and "n&lt;5" in page
+
+
+def test_figures_are_served_from_cache_until_the_data_changes(cast, login,
+                                                              django_assert_max_num_queries):
+    hr = login(cast.hr)
+    flat = lambda r: " ".join(r.content.decode().split()).replace("</span>", "")  # noqa: E731
+    assert "0 sessions logged" in flat(hr.get("/dashboard/"))
+    with django_assert_max_num_queries(8):  # session, user, roles and the cache: no figures
+        assert "0 sessions logged" in flat(hr.get("/dashboard/"))
+    _log(cast.pair, minutes=45)  # a new session changes the figures at once
+    assert "1 sessions logged" in flat(hr.get("/dashboard/"))
+    cast.pair.session_logs.all().delete()
+    assert "0 sessions logged" in flat(hr.get("/dashboard/"))
