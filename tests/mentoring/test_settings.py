@@ -85,3 +85,13 @@ def test_a_nul_byte_in_any_field_is_refused_with_a_clear_400(client):
     assert "NUL character" in response.content.decode()
     response = client.post("/accounts/login/", {"login": "a\x00@example.com", "password": "x"})
     assert response.status_code == 400
+
+
+def test_manage_py_assumes_debug_but_the_web_server_never_does():
+    assert _start({}).returncode == 0  # manage.py check in a bare development checkout
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"PYTEST_VERSION", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    server = subprocess.run([sys.executable, "-c", "import mentoring.wsgi"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert server.returncode != 0
+    assert "SECRET_KEY is required" in server.stderr
