@@ -1,22 +1,35 @@
-"""seed_demo with 5,000 participants must finish in under a minute (DESIGN.md)."""
+"""seed_demo with 5,000 participants must finish in under a minute (DESIGN.md), on an empty,
+migrated database of its own (other benchmarks in the same run seed theirs first)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 BUDGET_SECONDS = 60.0
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run() -> bool:
     from bench import _django
 
-    _django.setup("seed")
-    from django.core.management import call_command
-
+    url = _django.fresh_database_url("seed_bench", _django.original_database_url())
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.perf_counter()
-    call_command("seed_demo", participants=5000, verbosity=0, stdout=open("/dev/null", "w"))
+    subprocess.run([*manage, "seed_demo", "--participants", "5000"], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
+    again = time.perf_counter()
+    subprocess.run([*manage, "seed_demo", "--participants", "5000"], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    rerun = time.perf_counter() - again
     ok = seconds <= BUDGET_SECONDS
-    print(f"seed_demo: db={_django.database_label()} participants=5000 seconds={seconds:.2f} budget={BUDGET_SECONDS:.0f} "
-          f"{'ok' if ok else 'OVER'}")
+    db = "postgresql" if url.startswith("postgres") else "sqlite"
+    print(f"seed_demo: db={db} participants=5000 seconds={seconds:.2f} "
+          f"second_run_seconds={rerun:.2f} budget={BUDGET_SECONDS:.0f} {'ok' if ok else 'OVER'}")
     return ok
