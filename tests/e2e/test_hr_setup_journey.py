@@ -83,7 +83,8 @@ def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill
     page.get_by_role("button", name=f"Add {skill}").click()
     teach = page.locator("#skills-teach")
     teach.get_by_text(skill).wait_for()
-    teach.get_by_label(f"Level for {skill}").select_option("3")
+    with page.expect_response(lambda r: r.request.method == "POST"):  # htmx saves the level
+        teach.get_by_label(f"Level for {skill}").select_option("3")
     page.get_by_label("Find a skill to learn").fill("Budget forecasting")
     page.get_by_role("button", name="Add new skill “Budget forecasting”").click()
     page.locator("#skills-learn").get_by_text("Budget forecasting").wait_for()
