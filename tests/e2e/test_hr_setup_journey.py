@@ -83,6 +83,10 @@ def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill
     page.get_by_role("button", name=f"Add {skill}").click()
     teach = page.locator("#skills-teach")
     teach.get_by_text(skill).wait_for()
+    # htmx binds the swapped-in form when the swap settles; a change before that is missed.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_timeout(100)
     with page.expect_response(lambda r: r.request.method == "POST"):  # htmx saves the level
         teach.get_by_label(f"Level for {skill}").select_option("3")
     page.get_by_label("Find a skill to learn").fill("Budget forecasting")
