@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
-from mentoring.imports.export import neutralise
+from mentoring.lib.spreadsheet import neutralise
 from pairing import selectors, services
 from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
 from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule

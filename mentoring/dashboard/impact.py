@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum
 from scipy import stats
 
 from mentoring.dashboard.scope import MIN_GROUP
-from mentoring.imports.bulk import among
+from mentoring.lib.sql import among
 from mentoring.models import Enrolment
 from sessions_log.models import FitCheck, Pulse
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.scope import MIN_GROUP, Scope
-from mentoring.imports.bulk import among
+from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 from sessions_log.models import SessionLog

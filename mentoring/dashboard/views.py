@@ -10,7 +10,7 @@ from accounts.decorators import hr_or_manager_required
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import scope_for
-from mentoring.imports.export import neutralise
+from mentoring.lib.spreadsheet import neutralise
 
 
 def _board(request: HttpRequest) -> selectors.Dashboard:

@@ -10,11 +10,9 @@ names come from model metadata; values are always parameters.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 PG_BATCH = 10_000
@@ -105,18 +103,6 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model],
                 f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608
                 f"{', '.join([row_sql] * len(batch))}) AS v "
                 f"WHERE {table}.{quote(pk.column)} = v.column1", params)
-
-
-def among(values: Sequence[object], pg_type: str) -> object:
-    """The right-hand side of a ``field__in=`` lookup as ONE parameter: a PostgreSQL array or
-    a JSON list read by SQLite's ``json_each``. Django prepares every item of a plain list one
-    by one, and psycopg rewrites a statement with thousands of placeholders; with 20,000 people
-    either costs seconds."""
-    if connection.vendor == "postgresql":
-        return RawSQL(f"SELECT unnest(CAST(%s AS {pg_type}[]))", [list(values)])  # noqa: S611
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])  # noqa: S611
-    return list(values)
 
 
 def lookup_batch_size() -> int:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 
 from accounts.models import ProfileSkill
-from mentoring.imports.parse import ALL_COLUMNS, FORMULA_PREFIXES
+from mentoring.imports.parse import ALL_COLUMNS
+from mentoring.lib.spreadsheet import neutralise
 from mentoring.models import Cohort, Enrolment
-
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 TEMPLATE_ROWS: tuple[dict[str, str], ...] = (
     {"email": "asha.okafor@example.com", "full_name": "Asha Okafor", "side": "junior",
@@ -29,13 +27,6 @@ TEMPLATE_ROWS: tuple[dict[str, str], ...] = (
      "wants_to_learn": "TikTok:3; Generative AI tools:2", "capacity": "2",
      "timezone": "Europe/London", "grade": "8", "employee_id": "E0042"},
 )
-
-
-def neutralise(value: str) -> str:
-    """A cell safe to open in a spreadsheet: formula-like text is prefixed with a quote."""
-    if value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def _csv(rows: list[dict[str, str]]) -> str:

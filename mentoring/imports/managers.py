@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 
 from accounts.models import Profile
-from mentoring.imports.bulk import among, chunks
+from mentoring.imports.bulk import chunks
 from mentoring.imports.parse import RowProblem, StaffRow
+from mentoring.lib.sql import among
 
 MAX_CHAIN_LEVELS = 100
 

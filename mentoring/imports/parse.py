@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from mentoring.imports.tables import FileRefused, rows_of_text
+from mentoring.lib.spreadsheet import FORMULA_PREFIXES
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "email", "full_name", "side", "job_title", "department", "location", "manager_email",
@@ -33,7 +34,6 @@ SIDES = ("junior", "senior")
 MAX_LENGTHS = {"email": 254, "full_name": 200, "job_title": 200, "department": 200,
                "location": 200, "employee_id": 64, "skill": 100}
 # Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SPACES = re.compile(r"\s+")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
 _GRADE_LIMIT = 2**31 - 1

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, User
 from mentoring.dashboard import cache as dashboard_cache
-from mentoring.imports.bulk import among, bulk_insert, bulk_set, chunks
+from mentoring.imports.bulk import bulk_insert, bulk_set, chunks
 from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
 from mentoring.imports.report import ImportReport, PersonChange
+from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme, Skill
 from pairing.models import Pair
 
