@@ -7,8 +7,11 @@ from django import forms
 from accounts.models import Profile, ProfileSkill
 from mentoring.forms import timezone_choices
 
-TEACH_LEVELS = [(1, "1 · I know the basics"), (2, "2 · I use it every day"),
-                (3, "3 · I could teach a class")]
+TEACH_LEVELS = [
+    (1, "1 · I know the basics"),
+    (2, "2 · I use it every day"),
+    (3, "3 · I could teach a class"),
+]
 LEARN_PRIORITIES = [(1, "1 · Nice to have"), (2, "2 · Important"), (3, "3 · Top priority")]
 
 
@@ -19,18 +22,31 @@ def level_choices(kind: str) -> list[tuple[int, str]]:
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label="Time zone",
-        error_messages={"invalid_choice": "“%(value)s” is not a time zone name; pick one "
-                                          "from the list."})
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone name; pick one from the list."
+        },
+    )
 
     class Meta:
         model = Profile
-        fields = ["full_name", "job_title", "department", "location", "timezone", "hopes",
-                  "nudges_enabled"]
-        labels = {"hopes": "What I hope to get out of this",
-                  "nudges_enabled": "Send me reminders about quiet pairs and surveys"}
-        help_texts = {"hopes": "A few lines your partner and HR will read: what you want to "
-                               "learn, and what you would like to share.",
-                      "nudges_enabled": "Meeting invitations and reminders always come."}
+        fields = [
+            "full_name",
+            "job_title",
+            "department",
+            "location",
+            "timezone",
+            "hopes",
+            "nudges_enabled",
+        ]
+        labels = {
+            "hopes": "What I hope to get out of this",
+            "nudges_enabled": "Send me reminders about quiet pairs and surveys",
+        }
+        help_texts = {
+            "hopes": "A few lines your partner and HR will read: what you want to "
+            "learn, and what you would like to share.",
+            "nudges_enabled": "Meeting invitations and reminders always come.",
+        }
         widgets = {"hopes": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -53,8 +69,9 @@ class SkillAddForm(forms.Form):
     kind = forms.ChoiceField(choices=ProfileSkill.Kind.choices)
     skill = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(required=False, max_length=100)
-    level = forms.TypedChoiceField(coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")],
-                                   initial=2, required=False, empty_value=2)
+    level = forms.TypedChoiceField(
+        coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")], initial=2, required=False, empty_value=2
+    )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -25,9 +25,11 @@ class RequireMfaForHrMiddleware:
         ):
             from allauth.mfa.models import Authenticator
 
-            if not Authenticator.objects.filter(user=request.user,
-                                                type=Authenticator.Type.TOTP).exists():
-                messages.warning(request, "HR admins must turn on two-factor authentication "
-                                          "before continuing.")
+            if not Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists():
+                messages.warning(
+                    request, "HR admins must turn on two-factor authentication before continuing."
+                )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

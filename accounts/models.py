@@ -87,22 +87,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Profile(models.Model):
     """What the programme knows about a person: their place in the organisation and skills."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     full_name = models.CharField(max_length=200)
     employee_id = models.CharField(max_length=64, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     department = models.CharField(max_length=200, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    grade = models.IntegerField(null=True, blank=True,
-                                help_text="Higher is more senior.")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="reports")
-    timezone = models.CharField(max_length=64, default=settings.TIME_ZONE,
-                                validators=[validate_timezone])
+    grade = models.IntegerField(null=True, blank=True, help_text="Higher is more senior.")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    timezone = models.CharField(
+        max_length=64, default=settings.TIME_ZONE, validators=[validate_timezone]
+    )
     hopes = models.TextField("what I hope to get out of this", blank=True, max_length=2000)
     nudges_enabled = models.BooleanField(
-        default=True, help_text="Reminders about quiet pairs and surveys (meeting invites always go)."
+        default=True,
+        help_text="Reminders about quiet pairs and surveys (meeting invites always go).",
     )
     manager_scope_programme_wide = models.BooleanField(
         default=False, help_text="Managers only: see dashboards for the whole programme."
@@ -111,8 +118,9 @@ class Profile(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~models.Q(manager=models.F("user")),
-                                   name="profile_not_own_manager"),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("user")), name="profile_not_own_manager"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,8 +134,9 @@ class Profile(models.Model):
         while current and current not in seen and len(chain) < limit:
             chain.append(current)
             seen.add(current)
-            current = (Profile.objects.filter(user_id=current)
-                       .values_list("manager_id", flat=True).first())
+            current = (
+                Profile.objects.filter(user_id=current).values_list("manager_id", flat=True).first()
+            )
         return chain
 
 
@@ -142,15 +151,19 @@ class ProfileSkill(models.Model):
     skill = models.ForeignKey("mentoring.Skill", on_delete=models.CASCADE, related_name="holders")
     kind = models.CharField(max_length=5, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)],
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text="Teach level or learning priority, 1–3.",
     )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["profile", "skill", "kind"], name="profileskill_unique"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=3),
-                                   name="profileskill_level_1_3"),
+            models.UniqueConstraint(
+                fields=["profile", "skill", "kind"], name="profileskill_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=3), name="profileskill_level_1_3"
+            ),
         ]
         ordering = ["kind", "-level", "skill__name"]
 

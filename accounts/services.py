@@ -70,8 +70,9 @@ def skill_for_name(name: str) -> Skill:
 
 
 @transaction.atomic
-def profile_skill_add(*, profile: Profile, kind: str, level: int = 2,
-                      skill: Skill | None = None, name: str = "") -> ProfileSkill:
+def profile_skill_add(
+    *, profile: Profile, kind: str, level: int = 2, skill: Skill | None = None, name: str = ""
+) -> ProfileSkill:
     """Add a skill to teach or to learn (or change its level if it is there already)."""
     if kind not in ProfileSkill.Kind.values:
         raise SkillRefused("Choose whether you can teach the skill or want to learn it.")
@@ -84,8 +85,9 @@ def profile_skill_add(*, profile: Profile, kind: str, level: int = 2,
         existing.save(update_fields=["level"])
         return existing
     if ProfileSkill.objects.filter(profile=profile, kind=kind).count() >= MAX_SKILLS_PER_KIND:
-        raise SkillRefused(f"You have {MAX_SKILLS_PER_KIND} skills here already; remove one "
-                           "before adding another.")
+        raise SkillRefused(
+            f"You have {MAX_SKILLS_PER_KIND} skills here already; remove one before adding another."
+        )
     return ProfileSkill.objects.create(profile=profile, skill=skill, kind=kind, level=level)
 
 

@@ -41,16 +41,26 @@ def accept_invite(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, "Welcome to Twoway. Your password is set. Now tell us what "
-                                  "you can teach and what you want to learn.")
-        return perform_login(request, user, email_verification="none",
-                             redirect_url=reverse("accounts:profile"))
-    return render(request, "accounts/accept_invite.html", {
-        "form": form,
-        "invited": user,
-        "enrolments": user.enrolments.filter(status="active").select_related("cohort__programme"),
-        "sso_enabled": bool(getattr(settings, "OIDC_CLIENT_ID", "")),
-    })
+        messages.success(
+            request,
+            "Welcome to Twoway. Your password is set. Now tell us what "
+            "you can teach and what you want to learn.",
+        )
+        return perform_login(
+            request, user, email_verification="none", redirect_url=reverse("accounts:profile")
+        )
+    return render(
+        request,
+        "accounts/accept_invite.html",
+        {
+            "form": form,
+            "invited": user,
+            "enrolments": user.enrolments.filter(status="active").select_related(
+                "cohort__programme"
+            ),
+            "sso_enabled": bool(getattr(settings, "OIDC_CLIENT_ID", "")),
+        },
+    )
 
 
 @login_required
@@ -72,8 +82,11 @@ SKILL_KINDS = (ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN)
 
 def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dict:
     """What one skills panel (teach or learn) shows: the person's skills, and matches."""
-    held = [ps for ps in profile.skills.select_related("skill").order_by("-level", "skill__name")
-            if ps.kind == kind]
+    held = [
+        ps
+        for ps in profile.skills.select_related("skill").order_by("-level", "skill__name")
+        if ps.kind == kind
+    ]
     results, exact = [], False
     key = skill_key(query)
     if key:
@@ -82,19 +95,34 @@ def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dic
         found.sort(key=lambda s: (not s.key.startswith(key), s.name.casefold()))
         exact = any(s.key == key for s in found)
         results = [s for s in found if s.pk not in held_ids][:10]
-    return {"kind": kind, "label": ProfileSkill.Kind(kind).label, "held": held,
-            "levels": level_choices(kind), "query": " ".join(query.split())[:60],
-            "results": results, "exact": exact, "searched": bool(key), "error": error}
+    return {
+        "kind": kind,
+        "label": ProfileSkill.Kind(kind).label,
+        "held": held,
+        "levels": level_choices(kind),
+        "query": " ".join(query.split())[:60],
+        "results": results,
+        "exact": exact,
+        "searched": bool(key),
+        "error": error,
+    }
 
 
 def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
     from mentoring.selectors import profile_missing
 
     skills = {kind: blocks.get(kind) or _skill_block(profile, kind) for kind in SKILL_KINDS}
-    missing = profile_missing(profile, has_teach=bool(skills["teach"]["held"]),
-                              has_learn=bool(skills["learn"]["held"]))
-    return {"form": form, "profile": profile, "teach": skills["teach"], "learn": skills["learn"],
-            "missing": missing, "completion": round(100 * (4 - len(missing)) / 4)}
+    missing = profile_missing(
+        profile, has_teach=bool(skills["teach"]["held"]), has_learn=bool(skills["learn"]["held"])
+    )
+    return {
+        "form": form,
+        "profile": profile,
+        "teach": skills["teach"],
+        "learn": skills["learn"],
+        "missing": missing,
+        "completion": round(100 * (4 - len(missing)) / 4),
+    }
 
 
 @login_required
@@ -120,16 +148,21 @@ def skill_search(request: HttpRequest) -> HttpResponse:
     block = _skill_block(person, kind, query=request.GET.get("q", "")[:100])
     if request.htmx:
         return render(request, "accounts/profile.html#skill_results", {"block": block})
-    return render(request, "accounts/profile.html",
-                  _profile_context(request, person, ProfileForm(instance=person), **{kind: block}))
+    return render(
+        request,
+        "accounts/profile.html",
+        _profile_context(request, person, ProfileForm(instance=person), **{kind: block}),
+    )
 
 
-def _skills_response(request: HttpRequest, person, kind: str, *,
-                     error: str = "") -> HttpResponse:
+def _skills_response(request: HttpRequest, person, kind: str, *, error: str = "") -> HttpResponse:
     # htmx swaps only 2xx answers, so a refusal comes back as the panel with its message.
     if request.htmx:
-        return render(request, "accounts/profile.html#skills",
-                      {"block": _skill_block(person, kind, error=error), "oob_results": True})
+        return render(
+            request,
+            "accounts/profile.html#skills",
+            {"block": _skill_block(person, kind, error=error), "oob_results": True},
+        )
     if error:
         messages.error(request, error)
     return redirect(f"{reverse('accounts:profile')}#skills-{kind}")
@@ -142,23 +175,30 @@ def skill_add(request: HttpRequest) -> HttpResponse:
     form = SkillAddForm(request.POST)
     kind = request.POST.get("kind") if request.POST.get("kind") in SKILL_KINDS else "teach"
     if not form.is_valid():
-        return _skills_response(request, person, kind,
-                                error=" ".join(e for errs in form.errors.values() for e in errs))
+        return _skills_response(
+            request, person, kind, error=" ".join(e for errs in form.errors.values() for e in errs)
+        )
     data = form.cleaned_data
     skill = Skill.objects.filter(pk=data["skill"]).first() if data["skill"] else None
     if data["skill"] and skill is None:
         return _skills_response(request, person, kind, error="That skill is gone; search again.")
     try:
-        profile_skill_add(profile=person, kind=kind, level=data["level"] or 2, skill=skill,
-                          name=data["name"] or "")
+        profile_skill_add(
+            profile=person,
+            kind=kind,
+            level=data["level"] or 2,
+            skill=skill,
+            name=data["name"] or "",
+        )
     except SkillRefused as refusal:
         return _skills_response(request, person, kind, error=str(refusal))
     return _skills_response(request, person, kind)
 
 
 def _own_skill(request: HttpRequest, pk: int):
-    return get_object_or_404(ProfileSkill.objects.select_related("profile"),
-                             pk=pk, profile__user=request.user)
+    return get_object_or_404(
+        ProfileSkill.objects.select_related("profile"), pk=pk, profile__user=request.user
+    )
 
 
 @login_required
@@ -167,8 +207,7 @@ def skill_level(request: HttpRequest, pk: int) -> HttpResponse:
     held = _own_skill(request, pk)
     form = SkillLevelForm(request.POST)
     if not form.is_valid():
-        return _skills_response(request, held.profile, held.kind,
-                                error="The level is 1, 2 or 3.")
+        return _skills_response(request, held.profile, held.kind, error="The level is 1, 2 or 3.")
     profile_skill_set_level(profile_skill=held, level=form.cleaned_data["level"])
     return _skills_response(request, held.profile, held.kind)
 

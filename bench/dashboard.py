@@ -30,16 +30,23 @@ def _top_up_sessions() -> int:
         return have
     rng = random.Random(7)
     today = timezone.localdate()
-    logs = [SessionLog(pair_id=rng.choice(pairs), held_on=today - timedelta(days=rng.randrange(365)),
-                       minutes=rng.choice([30, 45, 60, 60, 90]),
-                       direction=rng.choice(["reverse", "forward", "both"]))
-            for _ in range(SESSIONS - have)]
+    logs = [
+        SessionLog(
+            pair_id=rng.choice(pairs),
+            held_on=today - timedelta(days=rng.randrange(365)),
+            minutes=rng.choice([30, 45, 60, 60, 90]),
+            direction=rng.choice(["reverse", "forward", "both"]),
+        )
+        for _ in range(SESSIONS - have)
+    ]
     created = SessionLog.objects.bulk_create(logs, batch_size=5000)
     skills = list(Skill.objects.values_list("pk", flat=True))
     through = SessionLog.skills.through
     through.objects.bulk_create(
-        [through(sessionlog_id=log.pk, skill_id=rng.choice(skills)) for log in created
-         if log.pk], batch_size=5000, ignore_conflicts=True)
+        [through(sessionlog_id=log.pk, skill_id=rng.choice(skills)) for log in created if log.pk],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     return SessionLog.objects.count()
 
 
@@ -73,8 +80,9 @@ def run() -> bool:
 
     from accounts.models import User
 
-    call_command("seed_demo", participants=5000, months=6, verbosity=0,
-                 stdout=open("/dev/null", "w"))
+    call_command(
+        "seed_demo", participants=5000, months=6, verbosity=0, stdout=open("/dev/null", "w")
+    )
     sessions = _top_up_sessions()
     ok = True
     for email, label in (("hr@twoway.example", "hr"), ("manager@twoway.example", "manager")):
@@ -84,9 +92,11 @@ def run() -> bool:
         warm_ms, warm_queries = _time(client, "/dashboard/", cold=False)
         within = warm_ms <= BUDGET_MS and max(cold_queries, warm_queries) <= MAX_QUERIES
         ok &= within
-        print(f"dashboard: db={_django.database_label()} role={label} participants=5000 "
-              f"sessions={sessions} ms={warm_ms:.0f} cold_ms={cold_ms:.0f} "
-              f"queries={cold_queries} cached_queries={warm_queries} "
-              f"budget_ms={BUDGET_MS:.0f} {'ok' if within else 'OVER'}"
-              f"{'' if cold_ms <= BUDGET_MS else ' (cold render over budget)'}")
+        print(
+            f"dashboard: db={_django.database_label()} role={label} participants=5000 "
+            f"sessions={sessions} ms={warm_ms:.0f} cold_ms={cold_ms:.0f} "
+            f"queries={cold_queries} cached_queries={warm_queries} "
+            f"budget_ms={BUDGET_MS:.0f} {'ok' if within else 'OVER'}"
+            f"{'' if cold_ms <= BUDGET_MS else ' (cold render over budget)'}"
+        )
     return ok

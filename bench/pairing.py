@@ -22,15 +22,37 @@ CASES: dict[str, tuple[int, int, tuple[int, int], float, float]] = {
     "10000x10000": (10000, 10000, (1, 1), 8.0, 1200.0),
     "10000x5000": (10000, 5000, (1, 3), 10.0, 2000.0),
 }
-EXTRA_CASES = {"3000x3000": (3000, 3000, (1, 1), 1.0, 300.0),  # for experiments
-               "5000x5000": (5000, 5000, (1, 1), 3.0, 500.0),
-               "7000x7000": (7000, 7000, (1, 1), 5.0, 800.0)}
+EXTRA_CASES = {
+    "3000x3000": (3000, 3000, (1, 1), 1.0, 300.0),  # for experiments
+    "5000x5000": (5000, 5000, (1, 1), 3.0, 500.0),
+    "7000x7000": (7000, 7000, (1, 1), 5.0, 800.0),
+}
 SKILLS = 60
-DEPARTMENTS = ["Engineering", "Sales", "Finance", "Legal", "Marketing", "Operations", "People",
-               "Product", "Design", "Data", "Support", "Security"]
+DEPARTMENTS = [
+    "Engineering",
+    "Sales",
+    "Finance",
+    "Legal",
+    "Marketing",
+    "Operations",
+    "People",
+    "Product",
+    "Design",
+    "Data",
+    "Support",
+    "Security",
+]
 LOCATIONS = ["London", "Paris", "Lagos", "Pune", "Austin", "Toronto", "Berlin", "Singapore"]
-OFFSETS = {"London": 0.0, "Paris": 1.0, "Lagos": 1.0, "Pune": 5.5, "Austin": -6.0,
-           "Toronto": -5.0, "Berlin": 1.0, "Singapore": 8.0}
+OFFSETS = {
+    "London": 0.0,
+    "Paris": 1.0,
+    "Lagos": 1.0,
+    "Pune": 5.5,
+    "Austin": -6.0,
+    "Toronto": -5.0,
+    "Berlin": 1.0,
+    "Singapore": 8.0,
+}
 
 
 def cohort(n_juniors: int, n_seniors: int, senior_capacity: tuple[int, int], seed: int = 1):
@@ -47,25 +69,49 @@ def cohort(n_juniors: int, n_seniors: int, senior_capacity: tuple[int, int], see
         location = rng.choice(LOCATIONS)
         teach = {k: rng.randint(1, 3) for k in rng.sample(popular, rng.randint(2, 4))}
         learn = {k: rng.randint(1, 3) for k in rng.sample(skills, rng.randint(2, 3))}
-        return Person(id=pid, user_id=user, capacity=capacity, teach=teach, learn=learn,
-                      department=rng.choice(DEPARTMENTS), location=location, grade=grade,
-                      utc_offset_hours=OFFSETS[location], manager_chain=chain, name=f"P{pid}")
+        return Person(
+            id=pid,
+            user_id=user,
+            capacity=capacity,
+            teach=teach,
+            learn=learn,
+            department=rng.choice(DEPARTMENTS),
+            location=location,
+            grade=grade,
+            utc_offset_hours=OFFSETS[location],
+            manager_chain=chain,
+            name=f"P{pid}",
+        )
 
     seniors = []
     for i in range(n_seniors):
         boss = rng.randrange(i) if i and rng.random() < 0.7 else None
-        chain = (seniors[boss].manager_chain | {seniors[boss].user_id}) if boss is not None else frozenset()
-        seniors.append(person(100_000 + i, 1_000_000 + i, rng.randint(5, 9), chain,
-                              rng.randint(*senior_capacity)))
+        chain = (
+            (seniors[boss].manager_chain | {seniors[boss].user_id})
+            if boss is not None
+            else frozenset()
+        )
+        seniors.append(
+            person(
+                100_000 + i, 1_000_000 + i, rng.randint(5, 9), chain, rng.randint(*senior_capacity)
+            )
+        )
     juniors = []
     for i in range(n_juniors):
         boss = seniors[rng.randrange(n_seniors)]
-        juniors.append(person(1 + i, 2_000_000 + i, rng.randint(1, 4),
-                              boss.manager_chain | {boss.user_id}, 1))
-    excluded = frozenset((juniors[rng.randrange(n_juniors)].id, seniors[rng.randrange(n_seniors)].id)
-                         for _ in range(max(1, n_juniors // 100)))
-    locked = tuple(dict.fromkeys((juniors[i].id, seniors[rng.randrange(n_seniors)].id)
-                                 for i in rng.sample(range(n_juniors), max(1, n_juniors // 200))))
+        juniors.append(
+            person(1 + i, 2_000_000 + i, rng.randint(1, 4), boss.manager_chain | {boss.user_id}, 1)
+        )
+    excluded = frozenset(
+        (juniors[rng.randrange(n_juniors)].id, seniors[rng.randrange(n_seniors)].id)
+        for _ in range(max(1, n_juniors // 100))
+    )
+    locked = tuple(
+        dict.fromkeys(
+            (juniors[i].id, seniors[rng.randrange(n_seniors)].id)
+            for i in rng.sample(range(n_juniors), max(1, n_juniors // 200))
+        )
+    )
     rules = Rules(min_grade_gap=2, max_timezone_diff_hours=9, excluded=excluded, locked=locked)
     return juniors, seniors, rules
 
@@ -81,8 +127,9 @@ def greedy_total(juniors, seniors, rules) -> tuple[int, int]:
     seniors = sorted(seniors, key=lambda p: p.id)
     row = {p.id: i for i, p in enumerate(juniors)}
     col = {p.id: i for i, p in enumerate(seniors)}
-    block = score_block(build_cohort(juniors, seniors, Weights(), rules), Weights(), rules, 0,
-                        len(juniors))
+    block = score_block(
+        build_cohort(juniors, seniors, Weights(), rules), Weights(), rules, 0, len(juniors)
+    )
     score = np.where(block.eligible, block.score, -1)
     left_j = np.asarray([p.capacity for p in juniors])
     left_s = np.asarray([p.capacity for p in seniors])
@@ -137,10 +184,16 @@ def measure(case: str) -> dict:
     result = solve(juniors, seniors, rules=rules)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = (_peak_kb() - baseline) / 1024
-    figures = {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb,
-               "pairs": len(result.proposals), "total": result.total_score,
-               "locked": len(rules.locked), "slots_j": sum(p.capacity for p in juniors),
-               "slots_s": sum(p.capacity for p in seniors)}
+    figures = {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mb": peak_mb,
+        "pairs": len(result.proposals),
+        "total": result.total_score,
+        "locked": len(rules.locked),
+        "slots_j": sum(p.capacity for p in juniors),
+        "slots_s": sum(p.capacity for p in seniors),
+    }
     if case == "1000x1000":
         locked_total = sum(p.score for p in result.proposals if p.locked)
         greedy_pairs, greedy = greedy_total(juniors, seniors, rules)
@@ -162,27 +215,39 @@ def run(cases: list[str] | None = None) -> bool:
         # Best of three for the millisecond case: timer noise on a shared machine.
         samples = []
         for _ in range(3 if budget_s < 1 else 1):
-            out = subprocess.run([sys.executable, "-m", "bench.pairing", case], check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.pairing", case],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             samples.append(json.loads(out.strip().splitlines()[-1]))
         figures = min(samples, key=lambda f: f["seconds"])
         within = figures["seconds"] <= budget_s and figures["peak_mb"] <= budget_mb
         ok &= within
-        print(f"pairing: {_label(case)} seconds={figures['seconds']:.2f} "
-              f"peak_mb={figures['peak_mb']:.0f}")
-        print(f"pairing: detail {_label(case)} cpu_seconds={figures['cpu_seconds']:.2f} "
-              f"pairs={figures['pairs']} total={figures['total']} locked={figures['locked']} "
-              f"slots={figures['slots_j']}x{figures['slots_s']} "
-              f"load_avg={os.getloadavg()[0]:.1f} cores={os.cpu_count()} "
-              f"budget={budget_s:g}s/{budget_mb:.0f}MB {'ok' if within else 'OVER'}")
+        print(
+            f"pairing: {_label(case)} seconds={figures['seconds']:.2f} "
+            f"peak_mb={figures['peak_mb']:.0f}"
+        )
+        print(
+            f"pairing: detail {_label(case)} cpu_seconds={figures['cpu_seconds']:.2f} "
+            f"pairs={figures['pairs']} total={figures['total']} locked={figures['locked']} "
+            f"slots={figures['slots_j']}x{figures['slots_s']} "
+            f"load_avg={os.getloadavg()[0]:.1f} cores={os.cpu_count()} "
+            f"budget={budget_s:g}s/{budget_mb:.0f}MB {'ok' if within else 'OVER'}"
+        )
         if "greedy_total" in figures:
             ratio = figures["greedy_total"] / max(figures["total"], 1)
-            print(f"pairing: greedy {_label(case)} pairs={figures['greedy_pairs']} "
-                  f"total={figures['greedy_total']} optimal_pairs={figures['pairs']} "
-                  f"optimal={figures['total']} ratio={ratio:.3f}")
-    print("pairing: peak_mb = peak resident memory (VmHWM) of a fresh process minus its peak after importing "
-          "numpy, scipy, lapjv and the engine (so it includes generating the cohort); "
-          "seconds = wall time of solve() alone")
+            print(
+                f"pairing: greedy {_label(case)} pairs={figures['greedy_pairs']} "
+                f"total={figures['greedy_total']} optimal_pairs={figures['pairs']} "
+                f"optimal={figures['total']} ratio={ratio:.3f}"
+            )
+    print(
+        "pairing: peak_mb = peak resident memory (VmHWM) of a fresh process minus its peak after importing "
+        "numpy, scipy, lapjv and the engine (so it includes generating the cohort); "
+        "seconds = wall time of solve() alone"
+    )
     return ok
 
 

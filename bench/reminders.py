@@ -39,39 +39,76 @@ def _seed(total: int) -> set[str]:
     meetings_per_pair = 2
     pairs = total // (meetings_per_pair * 4)
     Reminder.objects.filter(sent_at__isnull=True).delete()  # other benches' leftovers
-    programme = Programme.objects.create(name="Reminder bench", slug=f"reminder-bench-{int(now.timestamp())}")
-    cohort = Cohort.objects.create(programme=programme, name="Bench", slug=programme.slug,
-                                   status=Cohort.Status.ACTIVE)
+    programme = Programme.objects.create(
+        name="Reminder bench", slug=f"reminder-bench-{int(now.timestamp())}"
+    )
+    cohort = Cohort.objects.create(
+        programme=programme, name="Bench", slug=programme.slug, status=Cohort.Status.ACTIVE
+    )
     unusable = make_password(None)
     users = User.objects.bulk_create(
-        [User(email=f"bench-{programme.pk}-{n}@reminders.example", password=unusable)
-         for n in range(pairs * 2)], batch_size=2000)
+        [
+            User(email=f"bench-{programme.pk}-{n}@reminders.example", password=unusable)
+            for n in range(pairs * 2)
+        ],
+        batch_size=2000,
+    )
     zones = ["Europe/London", "America/New_York", "Asia/Kolkata", "Europe/Berlin"]
     Profile.objects.bulk_create(
-        [Profile(user=user, full_name=f"Bench Person {n}", timezone=zones[n % len(zones)])
-         for n, user in enumerate(users)], batch_size=2000)
+        [
+            Profile(user=user, full_name=f"Bench Person {n}", timezone=zones[n % len(zones)])
+            for n, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
     enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(cohort=cohort, user=user, side="junior" if n % 2 == 0 else "senior")
-         for n, user in enumerate(users)], batch_size=2000)
+        [
+            Enrolment(cohort=cohort, user=user, side="junior" if n % 2 == 0 else "senior")
+            for n, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
     pair_rows = Pair.objects.bulk_create(
-        [Pair(cohort=cohort, junior=enrolments[2 * n], senior=enrolments[2 * n + 1],
-              published_at=now) for n in range(pairs)], batch_size=2000)
+        [
+            Pair(
+                cohort=cohort,
+                junior=enrolments[2 * n],
+                senior=enrolments[2 * n + 1],
+                published_at=now,
+            )
+            for n in range(pairs)
+        ],
+        batch_size=2000,
+    )
     meetings = Meeting.objects.bulk_create(
-        [Meeting(pair=pair, starts_at=now + timedelta(hours=3 + m))
-         for pair in pair_rows for m in range(meetings_per_pair)], batch_size=2000)
+        [
+            Meeting(pair=pair, starts_at=now + timedelta(hours=3 + m))
+            for pair in pair_rows
+            for m in range(meetings_per_pair)
+        ],
+        batch_size=2000,
+    )
     members = {pair.pk: (pair.junior.user_id, pair.senior.user_id) for pair in pair_rows}
     rows = []
     for meeting in meetings:
         for user_id in members[meeting.pair_id]:
             for label in ("24h", "1h"):
-                rows.append(Reminder(
-                    recipient_id=user_id, kind="meeting_reminder",
-                    due_at=now - timedelta(minutes=1),
-                    dedupe_key=f"meeting:{meeting.pk}:0:{user_id}:{label}",
-                    payload={"meeting_id": meeting.pk, "label": label, "sequence": 0}))
+                rows.append(
+                    Reminder(
+                        recipient_id=user_id,
+                        kind="meeting_reminder",
+                        due_at=now - timedelta(minutes=1),
+                        dedupe_key=f"meeting:{meeting.pk}:0:{user_id}:{label}",
+                        payload={"meeting_id": meeting.pk, "label": label, "sequence": 0},
+                    )
+                )
     Reminder.objects.bulk_create(rows, batch_size=2000)
-    return {str(pk) for pk in Reminder.objects.filter(
-        sent_at__isnull=True, recipient__in=users).values_list("pk", flat=True)}
+    return {
+        str(pk)
+        for pk in Reminder.objects.filter(sent_at__isnull=True, recipient__in=users).values_list(
+            "pk", flat=True
+        )
+    }
 
 
 def _lines(sink: Path) -> int:
@@ -123,8 +160,9 @@ def run() -> bool:
     sink = workdir / "sink.log"
     queue = f"twoway-bench-reminders-{os.getpid()}"
     env = process_env(database=os.environ["DATABASE_URL"], broker=broker, sink=sink)
-    workers = [Worker(f"bench{n}", env=env, queue=queue, logdir=workdir)
-               for n in range(worker_count)]
+    workers = [
+        Worker(f"bench{n}", env=env, queue=queue, logdir=workdir) for n in range(worker_count)
+    ]
     beat = Beat(broker, queue)
     ids = [int(pk) for pk in expected]
     pending = Reminder.objects.filter(pk__gte=min(ids), pk__lte=max(ids), sent_at__isnull=True)
@@ -164,8 +202,10 @@ def run() -> bool:
     ok = lost == 0 and duplicates <= kills and seconds <= BUDGET_SECONDS
     # The workers' own CPU time and the machine's load put the wall time in context.
     worker_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"reminders: sent={len(mine)} kills={kills} duplicates={duplicates} lost={lost} "
-          f"seconds={seconds:.1f} db={vendor} workers={worker_count} "
-          f"worker_cpu={worker_cpu.ru_utime + worker_cpu.ru_stime:.1f}s "
-          f"load={os.getloadavg()[0]:.1f} budget={BUDGET_SECONDS:.0f} {'ok' if ok else 'OVER'}")
+    print(
+        f"reminders: sent={len(mine)} kills={kills} duplicates={duplicates} lost={lost} "
+        f"seconds={seconds:.1f} db={vendor} workers={worker_count} "
+        f"worker_cpu={worker_cpu.ru_utime + worker_cpu.ru_stime:.1f}s "
+        f"load={os.getloadavg()[0]:.1f} budget={BUDGET_SECONDS:.0f} {'ok' if ok else 'OVER'}"
+    )
     return ok

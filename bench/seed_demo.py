@@ -21,15 +21,27 @@ def run() -> bool:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([*manage, "seed_demo", "--participants", "5000"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed_demo", "--participants", "5000"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - started
     again = time.perf_counter()
-    subprocess.run([*manage, "seed_demo", "--participants", "5000"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed_demo", "--participants", "5000"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     rerun = time.perf_counter() - again
     ok = seconds <= BUDGET_SECONDS
     db = "postgresql" if url.startswith("postgres") else "sqlite"
-    print(f"seed_demo: db={db} participants=5000 seconds={seconds:.2f} "
-          f"second_run_seconds={rerun:.2f} budget={BUDGET_SECONDS:.0f} {'ok' if ok else 'OVER'}")
+    print(
+        f"seed_demo: db={db} participants=5000 seconds={seconds:.2f} "
+        f"second_run_seconds={rerun:.2f} budget={BUDGET_SECONDS:.0f} {'ok' if ok else 'OVER'}"
+    )
     return ok

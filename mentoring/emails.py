@@ -17,9 +17,15 @@ from sessions_log.models import Reminder
 def invitation(reminder: Reminder) -> outbox.Email | None:
     """The sign-in link is made now, at send time, so it is fresh and matches the person's
     current password state; a withdrawn person or a closed cohort gets nothing."""
-    enrolment = (Enrolment.objects.select_related("cohort__programme", "user__profile")
-                 .filter(pk=reminder.payload.get("enrolment"), user=reminder.recipient,
-                         status=Enrolment.Status.ACTIVE).first())
+    enrolment = (
+        Enrolment.objects.select_related("cohort__programme", "user__profile")
+        .filter(
+            pk=reminder.payload.get("enrolment"),
+            user=reminder.recipient,
+            status=Enrolment.Status.ACTIVE,
+        )
+        .first()
+    )
     if enrolment is None:
         return None
     cohort = enrolment.cohort
@@ -27,31 +33,51 @@ def invitation(reminder: Reminder) -> outbox.Email | None:
         return None
     user = enrolment.user
     accepted = has_accepted(user)
-    return outbox.render_email("invitation", {
-        "person": user,
-        "enrolment": enrolment,
-        "cohort": cohort,
-        "programme": cohort.programme,
-        "link": (f"{settings.SITE_URL}{reverse('account_login')}" if accepted
-                 else invitation_url(user)),
-        "accepted": accepted,
-        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    })
+    return outbox.render_email(
+        "invitation",
+        {
+            "person": user,
+            "enrolment": enrolment,
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "link": (
+                f"{settings.SITE_URL}{reverse('account_login')}"
+                if accepted
+                else invitation_url(user)
+            ),
+            "accepted": accepted,
+            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
 
 
 @outbox.register(PROFILE_REMINDER, nudge=True)
 def profile_reminder(reminder: Reminder) -> outbox.Email | None:
     """Sent only if the profile is still unfinished when the email goes."""
-    enrolment = (Enrolment.objects.select_related("cohort__programme", "user__profile")
-                 .filter(pk=reminder.payload.get("enrolment"), user=reminder.recipient,
-                         status=Enrolment.Status.ACTIVE).first())
-    if enrolment is None or enrolment.cohort.archived_at \
-            or enrolment.cohort.status == Cohort.Status.CLOSED:
+    enrolment = (
+        Enrolment.objects.select_related("cohort__programme", "user__profile")
+        .filter(
+            pk=reminder.payload.get("enrolment"),
+            user=reminder.recipient,
+            status=Enrolment.Status.ACTIVE,
+        )
+        .first()
+    )
+    if (
+        enrolment is None
+        or enrolment.cohort.archived_at
+        or enrolment.cohort.status == Cohort.Status.CLOSED
+    ):
         return None
     missing = participant_profile_missing(enrolment.user)
     if not missing:
         return None
-    return outbox.render_email("invitation_reminder", {
-        "person": enrolment.user, "cohort": enrolment.cohort, "missing": missing,
-        "link": f"{settings.SITE_URL}{reverse('accounts:profile')}",
-    })
+    return outbox.render_email(
+        "invitation_reminder",
+        {
+            "person": enrolment.user,
+            "cohort": enrolment.cohort,
+            "missing": missing,
+            "link": f"{settings.SITE_URL}{reverse('accounts:profile')}",
+        },
+    )

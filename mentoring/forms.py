@@ -15,8 +15,11 @@ from mentoring.models import Cohort, Enrolment, Programme
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(n for n in zoneinfo.available_timezones()
-                   if "/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+    names = sorted(
+        n
+        for n in zoneinfo.available_timezones()
+        if "/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    )
     return [("UTC", "UTC"), *((n, n.replace("_", " ")) for n in names)]
 
 
@@ -34,8 +37,9 @@ class _SlugFromName(forms.ModelForm):
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug", "")
         if not slug:
-            return _unique_slug(self._meta.model, self.data.get(self.add_prefix("name"), ""),
-                                self.instance.pk)
+            return _unique_slug(
+                self._meta.model, self.data.get(self.add_prefix("name"), ""), self.instance.pk
+            )
         taken = self._meta.model.objects.filter(slug=slug).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(f"The address “{slug}” is taken; choose another.")
@@ -50,11 +54,13 @@ class ProgrammeForm(_SlugFromName):
         help_texts = {
             "slug": "Letters, numbers and hyphens. Leave blank to make it from the name.",
             "agreement": "Both partners accept this when they are paired: confidentiality, "
-                         "judgement parked, no question is a stupid question, how often to "
-                         "meet, how to cancel. One point per line.",
+            "judgement parked, no question is a stupid question, how often to "
+            "meet, how to cancel. One point per line.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
-                   "agreement": forms.Textarea(attrs={"rows": 7})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "agreement": forms.Textarea(attrs={"rows": 7}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,14 +73,27 @@ WEIGHT = [MinValueValidator(0), MaxValueValidator(20)]
 class CohortForm(_SlugFromName):
     class Meta:
         model = Cohort
-        fields = ["name", "slug", "description", "starts_on", "ends_on", "meeting_cadence_days",
-                  "weight_reverse", "weight_forward", "weight_forward_bonus",
-                  "weight_department", "weight_location", "min_grade_gap",
-                  "must_differ_department", "max_timezone_diff_hours",
-                  "avoid_previous_partners"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "starts_on",
+            "ends_on",
+            "meeting_cadence_days",
+            "weight_reverse",
+            "weight_forward",
+            "weight_forward_bonus",
+            "weight_department",
+            "weight_location",
+            "min_grade_gap",
+            "must_differ_department",
+            "max_timezone_diff_hours",
+            "avoid_previous_partners",
+        ]
         labels = {
             "slug": "Web address",
-            "starts_on": "Starts on", "ends_on": "Ends on",
+            "starts_on": "Starts on",
+            "ends_on": "Ends on",
             "meeting_cadence_days": "Pairs meet every (days)",
             "weight_reverse": "What the junior gives (reverse skills)",
             "weight_forward": "What the senior gives back (forward skills)",
@@ -90,7 +109,7 @@ class CohortForm(_SlugFromName):
             "slug": "Letters, numbers and hyphens. Leave blank to make it from the name.",
             "meeting_cadence_days": "1 to 90. Quiet pairs are nudged after about this long.",
             "min_grade_gap": "Leave blank for no rule. The senior's grade must be at least "
-                             "this much above the junior's.",
+            "this much above the junior's.",
             "max_timezone_diff_hours": "Leave blank for no rule.",
         }
         widgets = {
@@ -103,8 +122,10 @@ class CohortForm(_SlugFromName):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["meeting_cadence_days"].widget.attrs.update(min=1, max=90)
-        self.fields["meeting_cadence_days"].validators += [MinValueValidator(1),
-                                                           MaxValueValidator(90)]
+        self.fields["meeting_cadence_days"].validators += [
+            MinValueValidator(1),
+            MaxValueValidator(90),
+        ]
         for name in self.Meta.fields:
             if name.startswith("weight_"):
                 self.fields[name].validators += WEIGHT
@@ -118,10 +139,15 @@ class CohortForm(_SlugFromName):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The cohort must end on or after the day it starts.")
-        if all(not data.get(f"weight_{w}") for w in ("reverse", "forward")) \
-                and "weight_reverse" in data and "weight_forward" in data:
-            self.add_error("weight_reverse", "At least one skill weight must be above 0, or "
-                                             "pairing has nothing to go on.")
+        if (
+            all(not data.get(f"weight_{w}") for w in ("reverse", "forward"))
+            and "weight_reverse" in data
+            and "weight_forward" in data
+        ):
+            self.add_error(
+                "weight_reverse",
+                "At least one skill weight must be above 0, or pairing has nothing to go on.",
+            )
         return data
 
 
@@ -134,8 +160,9 @@ class EnrolmentForm(forms.ModelForm):
         model = Enrolment
         fields = ["side", "capacity", "status"]
         labels = {"capacity": "Partners they can take"}
-        help_texts = {"status": "Withdrawing ends any pair they are in; their partner will need "
-                                "a new one."}
+        help_texts = {
+            "status": "Withdrawing ends any pair they are in; their partner will need a new one."
+        }
         widgets = {"side": forms.RadioSelect, "status": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -148,17 +175,25 @@ class AddParticipantForm(forms.Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=200)
     side = forms.ChoiceField(choices=Enrolment.Side.choices, widget=forms.RadioSelect)
-    capacity = forms.IntegerField(label="Partners they can take", initial=1, min_value=1,
-                                  max_value=10)
+    capacity = forms.IntegerField(
+        label="Partners they can take", initial=1, min_value=1, max_value=10
+    )
     job_title = forms.CharField(max_length=200, required=False)
     department = forms.CharField(max_length=200, required=False)
     location = forms.CharField(max_length=200, required=False)
-    manager_email = forms.EmailField(label="Manager's email", required=False,
-                                     help_text="Must be somebody already known to Twoway.")
+    manager_email = forms.EmailField(
+        label="Manager's email",
+        required=False,
+        help_text="Must be somebody already known to Twoway.",
+    )
     timezone = forms.ChoiceField(
-        label="Time zone", required=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a time zone name; pick one "
-                                          "from the list (e.g. Europe/London)."})
+        label="Time zone",
+        required=False,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone name; pick one "
+            "from the list (e.g. Europe/London)."
+        },
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -24,8 +24,12 @@ from mentoring.models import Cohort, Enrolment, Programme
 from mentoring.services import enrolments, invitations, programmes
 
 PEOPLE_PER_PAGE = 100
-INVITATION_STATES = {"not_invited": "Not invited", "invited": "Invited, not accepted",
-                     "accepted": "Accepted", "incomplete": "Profile incomplete"}
+INVITATION_STATES = {
+    "not_invited": "Not invited",
+    "invited": "Invited, not accepted",
+    "accepted": "Accepted",
+    "incomplete": "Profile incomplete",
+}
 
 
 def _url_or_none(name: str, *args) -> str | None:
@@ -58,13 +62,16 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     cohorts = programme.cohorts.annotate(
-        juniors=Count("enrolments", filter=Q(enrolments__side="junior",
-                                             enrolments__status="active")),
-        seniors=Count("enrolments", filter=Q(enrolments__side="senior",
-                                             enrolments__status="active")),
+        juniors=Count(
+            "enrolments", filter=Q(enrolments__side="junior", enrolments__status="active")
+        ),
+        seniors=Count(
+            "enrolments", filter=Q(enrolments__side="senior", enrolments__status="active")
+        ),
     ).order_by("archived_at", "-starts_on", "name")
-    return render(request, "mentoring/programme_detail.html",
-                  {"programme": programme, "cohorts": cohorts})
+    return render(
+        request, "mentoring/programme_detail.html", {"programme": programme, "cohorts": cohorts}
+    )
 
 
 @hr_required
@@ -88,8 +95,10 @@ def programme_archive(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"“{programme.name}” is back on the programmes page.")
         return redirect("mentoring:programme_detail", programme.slug)
     programmes.programme_archive(programme=programme)
-    messages.success(request, f"“{programme.name}” is archived. Nothing was deleted; you can "
-                              "restore it from its page.")
+    messages.success(
+        request,
+        f"“{programme.name}” is archived. Nothing was deleted; you can restore it from its page.",
+    )
     return redirect("mentoring:home")
 
 
@@ -102,11 +111,15 @@ def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = CohortForm(request.POST or None, instance=Cohort(programme=programme))
     if request.method == "POST" and form.is_valid():
         cohort = form.save()
-        messages.success(request, f"Cohort “{cohort.name}” created as a draft. Next, bring "
-                                  "people in.")
+        messages.success(
+            request, f"Cohort “{cohort.name}” created as a draft. Next, bring people in."
+        )
         return redirect(cohort)
-    return render(request, "mentoring/cohort_form.html",
-                  {"form": form, "programme": programme, "cohort": None})
+    return render(
+        request,
+        "mentoring/cohort_form.html",
+        {"form": form, "programme": programme, "cohort": None},
+    )
 
 
 @hr_required
@@ -118,8 +131,11 @@ def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Cohort saved.")
         return redirect(cohort)
     cohort = _cohort_for(slug)  # the page around the form shows what is saved
-    return render(request, "mentoring/cohort_form.html",
-                  {"form": form, "programme": cohort.programme, "cohort": cohort})
+    return render(
+        request,
+        "mentoring/cohort_form.html",
+        {"form": form, "programme": cohort.programme, "cohort": cohort},
+    )
 
 
 @hr_required
@@ -156,8 +172,10 @@ def cohort_archive(request: HttpRequest, slug: str) -> HttpResponse:
     except programmes.CohortMoveRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(cohort)
-    messages.success(request, f"{cohort.name} is archived. Nothing was deleted; restore it "
-                              "from the programme's page.")
+    messages.success(
+        request,
+        f"{cohort.name} is archived. Nothing was deleted; restore it from the programme's page.",
+    )
     return redirect("mentoring:programme_detail", cohort.programme.slug)
 
 
@@ -170,55 +188,109 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
     if cohort.status == Cohort.Status.CLOSED:
         return [{"text": "This cohort is closed.", "kind": "note"}]
     if not overview.rows:
-        steps.append({"text": "Import staff", "kind": "link",
-                      "url": _url_or_none("mentoring:imports:upload", slug)
-                      or reverse("mentoring:enrolment_add", args=[slug]),
-                      "detail": "Nobody is enrolled yet: upload the staff file, or add people "
-                                "one at a time."})
+        steps.append(
+            {
+                "text": "Import staff",
+                "kind": "link",
+                "url": _url_or_none("mentoring:imports:upload", slug)
+                or reverse("mentoring:enrolment_add", args=[slug]),
+                "detail": "Nobody is enrolled yet: upload the staff file, or add people "
+                "one at a time.",
+            }
+        )
         return steps
     if overview.not_invited:
-        steps.append({"text": f"Invite {overview.not_invited} "
-                              f"{'person' if overview.not_invited == 1 else 'people'}",
-                      "kind": "invite",
-                      "detail": "Each gets one email with a personal sign-in link."})
+        steps.append(
+            {
+                "text": f"Invite {overview.not_invited} "
+                f"{'person' if overview.not_invited == 1 else 'people'}",
+                "kind": "invite",
+                "detail": "Each gets one email with a personal sign-in link.",
+            }
+        )
     if overview.incomplete:
-        steps.append({"text": f"{overview.incomplete} "
-                              f"profile{'s' if overview.incomplete != 1 else ''} incomplete",
-                      "kind": "link", "url": "?state=incomplete#people",
-                      "detail": "Pairing works from the skills people give; chase those "
-                                "who have not finished."})
+        steps.append(
+            {
+                "text": f"{overview.incomplete} "
+                f"profile{'s' if overview.incomplete != 1 else ''} incomplete",
+                "kind": "link",
+                "url": "?state=incomplete#people",
+                "detail": "Pairing works from the skills people give; chase those "
+                "who have not finished.",
+            }
+        )
         signed_in = sum(1 for r in overview.rows if r.accepted and not r.complete)
         if signed_in:
-            steps.append({"text": f"Remind {signed_in} to finish their profile",
-                          "kind": "remind",
-                          "detail": "They signed in but stopped short; one email each, at "
-                                    "most once a day."})
+            steps.append(
+                {
+                    "text": f"Remind {signed_in} to finish their profile",
+                    "kind": "remind",
+                    "detail": "They signed in but stopped short; one email each, at "
+                    "most once a day.",
+                }
+            )
     if overview.awaiting_acceptance:
-        steps.append({"text": f"{overview.awaiting_acceptance} not accepted yet",
-                      "kind": "link", "url": "?state=invited#people",
-                      "detail": "Resend the invitation to anyone who lost it."})
+        steps.append(
+            {
+                "text": f"{overview.awaiting_acceptance} not accepted yet",
+                "kind": "link",
+                "url": "?state=invited#people",
+                "detail": "Resend the invitation to anyone who lost it.",
+            }
+        )
     if overview.unmatched_juniors:
-        steps.append({"text": f"{overview.unmatched_juniors} juniors more than the seniors can "
-                              "take", "kind": "note",
-                      "detail": "Raise some seniors' capacity or enrol more seniors."})
+        steps.append(
+            {
+                "text": f"{overview.unmatched_juniors} juniors more than the seniors can take",
+                "kind": "note",
+                "detail": "Raise some seniors' capacity or enrol more seniors.",
+            }
+        )
     if overview.unmatched_seniors:
-        steps.append({"text": f"{overview.unmatched_seniors} seniors more than the juniors can "
-                              "take", "kind": "note",
-                      "detail": "Raise some juniors' capacity or enrol more juniors."})
+        steps.append(
+            {
+                "text": f"{overview.unmatched_seniors} seniors more than the juniors can take",
+                "kind": "note",
+                "detail": "Raise some juniors' capacity or enrol more juniors.",
+            }
+        )
     board = _url_or_none("pairing:cohort", slug)
     if cohort.status == Cohort.Status.DRAFT and not overview.not_invited:
-        steps.append({"text": "Open enrolment", "kind": "status", "status": "enrolling",
-                      "detail": "Inviting people opens it too."})
+        steps.append(
+            {
+                "text": "Open enrolment",
+                "kind": "status",
+                "status": "enrolling",
+                "detail": "Inviting people opens it too.",
+            }
+        )
     if cohort.status == Cohort.Status.ENROLLING and overview.juniors and overview.seniors:
-        steps.append({"text": "Move to pairing", "kind": "status", "status": "pairing",
-                      "detail": "When enough profiles are complete, close enrolment and pair."})
+        steps.append(
+            {
+                "text": "Move to pairing",
+                "kind": "status",
+                "status": "pairing",
+                "detail": "When enough profiles are complete, close enrolment and pair.",
+            }
+        )
     if cohort.status == Cohort.Status.PAIRING:
-        steps.append({"text": "Run pairing", "kind": "link" if board else "note", "url": board,
-                      "detail": "Compute the best pairs, review them on the board, publish."})
+        steps.append(
+            {
+                "text": "Run pairing",
+                "kind": "link" if board else "note",
+                "url": board,
+                "detail": "Compute the best pairs, review them on the board, publish.",
+            }
+        )
     if cohort.status == Cohort.Status.ACTIVE:
-        steps.append({"text": "Follow the cohort", "kind": "link",
-                      "url": f"{reverse('mentoring:dashboard')}?cohort={slug}",
-                      "detail": "Meetings, hours and pairs at risk on the dashboard."})
+        steps.append(
+            {
+                "text": "Follow the cohort",
+                "kind": "link",
+                "url": f"{reverse('mentoring:dashboard')}?cohort={slug}",
+                "detail": "Meetings, hours and pairs at risk on the dashboard.",
+            }
+        )
     return steps
 
 
@@ -232,8 +304,13 @@ def _people_filter(request: HttpRequest, rows: list) -> tuple[list, dict]:
     else:
         state = ""
     if query:
-        rows = [r for r in rows if query in r.full_name.casefold() or query in r.email
-                or query in r.department.casefold()]
+        rows = [
+            r
+            for r in rows
+            if query in r.full_name.casefold()
+            or query in r.email
+            or query in r.department.casefold()
+        ]
     return rows, {"state": state, "q": request.GET.get("q", "")[:100]}
 
 
@@ -245,19 +322,34 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sides = []
     for side, label in Enrolment.Side.choices:
         page = Paginator([r for r in rows if r.side == side], PEOPLE_PER_PAGE).get_page(
-            request.GET.get(f"{side}_page"))
-        sides.append({"side": side, "label": label, "page": page,
-                      "total": overview.juniors if side == "junior" else overview.seniors})
-    return render(request, "mentoring/cohort_detail.html", {
-        "cohort": cohort, "overview": overview, "sides": sides, "filters": filters,
-        "states": INVITATION_STATES, "next_steps": _next_steps(overview),
-        "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
-        "can_invite": not cohort.archived_at and cohort.status != Cohort.Status.CLOSED,
-        "invitation_preview": _invitation_preview(cohort),
-        "import_url": _url_or_none("mentoring:imports:upload", slug),
-        "pairing_url": _url_or_none("pairing:cohort", slug),
-        "export_url": _url_or_none("mentoring:imports:export", slug),
-    })
+            request.GET.get(f"{side}_page")
+        )
+        sides.append(
+            {
+                "side": side,
+                "label": label,
+                "page": page,
+                "total": overview.juniors if side == "junior" else overview.seniors,
+            }
+        )
+    return render(
+        request,
+        "mentoring/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "overview": overview,
+            "sides": sides,
+            "filters": filters,
+            "states": INVITATION_STATES,
+            "next_steps": _next_steps(overview),
+            "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
+            "can_invite": not cohort.archived_at and cohort.status != Cohort.Status.CLOSED,
+            "invitation_preview": _invitation_preview(cohort),
+            "import_url": _url_or_none("mentoring:imports:upload", slug),
+            "pairing_url": _url_or_none("pairing:cohort", slug),
+            "export_url": _url_or_none("mentoring:imports:export", slug),
+        },
+    )
 
 
 def _invitation_preview(cohort: Cohort):
@@ -268,13 +360,18 @@ def _invitation_preview(cohort: Cohort):
 
     from sessions_log.outbox import render_email
 
-    return render_email("invitation", {
-        "person": SimpleNamespace(get_short_name="Alex"),
-        "enrolment": Enrolment(cohort=cohort, side=Enrolment.Side.JUNIOR),
-        "cohort": cohort, "programme": cohort.programme, "accepted": False,
-        "link": f"{settings.SITE_URL}/accounts/invite/…/",
-        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    })
+    return render_email(
+        "invitation",
+        {
+            "person": SimpleNamespace(get_short_name="Alex"),
+            "enrolment": Enrolment(cohort=cohort, side=Enrolment.Side.JUNIOR),
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "accepted": False,
+            "link": f"{settings.SITE_URL}/accounts/invite/…/",
+            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
 
 
 @hr_required
@@ -293,14 +390,20 @@ def cohort_invite(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect(cohort)
     if outcome.scheduled:
-        messages.success(request, f"{outcome.scheduled} invitation"
-                                  f"{'s' if outcome.scheduled != 1 else ''} on the way.")
+        messages.success(
+            request,
+            f"{outcome.scheduled} invitation{'s' if outcome.scheduled != 1 else ''} on the way.",
+        )
     else:
-        messages.info(request, "Nobody new to invite: everyone picked has been invited already. "
-                               "Use “Resend” for one person.")
+        messages.info(
+            request,
+            "Nobody new to invite: everyone picked has been invited already. "
+            "Use “Resend” for one person.",
+        )
     if outcome.already_invited and outcome.scheduled:
-        messages.info(request, f"{outcome.already_invited} had been invited already and were "
-                               "skipped.")
+        messages.info(
+            request, f"{outcome.already_invited} had been invited already and were skipped."
+        )
     if outcome.opened_enrolment:
         messages.info(request, f"{cohort.name} is now enrolling.")
     return redirect(cohort)
@@ -316,11 +419,15 @@ def cohort_remind(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect(cohort)
     if sent:
-        messages.success(request, f"{sent} reminder{'s' if sent != 1 else ''} to finish the "
-                                  "profile on the way.")
+        messages.success(
+            request, f"{sent} reminder{'s' if sent != 1 else ''} to finish the profile on the way."
+        )
     else:
-        messages.info(request, "Nobody to remind: everyone who signed in and has not finished "
-                               "was reminded today already.")
+        messages.info(
+            request,
+            "Nobody to remind: everyone who signed in and has not finished "
+            "was reminded today already.",
+        )
     return redirect(cohort)
 
 
@@ -347,13 +454,16 @@ def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enrolment, created = enrolments.participant_add(
-                cohort=cohort, person=enrolments.NewParticipant(**form.cleaned_data))
+                cohort=cohort, person=enrolments.NewParticipant(**form.cleaned_data)
+            )
         except enrolments.EnrolmentRefused as refusal:
             form.add_error(refusal.field, str(refusal))
         else:
-            messages.success(request, f"{enrolment.user.full_name} is enrolled as a "
-                                      f"{enrolment.side}"
-                                      + (" (new to Twoway)." if created else "."))
+            messages.success(
+                request,
+                f"{enrolment.user.full_name} is enrolled as a "
+                f"{enrolment.side}" + (" (new to Twoway)." if created else "."),
+            )
             if request.POST.get("then") == "another":
                 return redirect("mentoring:enrolment_add", cohort.slug)
             return redirect(cohort.get_absolute_url() + "#people")
@@ -376,11 +486,21 @@ def enrolment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             for note in notes:
                 messages.warning(request, note)
             return redirect(cohort.get_absolute_url() + "#people")
-    skills = list(ProfileSkill.objects.filter(profile__user=enrolment.user)
-                  .select_related("skill").order_by("kind", "-level", "skill__name"))
-    return render(request, "mentoring/enrolment_edit.html", {
-        "cohort": cohort, "enrolment": saved, "person": enrolment.user, "form": form,
-        "accepted": invitations.has_accepted(enrolment.user),
-        "teaches": [s for s in skills if s.kind == "teach"],
-        "learns": [s for s in skills if s.kind == "learn"],
-    })
+    skills = list(
+        ProfileSkill.objects.filter(profile__user=enrolment.user)
+        .select_related("skill")
+        .order_by("kind", "-level", "skill__name")
+    )
+    return render(
+        request,
+        "mentoring/enrolment_edit.html",
+        {
+            "cohort": cohort,
+            "enrolment": saved,
+            "person": enrolment.user,
+            "form": form,
+            "accepted": invitations.has_accepted(enrolment.user),
+            "teaches": [s for s in skills if s.kind == "teach"],
+            "learns": [s for s in skills if s.kind == "learn"],
+        },
+    )

@@ -21,9 +21,10 @@ class Programme(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     agreement = models.TextField(
-        "mentoring agreement", blank=True,
+        "mentoring agreement",
+        blank=True,
         help_text="What both partners agree to: confidentiality, judgement parked, cadence, "
-                  "how to cancel.",
+        "how to cancel.",
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +64,8 @@ class Cohort(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     meeting_cadence_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text="Pairs are expected to meet about this often; quiet pairs are nudged after it.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -79,7 +81,8 @@ class Cohort(models.Model):
     must_differ_department = models.BooleanField(default=False)
     max_timezone_diff_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     avoid_previous_partners = models.BooleanField(
-        default=True, help_text="Never pair two people who were paired in an earlier cohort.")
+        default=True, help_text="Never pair two people who were paired in an earlier cohort."
+    )
 
     closed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -89,12 +92,14 @@ class Cohort(models.Model):
         ordering = ["-starts_on", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=True)
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="cohort_ends_after_start",
             ),
-            models.CheckConstraint(condition=models.Q(meeting_cadence_days__gte=1),
-                                   name="cohort_cadence_positive"),
+            models.CheckConstraint(
+                condition=models.Q(meeting_cadence_days__gte=1), name="cohort_cadence_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,25 +158,30 @@ class Enrolment(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
     side = models.CharField(max_length=6, choices=Side.choices)
     capacity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    invited_at = models.DateTimeField(null=True, blank=True,
-                                      help_text="When the last invitation email was scheduled.")
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last invitation email was scheduled."
+    )
     invitations_sent = models.PositiveSmallIntegerField(
-        default=0, help_text="How many invitation emails were scheduled (first one and resends).")
+        default=0, help_text="How many invitation emails were scheduled (first one and resends)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["cohort", "side", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "user"], name="enrolment_unique_person"),
-            models.CheckConstraint(condition=models.Q(capacity__gte=1),
-                                   name="enrolment_capacity_positive"),
-            models.CheckConstraint(condition=models.Q(side__in=["junior", "senior"]),
-                                   name="enrolment_side_valid"),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="enrolment_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(side__in=["junior", "senior"]), name="enrolment_side_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,8 +24,11 @@ urlpatterns = [
     path("cohorts/<slug:slug>/remind/", hr_views.cohort_remind, name="cohort_remind"),
     path("cohorts/<slug:slug>/people/add/", hr_views.enrolment_add, name="enrolment_add"),
     path("cohorts/<slug:slug>/people/<int:pk>/", hr_views.enrolment_edit, name="enrolment_edit"),
-    path("cohorts/<slug:slug>/people/<int:pk>/resend/", hr_views.invitation_resend,
-         name="invitation_resend"),
+    path(
+        "cohorts/<slug:slug>/people/<int:pk>/resend/",
+        hr_views.invitation_resend,
+        name="invitation_resend",
+    ),
     # The short address participants are told about; the page lives with the accounts.
     path("profile/", RedirectView.as_view(pattern_name="accounts:profile"), name="profile"),
 ]

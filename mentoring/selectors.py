@@ -35,8 +35,10 @@ def programmes_overview() -> QuerySet[Programme]:
 def _count(queryset) -> Subquery:
     """A correlated COUNT: joining enrolments and pairs in one GROUP BY would multiply rows
     (5,000 people x 2,500 pairs per cohort) and take seconds."""
-    return Subquery(queryset.order_by().values("cohort").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField())
+    return Subquery(
+        queryset.order_by().values("cohort").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def _cohorts_with_counts_prefetch():
@@ -45,12 +47,15 @@ def _cohorts_with_counts_prefetch():
     active = Enrolment.objects.filter(cohort=OuterRef("pk"), status="active")
     return Prefetch(
         "cohorts",
-        queryset=Cohort.objects.filter(archived_at__isnull=True).annotate(
+        queryset=Cohort.objects.filter(archived_at__isnull=True)
+        .annotate(
             juniors=Coalesce(_count(active.filter(side="junior")), 0),
             seniors=Coalesce(_count(active.filter(side="senior")), 0),
-            active_pairs=Coalesce(_count(Pair.objects.filter(cohort=OuterRef("pk"),
-                                                             status="active")), 0),
-        ).order_by("-starts_on", "name"),
+            active_pairs=Coalesce(
+                _count(Pair.objects.filter(cohort=OuterRef("pk"), status="active")), 0
+            ),
+        )
+        .order_by("-starts_on", "name"),
     )
 
 
@@ -129,8 +134,8 @@ class CohortOverview:
     cohort: Cohort
     rows: list[EnrolmentRow]
     withdrawn: list[EnrolmentRow]
-    reverse_skills: list[SkillBalance]   # juniors teach, seniors want
-    forward_skills: list[SkillBalance]   # seniors teach, juniors want
+    reverse_skills: list[SkillBalance]  # juniors teach, seniors want
+    forward_skills: list[SkillBalance]  # seniors teach, juniors want
     active_pairs: int
 
     def side(self, side: str) -> list[EnrolmentRow]:
@@ -200,32 +205,72 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         .annotate(
             has_teach=Exists(skills.filter(kind="teach")),
             has_learn=Exists(skills.filter(kind="learn")),
-            accepted=Case(When(Q(user__last_login__isnull=False)
-                               | ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX),
-                               then=Value(True)), default=Value(False),
-                          output_field=BooleanField()),
+            accepted=Case(
+                When(
+                    Q(user__last_login__isnull=False)
+                    | ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
-        .values("pk", "user_id", "user__email", "user__profile__full_name",
-                "user__profile__job_title", "user__profile__department",
-                "user__profile__timezone", "user__profile__hopes", "side", "capacity", "status",
-                "invited_at", "invitations_sent", "has_teach", "has_learn", "accepted")
+        .values(
+            "pk",
+            "user_id",
+            "user__email",
+            "user__profile__full_name",
+            "user__profile__job_title",
+            "user__profile__department",
+            "user__profile__timezone",
+            "user__profile__hopes",
+            "side",
+            "capacity",
+            "status",
+            "invited_at",
+            "invitations_sent",
+            "has_teach",
+            "has_learn",
+            "accepted",
+        )
         .order_by("user__profile__full_name", "user__email")
     )
     rows, withdrawn = [], []
     for e in enrolments:
-        missing = tuple(part for part, ok in zip(COMPLETION_PARTS, (
-            e["has_teach"], e["has_learn"], bool(e["user__profile__timezone"]),
-            bool((e["user__profile__hopes"] or "").strip())), strict=True) if not ok)
+        missing = tuple(
+            part
+            for part, ok in zip(
+                COMPLETION_PARTS,
+                (
+                    e["has_teach"],
+                    e["has_learn"],
+                    bool(e["user__profile__timezone"]),
+                    bool((e["user__profile__hopes"] or "").strip()),
+                ),
+                strict=True,
+            )
+            if not ok
+        )
         row = EnrolmentRow(
-            pk=e["pk"], user_id=e["user_id"], email=e["user__email"],
+            pk=e["pk"],
+            user_id=e["user_id"],
+            email=e["user__email"],
             full_name=e["user__profile__full_name"] or e["user__email"],
             job_title=e["user__profile__job_title"] or "",
-            department=e["user__profile__department"] or "", side=e["side"],
-            capacity=e["capacity"], status=e["status"], invited_at=e["invited_at"],
-            invitations_sent=e["invitations_sent"], accepted=e["accepted"], missing=missing)
+            department=e["user__profile__department"] or "",
+            side=e["side"],
+            capacity=e["capacity"],
+            status=e["status"],
+            invited_at=e["invited_at"],
+            invitations_sent=e["invitations_sent"],
+            accepted=e["accepted"],
+            missing=missing,
+        )
         (rows if row.status == Enrolment.Status.ACTIVE else withdrawn).append(row)
     return CohortOverview(
-        cohort=cohort, rows=rows, withdrawn=withdrawn,
+        cohort=cohort,
+        rows=rows,
+        withdrawn=withdrawn,
         active_pairs=cohort.pairs.filter(status="active").count(),
         **_skill_balances(cohort),
     )
@@ -233,8 +278,9 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
 
 def _skill_balances(cohort: Cohort) -> dict[str, list[SkillBalance]]:
     counts = (
-        ProfileSkill.objects.filter(profile__user__enrolments__cohort=cohort,
-                                    profile__user__enrolments__status="active")
+        ProfileSkill.objects.filter(
+            profile__user__enrolments__cohort=cohort, profile__user__enrolments__status="active"
+        )
         .values("skill__name", "kind", "profile__user__enrolments__side")
         .annotate(people=Count("profile", distinct=True))
     )
@@ -242,15 +288,17 @@ def _skill_balances(cohort: Cohort) -> dict[str, list[SkillBalance]]:
     for c in counts:
         side, kind = c["profile__user__enrolments__side"], c["kind"]
         # reverse: juniors teach (supply), seniors learn (demand); forward the other way round.
-        direction = "reverse" if (side, kind) in (("junior", "teach"), ("senior", "learn")) \
-            else "forward"
+        direction = (
+            "reverse" if (side, kind) in (("junior", "teach"), ("senior", "learn")) else "forward"
+        )
         role = "supply" if kind == "teach" else "demand"
         cell = table.setdefault((direction, c["skill__name"]), {"supply": 0, "demand": 0})
         cell[role] += c["people"]
 
     def ordered(direction: str) -> list[SkillBalance]:
-        found = [SkillBalance(name=name, **cell) for (d, name), cell in table.items()
-                 if d == direction]
+        found = [
+            SkillBalance(name=name, **cell) for (d, name), cell in table.items() if d == direction
+        ]
         return sorted(found, key=lambda s: (-s.gap, -s.demand, s.name.casefold()))
 
     return {"reverse_skills": ordered("reverse"), "forward_skills": ordered("forward")}
@@ -261,20 +309,28 @@ def enrolment_for_cohort(cohort: Cohort, pk: int) -> Enrolment:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        Enrolment.objects.select_related("user__profile", "cohort"), cohort=cohort, pk=pk)
+        Enrolment.objects.select_related("user__profile", "cohort"), cohort=cohort, pk=pk
+    )
 
 
 def profile_missing(profile, *, has_teach: bool, has_learn: bool) -> tuple[str, ...]:
     """What a participant still has to fill in, in the cohort page's words."""
-    return tuple(part for part, ok in zip(COMPLETION_PARTS, (
-        has_teach, has_learn, bool(profile.timezone), bool((profile.hopes or "").strip())),
-        strict=True) if not ok)
+    return tuple(
+        part
+        for part, ok in zip(
+            COMPLETION_PARTS,
+            (has_teach, has_learn, bool(profile.timezone), bool((profile.hopes or "").strip())),
+            strict=True,
+        )
+        if not ok
+    )
 
 
 def participant_profile_missing(user) -> tuple[str, ...]:
     profile = getattr(user, "profile", None)
     if profile is None:
         return COMPLETION_PARTS
-    kinds = set(ProfileSkill.objects.filter(profile=profile).values_list("kind", flat=True)
-                .distinct())
+    kinds = set(
+        ProfileSkill.objects.filter(profile=profile).values_list("kind", flat=True).distinct()
+    )
     return profile_missing(profile, has_teach="teach" in kinds, has_learn="learn" in kinds)

@@ -31,12 +31,16 @@ TESTING = "PYTEST_VERSION" in os.environ
 try:
     DEBUG = env_bool("DEBUG", False)
     if DEBUG or TESTING:
-        SECRET_KEY = env_str("SECRET_KEY", "twoway-insecure-development-key-do-not-use-in-production")
+        SECRET_KEY = env_str(
+            "SECRET_KEY", "twoway-insecure-development-key-do-not-use-in-production"
+        )
     else:
         SECRET_KEY = env_str("SECRET_KEY")
         if len(SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters with DEBUG off")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+    ALLOWED_HOSTS = env_list(
+        "ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else []
+    )
     if not DEBUG and not TESTING and not ALLOWED_HOSTS:
         raise ConfigError("ALLOWED_HOSTS must list this site's host names with DEBUG off")
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -139,8 +143,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -148,11 +154,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # Shared cache: Redis when configured, otherwise a database table every process can see, so the
 # login rate limit holds across gunicorn workers either way.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "twoway"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "twoway",
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "twoway_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "twoway_cache",
+        }
+    }
 
 # allauth: email is the login, sign-up only through an HR invitation.
 ACCOUNT_ADAPTER = "accounts.adapters.InviteOnlyAccountAdapter"
@@ -182,13 +197,15 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_PROVIDERS: dict = {}
 if OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "APPS": [{
-            "provider_id": "sso",
-            "name": OIDC_PROVIDER_NAME,
-            "client_id": OIDC_CLIENT_ID,
-            "secret": OIDC_CLIENT_SECRET,
-            "settings": {"server_url": OIDC_SERVER_URL},
-        }],
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ],
         "OAUTH_PKCE_ENABLED": True,
     }
 
@@ -263,11 +280,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "send-due-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 60.0,
-                           "kwargs": {"helpers": 1}},
+    "send-due-reminders": {
+        "task": "sessions_log.tasks.send_due_reminders",
+        "schedule": 60.0,
+        "kwargs": {"helpers": 1},
+    },
     "scan-quiet-pairs": {"task": "sessions_log.tasks.scan_quiet_pairs", "schedule": 3600.0},
-    "schedule-surveys-due": {"task": "sessions_log.tasks.schedule_surveys_due",
-                             "schedule": 3600.0},
+    "schedule-surveys-due": {"task": "sessions_log.tasks.schedule_surveys_due", "schedule": 3600.0},
 }
 
 LOGGING = {

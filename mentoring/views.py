@@ -14,10 +14,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "mentoring/landing.html")
     role = active_role(request)
     if role == HR:
-        return render(request, "mentoring/home_hr.html", {
-            "programmes": selectors.programmes_overview(),
-            "archived_programmes": Programme.objects.filter(archived_at__isnull=False),
-        })
+        return render(
+            request,
+            "mentoring/home_hr.html",
+            {
+                "programmes": selectors.programmes_overview(),
+                "archived_programmes": Programme.objects.filter(archived_at__isnull=False),
+            },
+        )
     if role == MANAGER_ROLE:
         return render(request, "mentoring/home_manager.html")
     if role == PARTICIPANT:
@@ -26,14 +30,19 @@ def home(request: HttpRequest) -> HttpResponse:
         enrolled = selectors.participant_enrolments(user)
         missing = selectors.participant_profile_missing(user)
         paired_cohorts = {pair.cohort_id for pair in pairs}
-        return render(request, "mentoring/home_participant.html", {
-            "enrolments": enrolled,
-            "pairs": [(pair, pair.partner_of(user)) for pair in pairs],
-            "missing": missing,
-            "completion": round(100 * (4 - len(missing)) / 4),
-            "what_next": [(e, _what_next(e, e.cohort_id in paired_cohorts, missing))
-                          for e in enrolled],
-        })
+        return render(
+            request,
+            "mentoring/home_participant.html",
+            {
+                "enrolments": enrolled,
+                "pairs": [(pair, pair.partner_of(user)) for pair in pairs],
+                "missing": missing,
+                "completion": round(100 * (4 - len(missing)) / 4),
+                "what_next": [
+                    (e, _what_next(e, e.cohort_id in paired_cohorts, missing)) for e in enrolled
+                ],
+            },
+        )
     return render(request, "mentoring/home_none.html")
 
 
@@ -43,16 +52,22 @@ def _what_next(enrolment: Enrolment, paired: bool, missing: tuple[str, ...]) -> 
     if cohort.status in (Cohort.Status.DRAFT, Cohort.Status.ENROLLING):
         if missing:
             by = f" before {cohort.starts_on:%-d %B}" if cohort.starts_on else ""
-            return (f"Finish your profile{by}: HR pairs people on the skills they can teach "
-                    "and want to learn, once enrolment closes.")
-        return ("Your profile is complete. When enrolment closes HR pairs everyone, and you "
-                "get an email introducing your partner.")
+            return (
+                f"Finish your profile{by}: HR pairs people on the skills they can teach "
+                "and want to learn, once enrolment closes."
+            )
+        return (
+            "Your profile is complete. When enrolment closes HR pairs everyone, and you "
+            "get an email introducing your partner."
+        )
     if cohort.status == Cohort.Status.PAIRING:
         return "HR is choosing pairs now. You get an email when your partner is published."
     if cohort.status == Cohort.Status.ACTIVE:
         if paired:
-            return (f"Meet your partner about every {cohort.meeting_cadence_days} days and log "
-                    "each session.")
+            return (
+                f"Meet your partner about every {cohort.meeting_cadence_days} days and log "
+                "each session."
+            )
         return "Pairs are published; HR is still finding you a partner and will email you."
     return "This cohort has closed. Thank you for taking part."
 

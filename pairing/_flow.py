@@ -13,14 +13,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from pairing.engine import Rules, Weights
 
 
-def min_cost_flow_cohort(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray,
-                         capacity_s: np.ndarray) -> list[tuple[int, int]]:
+def min_cost_flow_cohort(
+    cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray, capacity_s: np.ndarray
+) -> list[tuple[int, int]]:
     block = score_block(cohort, weights, rules, 0, len(cohort.juniors.ids))
     return min_cost_flow(block.eligible, block.score.astype(np.float64), capacity_j, capacity_s)
 
 
-def min_cost_flow(eligible: np.ndarray, score: np.ndarray, capacity_j: np.ndarray,
-                  capacity_s: np.ndarray) -> list[tuple[int, int]]:
+def min_cost_flow(
+    eligible: np.ndarray, score: np.ndarray, capacity_j: np.ndarray, capacity_s: np.ndarray
+) -> list[tuple[int, int]]:
     """Most pairs, then the highest total score, each pair at most once (exact).
 
     Successive shortest paths: each augmentation adds one pair along the cheapest path with

@@ -71,8 +71,12 @@ def _codes(values: Iterable[str], table: dict[str, int]) -> np.ndarray:
     return np.asarray(out, dtype=np.int32)
 
 
-def _side(people: Sequence[Person], skills: dict[int, int], departments: dict[str, int],
-          locations: dict[str, int]) -> Side:
+def _side(
+    people: Sequence[Person],
+    skills: dict[int, int],
+    departments: dict[str, int],
+    locations: dict[str, int],
+) -> Side:
     n, k = len(people), max(len(skills), 1)
     teach = np.zeros((n, k), dtype=np.float32)
     learn = np.zeros((n, k), dtype=np.float32)
@@ -88,9 +92,13 @@ def _side(people: Sequence[Person], skills: dict[int, int], departments: dict[st
         learn=learn,
         department=_codes((p.department for p in people), departments),
         location=_codes((p.location for p in people), locations),
-        grade=np.asarray([np.nan if p.grade is None else p.grade for p in people], dtype=np.float64),
-        utc_offset=np.asarray([np.nan if p.utc_offset_hours is None else p.utc_offset_hours
-                               for p in people], dtype=np.float64),
+        grade=np.asarray(
+            [np.nan if p.grade is None else p.grade for p in people], dtype=np.float64
+        ),
+        utc_offset=np.asarray(
+            [np.nan if p.utc_offset_hours is None else p.utc_offset_hours for p in people],
+            dtype=np.float64,
+        ),
     )
 
 
@@ -101,8 +109,13 @@ def _sorted_pairs(pairs: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
-def build_cohort(juniors: Sequence[Person], seniors: Sequence[Person], weights: Weights,
-                 rules: Rules, also_forbidden: Iterable[tuple[int, int]] = ()) -> Cohort:
+def build_cohort(
+    juniors: Sequence[Person],
+    seniors: Sequence[Person],
+    weights: Weights,
+    rules: Rules,
+    also_forbidden: Iterable[tuple[int, int]] = (),
+) -> Cohort:
     """Arrays for both sides plus the sparse list of pairs that are never proposed.
 
     `also_forbidden` holds (junior row, senior column) pairs to leave out too (locked pairs:
@@ -145,8 +158,9 @@ def build_cohort(juniors: Sequence[Person], seniors: Sequence[Person], weights: 
             other.add((junior_row[junior_id], senior_col[senior_id]))
     forbidden_rows, forbidden_cols = _sorted_pairs(chain | other)
     chain_rows, chain_cols = _sorted_pairs(chain - other)
-    cohort = Cohort(junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows,
-                    chain_cols)
+    cohort = Cohort(
+        junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows, chain_cols
+    )
     prepare_extras(cohort, weights, rules)
     return cohort
 
@@ -158,8 +172,13 @@ def score_bound(cohort: Cohort, weights: Weights) -> int:
         return 0
     reverse = float((j.teach @ s.learn.max(axis=0)).max())
     forward = float((s.teach @ j.learn.max(axis=0)).max())
-    return int(weights.reverse * reverse + weights.forward * forward + weights.forward_bonus
-               + weights.department + weights.location)
+    return int(
+        weights.reverse * reverse
+        + weights.forward * forward
+        + weights.forward_bonus
+        + weights.department
+        + weights.location
+    )
 
 
 @dataclass
@@ -171,7 +190,9 @@ class Block:
     eligible_but_chain: np.ndarray  # bool: eligible were it not for a reporting line
 
 
-def _pairs_in(rows: np.ndarray, cols: np.ndarray, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+def _pairs_in(
+    rows: np.ndarray, cols: np.ndarray, r0: int, r1: int
+) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = np.searchsorted(rows, [r0, r1])
     return rows[lo:hi] - r0, cols[lo:hi]
 
@@ -211,8 +232,12 @@ def prepare_extras(cohort: Cohort, weights: Weights, rules: Rules) -> None:
     """People with the same department, location, grade and offset score alike on those: work
     the extras out once per pair of profiles (a small table) rather than per pair of people."""
     cohort.extras_needed = bool(
-        weights.department or weights.location or rules.must_differ_department
-        or rules.min_grade_gap is not None or rules.max_timezone_diff_hours is not None)
+        weights.department
+        or weights.location
+        or rules.must_differ_department
+        or rules.min_grade_gap is not None
+        or rules.max_timezone_diff_hours is not None
+    )
     cohort.extras_table = None
     if not cohort.extras_needed:
         return
@@ -221,8 +246,9 @@ def prepare_extras(cohort: Cohort, weights: Weights, rules: Rules) -> None:
     if len(j_profiles) * len(s_profiles) > EXTRAS_TABLE_CELLS:
         return
     jp, sp = j_profiles[:, :, None], s_profiles.T[:, None, :]
-    table = _extras(jp[:, 0], jp[:, 1], jp[:, 2], jp[:, 3], sp[0], sp[1], sp[2], sp[3], weights,
-                    rules)
+    table = _extras(
+        jp[:, 0], jp[:, 1], jp[:, 2], jp[:, 3], sp[0], sp[1], sp[2], sp[3], weights, rules
+    )
     # One row per junior profile against every senior: a block is then a gather of whole rows.
     if len(j_profiles) * len(s_codes) > EXTRAS_TABLE_CELLS * 16:
         return
@@ -252,10 +278,18 @@ def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int
         if cohort.extras_table is not None:
             extra = cohort.extras_table[cohort.junior_profile[r0:r1]]
         else:
-            extra = _extras(j.department[r0:r1, None], j.location[r0:r1, None],
-                            j.grade[r0:r1, None], j.utc_offset[r0:r1, None], s.department[None, :],
-                            s.location[None, :], s.grade[None, :], s.utc_offset[None, :],
-                            weights, rules)
+            extra = _extras(
+                j.department[r0:r1, None],
+                j.location[r0:r1, None],
+                j.grade[r0:r1, None],
+                j.utc_offset[r0:r1, None],
+                s.department[None, :],
+                s.location[None, :],
+                s.grade[None, :],
+                s.utc_offset[None, :],
+                weights,
+                rules,
+            )
         score += extra
         eligible &= extra >= 0
         del extra
@@ -267,8 +301,9 @@ def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int
     return Block(score, eligible, but_chain)
 
 
-def skill_product(rows: np.ndarray, rows_by_skill, cols: np.ndarray, cols_by_skill, r0: int,
-                  r1: int) -> np.ndarray:
+def skill_product(
+    rows: np.ndarray, rows_by_skill, cols: np.ndarray, cols_by_skill, r0: int, r1: int
+) -> np.ndarray:
     """rows[r0:r1] @ cols.T (people x skills each), exact in float32. Reverse: junior teach
     levels times senior learn priorities; forward: junior priorities times senior levels.
 

@@ -64,19 +64,27 @@ def _noop(fraction: float, stage: str) -> None:
     return None
 
 
-def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray,
-                capacity_s: np.ndarray, progress: Progress | None = None,
-                method: str = "auto") -> Answer:
+def solve_dense(
+    cohort: Cohort,
+    weights: Weights,
+    rules: Rules,
+    capacity_j: np.ndarray,
+    capacity_s: np.ndarray,
+    progress: Progress | None = None,
+    method: str = "auto",
+) -> Answer:
     """The optimal pairs for the remaining capacities (locked pairs already taken out)."""
     progress = progress or _noop
     n_j, n_s = len(cohort.juniors.ids), len(cohort.seniors.ids)
     # When nobody on a side takes two partners, each person is one slot; people with no
     # capacity left (locked) keep their row or column, with no eligible entry, so the matrix
     # fills without gathering columns.
-    plain_rows = not len(capacity_j) or (capacity_j.max() <= 1
-                                          and (capacity_j == 0).mean() <= CLOSED_SHARE)
-    plain_cols = not len(capacity_s) or (capacity_s.max() <= 1
-                                          and (capacity_s == 0).mean() <= CLOSED_SHARE)
+    plain_rows = not len(capacity_j) or (
+        capacity_j.max() <= 1 and (capacity_j == 0).mean() <= CLOSED_SHARE
+    )
+    plain_cols = not len(capacity_s) or (
+        capacity_s.max() <= 1 and (capacity_s == 0).mean() <= CLOSED_SHARE
+    )
     slots_j = np.ones_like(capacity_j) if plain_rows else capacity_j
     slots_s = np.ones_like(capacity_s) if plain_cols else capacity_s
     closed_j = np.flatnonzero(capacity_j == 0) if plain_rows else np.zeros(0, dtype=np.int64)
@@ -114,12 +122,16 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     junior_chain = np.zeros(n_j, dtype=bool)
     senior_any = np.zeros(n_s, dtype=bool)
     senior_chain = np.zeros(n_s, dtype=bool)
-    def fill(r0: int, r1: int) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray,
-                                        np.ndarray]:
+
+    def fill(r0: int, r1: int) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Score juniors r0..r1 and write their rows of the cost matrix (disjoint per block)."""
         block = score_block(cohort, weights, rules, r0, r1)
-        stats = (block.eligible.any(axis=1), block.eligible_but_chain.any(axis=1),
-                 block.eligible.any(axis=0), block.eligible_but_chain.any(axis=0))
+        stats = (
+            block.eligible.any(axis=1),
+            block.eligible_but_chain.any(axis=1),
+            block.eligible.any(axis=0),
+            block.eligible_but_chain.any(axis=0),
+        )
         s0, s1 = int(slot_start[r0]), int(slot_start[r1])
         if method != "none" and s1 > s0:
             block.eligible[:, closed_s] = False
@@ -146,8 +158,9 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     spans = [(r0, min(n_j, r0 + step)) for r0 in range(0, n_j, step)]
     # numpy lets go of the GIL on big arrays: two threads score two blocks at once.
     with ThreadPoolExecutor(max_workers=2 if len(spans) > 2 else 1) as pool:
-        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in pool.map(lambda span: fill(*span),
-                                                                           spans):
+        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in pool.map(
+            lambda span: fill(*span), spans
+        ):
             junior_any[r0:r1] = rows_any
             junior_chain[r0:r1] = rows_chain
             senior_any |= cols_any
@@ -191,8 +204,8 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
         # slot of a person, so allow this pair in one designated slot of one of them only: still
         # a relaxation holding every valid answer, now without this duplicate. Solve again.
         if attempt == MAX_DESIGNATIONS or not _designate(
-                cost, unique[counts > 1], n_s, slot_start, col_start, slots_j, slots_s,
-                next_j, next_s):
+            cost, unique[counts > 1], n_s, slot_start, col_start, slots_j, slots_s, next_j, next_s
+        ):
             del cost
             progress(0.6, "solving with capacities")
             pairs = min_cost_flow_cohort(cohort, weights, rules, capacity_j, capacity_s)
@@ -203,15 +216,20 @@ def solve_dense(cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.n
     return Answer(pairs, junior_any, junior_chain, senior_any, senior_chain, method)
 
 
-
-
-
 MAX_DESIGNATIONS = 20  # re-solves for people paired twice, before the flow solver takes over
 
 
-def _designate(cost: np.ndarray, duplicated: np.ndarray, n_s: int, row_start: np.ndarray,
-               col_start: np.ndarray, slots_j: np.ndarray, slots_s: np.ndarray,
-               next_j: dict[int, int], next_s: dict[int, int]) -> bool:
+def _designate(
+    cost: np.ndarray,
+    duplicated: np.ndarray,
+    n_s: int,
+    row_start: np.ndarray,
+    col_start: np.ndarray,
+    slots_j: np.ndarray,
+    slots_s: np.ndarray,
+    next_j: dict[int, int],
+    next_s: dict[int, int],
+) -> bool:
     """Seat each duplicated pair in one designated slot of one of its two people (the senior's
     when they have one to give, else the junior's); False when neither has.
 
@@ -248,7 +266,7 @@ def _proven(cost: np.ndarray, assigned: np.ndarray, u: np.ndarray, v: np.ndarray
         return False
     step = max(16, BLOCK_CELLS // max(len(v), 1))
     for r0 in range(0, len(cost), step):
-        reduced = cost[r0:r0 + step] - u[r0:r0 + step, None]
+        reduced = cost[r0 : r0 + step] - u[r0 : r0 + step, None]
         reduced -= v
         if reduced.min() < 0:
             return False

@@ -43,9 +43,12 @@ def _candidates(cost: np.ndarray, per_row: int, per_column: int) -> tuple[np.nda
         k = min(per_row, m)
         step = max(1, BLOCK_CELLS // max(m, 1))
         for r0 in range(0, n, step):
-            block = cost[r0:r0 + step]
-            best = (np.argpartition(block, k - 1, axis=1)[:, :k] if k < m
-                    else np.broadcast_to(np.arange(m), block.shape))
+            block = cost[r0 : r0 + step]
+            best = (
+                np.argpartition(block, k - 1, axis=1)[:, :k]
+                if k < m
+                else np.broadcast_to(np.arange(m), block.shape)
+            )
             r = np.repeat(np.arange(len(block)), k)
             c = best.ravel()
             keep = block[r, c] < 0
@@ -55,9 +58,12 @@ def _candidates(cost: np.ndarray, per_row: int, per_column: int) -> tuple[np.nda
         k = min(per_column, n)
         step = max(1, BLOCK_CELLS // max(n, 1))
         for c0 in range(0, m, step):
-            block = np.ascontiguousarray(cost[:, c0:c0 + step].T)
-            best = (np.argpartition(block, k - 1, axis=1)[:, :k] if k < n
-                    else np.broadcast_to(np.arange(n), block.shape))
+            block = np.ascontiguousarray(cost[:, c0 : c0 + step].T)
+            best = (
+                np.argpartition(block, k - 1, axis=1)[:, :k]
+                if k < n
+                else np.broadcast_to(np.arange(n), block.shape)
+            )
             c = np.repeat(np.arange(len(block)), k)
             r = best.ravel()
             keep = block[c, r] < 0
@@ -69,8 +75,15 @@ def _candidates(cost: np.ndarray, per_row: int, per_column: int) -> tuple[np.nda
     return code // m, code % m
 
 
-def _potentials(sigma: np.ndarray, matched_cost: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                cost_rc: np.ndarray, n: int, m: int) -> np.ndarray | None:
+def _potentials(
+    sigma: np.ndarray,
+    matched_cost: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cost_rc: np.ndarray,
+    n: int,
+    m: int,
+) -> np.ndarray | None:
     """Column potentials (m real columns, then one "unpaired" column per row), or None."""
     ar = np.arange(n)
     a_from = np.concatenate([sigma[rows], sigma])
@@ -94,8 +107,9 @@ def _potentials(sigma: np.ndarray, matched_cost: np.ndarray, rows: np.ndarray, c
     return None  # pragma: no cover - only if the sparse answer were not optimal
 
 
-def solve_sparse(cost: np.ndarray, per_row: int | None = None,
-                 per_column: int | None = None) -> np.ndarray | None:
+def solve_sparse(
+    cost: np.ndarray, per_row: int | None = None, per_column: int | None = None
+) -> np.ndarray | None:
     """Column per row (>= cost.shape[1] means "not paired"), proven optimal for the whole dense
     `cost`; None if the proof did not come in time."""
     n, m = cost.shape
@@ -108,8 +122,12 @@ def solve_sparse(cost: np.ndarray, per_row: int | None = None,
     for _ in range(MAX_ROUNDS):
         cost_rc = cost[rows, cols].astype(np.float64)
         graph = sp.csr_array(
-            (np.concatenate([cost_rc + shift, np.full(n, shift)]),
-             (np.concatenate([rows, ar]), np.concatenate([cols, m + ar]))), shape=(n, m + n))
+            (
+                np.concatenate([cost_rc + shift, np.full(n, shift)]),
+                (np.concatenate([rows, ar]), np.concatenate([cols, m + ar])),
+            ),
+            shape=(n, m + n),
+        )
         solved_rows, solved_cols = min_weight_full_bipartite_matching(graph)
         sigma = np.empty(n, dtype=np.int64)
         sigma[solved_rows] = solved_cols
@@ -128,13 +146,17 @@ def solve_sparse(cost: np.ndarray, per_row: int | None = None,
         # A first pass in the matrix's own precision picks the entries that may be near or
         # below zero; `slack` bounds its rounding (three operations, each within half an ulp of
         # the largest magnitude involved), then those entries are checked exactly in float64.
-        slack = 4.0 * float(np.finfo(cost.dtype).eps) * (
-            shift + float(np.abs(u).max()) + float(np.abs(v_real).max())) + 1
+        slack = (
+            4.0
+            * float(np.finfo(cost.dtype).eps)
+            * (shift + float(np.abs(u).max()) + float(np.abs(v_real).max()))
+            + 1
+        )
         u_low, v_low = u.astype(cost.dtype), v_real.astype(cost.dtype)
 
         def scan(r0: int, u_low=u_low, v_low=v_low, slack=slack) -> tuple[np.ndarray, np.ndarray]:
-            block = cost[r0:r0 + step]
-            reduced = block - u_low[r0:r0 + step, None]
+            block = cost[r0 : r0 + step]
+            reduced = block - u_low[r0 : r0 + step, None]
             reduced -= v_low
             r, c = np.nonzero((reduced < NEAR + slack) & (block < 0))
             return r + r0, c

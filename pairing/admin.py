@@ -13,8 +13,15 @@ class PairAdmin(admin.ModelAdmin):
 
 @admin.register(PairingRun)
 class PairingRunAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "pairs_count", "total_score", "duration_seconds",
-                    "published_at", "created_at"]
+    list_display = [
+        "__str__",
+        "status",
+        "pairs_count",
+        "total_score",
+        "duration_seconds",
+        "published_at",
+        "created_at",
+    ]
     list_filter = ["status", "cohort"]
     list_select_related = ["cohort__programme"]
     raw_id_fields = ["created_by", "published_by"]

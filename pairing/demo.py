@@ -25,13 +25,26 @@ def _seed_past(cohort: Cohort, hr_id: int | None) -> None:
     run = compute_run(cohort=cohort)
     ended_at = cohort.closed_at or timezone.now()
     with transaction.atomic():
-        Pair.objects.bulk_create([
-            Pair(cohort=cohort, junior_id=p.junior_id, senior_id=p.senior_id, run=run,
-                 score=p.score, reverse=p.reverse, forward=p.forward, explanation=p.explanation(),
-                 status=Pair.Status.ENDED, published_at=ended_at, ended_at=ended_at,
-                 end_reason="Cohort closed")
-            for p in Proposal.objects.filter(run=run)
-        ], batch_size=2000)
+        Pair.objects.bulk_create(
+            [
+                Pair(
+                    cohort=cohort,
+                    junior_id=p.junior_id,
+                    senior_id=p.senior_id,
+                    run=run,
+                    score=p.score,
+                    reverse=p.reverse,
+                    forward=p.forward,
+                    explanation=p.explanation(),
+                    status=Pair.Status.ENDED,
+                    published_at=ended_at,
+                    ended_at=ended_at,
+                    end_reason="Cohort closed",
+                )
+                for p in Proposal.objects.filter(run=run)
+            ],
+            batch_size=2000,
+        )
         run.published_at, run.published_by_id = ended_at, hr_id
         run.save(update_fields=["published_at", "published_by"])
 
@@ -41,8 +54,12 @@ def _seed_current(cohort: Cohort, hr_id: int | None) -> None:
         return
     junior = Enrolment.objects.get(cohort=cohort, user__email=JUNIOR_EMAIL)
     senior = Enrolment.objects.get(cohort=cohort, user__email=SENIOR_EMAIL)
-    Rule.objects.update_or_create(cohort=cohort, junior=junior, senior=senior,
-                                  defaults={"kind": Rule.Kind.LOCK, "created_by_id": hr_id})
+    Rule.objects.update_or_create(
+        cohort=cohort,
+        junior=junior,
+        senior=senior,
+        defaults={"kind": Rule.Kind.LOCK, "created_by_id": hr_id},
+    )
     run = compute_run(cohort=cohort)
     # Demo people are not emailed: the outbox would otherwise owe thousands of messages.
     pair_publish(run=run, by=None, notify=False)

@@ -15,10 +15,13 @@ REMATCH_KIND = "rematch_decided"
 
 @outbox.register(PUBLISHED_KIND)
 def pairs_published(reminder: Reminder) -> outbox.Email | None:
-    """"Meet your partner": who, why the programme matched you, and what to do next. Built
+    """ "Meet your partner": who, why the programme matched you, and what to do next. Built
     when sent, from the pairs active then; nothing to say if they have all ended."""
-    cohort = Cohort.objects.select_related("programme").filter(
-        pk=reminder.payload.get("cohort_id")).first()
+    cohort = (
+        Cohort.objects.select_related("programme")
+        .filter(pk=reminder.payload.get("cohort_id"))
+        .first()
+    )
     if cohort is None:
         return None
     user = reminder.recipient
@@ -28,11 +31,15 @@ def pairs_published(reminder: Reminder) -> outbox.Email | None:
     matches = []
     for pair in pairs:
         why = selectors.why_matched(pair, user)
-        matches.append({"why": why,
-                        "url": reverse("pairing:my_pair", args=[pair.pk])})
-    return outbox.render_email("pairs_published", {
-        "user": user, "cohort": cohort, "matches": matches,
-    })
+        matches.append({"why": why, "url": reverse("pairing:my_pair", args=[pair.pk])})
+    return outbox.render_email(
+        "pairs_published",
+        {
+            "user": user,
+            "cohort": cohort,
+            "matches": matches,
+        },
+    )
 
 
 @outbox.register(REMATCH_KIND)
@@ -41,20 +48,34 @@ def rematch_decided(reminder: Reminder) -> outbox.Email | None:
     partners (resolved, with the new partner if the engine found one)."""
     from pairing.models import RematchRequest
 
-    request = (RematchRequest.objects.select_related(
-        "pair__cohort__programme", "pair__junior__user__profile", "pair__senior__user__profile")
-        .filter(pk=reminder.payload.get("request_id")).first())
+    request = (
+        RematchRequest.objects.select_related(
+            "pair__cohort__programme", "pair__junior__user__profile", "pair__senior__user__profile"
+        )
+        .filter(pk=reminder.payload.get("request_id"))
+        .first()
+    )
     if request is None or request.status == RematchRequest.Status.OPEN:
         return None
     user = reminder.recipient
     old = request.pair
     if not old.involves(user):
         return None
-    matches = [{"why": selectors.why_matched(pair, user),
-                "url": reverse("pairing:my_pair", args=[pair.pk])}
-               for pair in selectors.pairs_of_member_in_cohort(user, old.cohort_id)]
-    return outbox.render_email("rematch_decided", {
-        "user": user, "request": request, "cohort": old.cohort,
-        "former_partner": old.partner_of(user), "asked_by_you": request.requested_by_id == user.pk,
-        "matches": matches,
-    })
+    matches = [
+        {
+            "why": selectors.why_matched(pair, user),
+            "url": reverse("pairing:my_pair", args=[pair.pk]),
+        }
+        for pair in selectors.pairs_of_member_in_cohort(user, old.cohort_id)
+    ]
+    return outbox.render_email(
+        "rematch_decided",
+        {
+            "user": user,
+            "request": request,
+            "cohort": old.cohort,
+            "former_partner": old.partner_of(user),
+            "asked_by_you": request.requested_by_id == user.pk,
+            "matches": matches,
+        },
+    )

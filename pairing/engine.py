@@ -18,7 +18,14 @@ from pairing._score import build_cohort, timezone_gap
 from pairing._solve import solve_dense
 
 __all__ = [
-    "Flow", "PairingResult", "Person", "Proposal", "Rules", "Unmatched", "Weights", "evaluate",
+    "Flow",
+    "PairingResult",
+    "Person",
+    "Proposal",
+    "Rules",
+    "Unmatched",
+    "Weights",
+    "evaluate",
     "solve",
 ]
 
@@ -122,8 +129,10 @@ def _flows(teach: Mapping[int, int], learn: Mapping[int, int]) -> tuple[tuple[Fl
         _, skill, level, priority = found[0]
         return (_flow(skill, level, priority),), level * priority
     found.sort()
-    return (tuple(_flow(skill, level, priority) for _, skill, level, priority in found),
-            -sum(f[0] for f in found))
+    return (
+        tuple(_flow(skill, level, priority) for _, skill, level, priority in found),
+        -sum(f[0] for f in found),
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -152,9 +161,15 @@ def _explain(junior: Person, senior: Person, weights: Weights, locked: bool = Fa
         weights.location if _differ(junior.location, senior.location) else 0,
     )
     return Proposal(
-        junior_id=junior.id, senior_id=senior.id, score=sum(points), reverse=reverse,
-        forward=forward, breakdown=tuple(zip(CRITERIA, points, strict=True)),
-        reverse_flows=reverse_flows, forward_flows=forward_flows, locked=locked,
+        junior_id=junior.id,
+        senior_id=senior.id,
+        score=sum(points),
+        reverse=reverse,
+        forward=forward,
+        breakdown=tuple(zip(CRITERIA, points, strict=True)),
+        reverse_flows=reverse_flows,
+        forward_flows=forward_flows,
+        locked=locked,
     )
 
 
@@ -165,8 +180,9 @@ def _hours(value: float) -> str:
     return f"{value:g}"
 
 
-def evaluate(junior: Person, senior: Person, *, weights: Weights = Weights(),
-             rules: Rules = Rules()) -> tuple[Proposal, list[str]]:
+def evaluate(
+    junior: Person, senior: Person, *, weights: Weights = Weights(), rules: Rules = Rules()
+) -> tuple[Proposal, list[str]]:
     """Score and explanation of one pair, eligible or not, plus the rule breaks in plain words
     (an empty list means eligible). For the board's swaps and manual pairs."""
     _check(weights, rules)
@@ -184,25 +200,43 @@ def evaluate(junior: Person, senior: Person, *, weights: Weights = Weights(),
         breaks.append(f"{senior_name} is in {junior_name}'s reporting line")
     if (junior.id, senior.id) in rules.excluded:
         breaks.append("excluded by HR")
-    if (rules.min_grade_gap is not None and junior.grade is not None
-            and senior.grade is not None and senior.grade - junior.grade < rules.min_grade_gap):
-        breaks.append(f"grade gap {senior.grade - junior.grade} is below the minimum "
-                      f"{rules.min_grade_gap}")
-    if rules.must_differ_department and junior.department and senior.department and not _differ(
-            junior.department, senior.department):
+    if (
+        rules.min_grade_gap is not None
+        and junior.grade is not None
+        and senior.grade is not None
+        and senior.grade - junior.grade < rules.min_grade_gap
+    ):
+        breaks.append(
+            f"grade gap {senior.grade - junior.grade} is below the minimum {rules.min_grade_gap}"
+        )
+    if (
+        rules.must_differ_department
+        and junior.department
+        and senior.department
+        and not _differ(junior.department, senior.department)
+    ):
         breaks.append("same department")
-    if (rules.max_timezone_diff_hours is not None and junior.utc_offset_hours is not None
-            and senior.utc_offset_hours is not None):
+    if (
+        rules.max_timezone_diff_hours is not None
+        and junior.utc_offset_hours is not None
+        and senior.utc_offset_hours is not None
+    ):
         gap = float(timezone_gap(junior.utc_offset_hours, senior.utc_offset_hours))
         if gap > rules.max_timezone_diff_hours:
-            breaks.append(f"time zones {_hours(gap)} h apart "
-                          f"(max {_hours(rules.max_timezone_diff_hours)})")
+            breaks.append(
+                f"time zones {_hours(gap)} h apart (max {_hours(rules.max_timezone_diff_hours)})"
+            )
     return proposal, breaks
 
 
-def solve(juniors: Sequence[Person], seniors: Sequence[Person], *, weights: Weights = Weights(),
-          rules: Rules = Rules(),
-          progress: Callable[[float, str], None] | None = None) -> PairingResult:
+def solve(
+    juniors: Sequence[Person],
+    seniors: Sequence[Person],
+    *,
+    weights: Weights = Weights(),
+    rules: Rules = Rules(),
+    progress: Callable[[float, str], None] | None = None,
+) -> PairingResult:
     """Exact: the most pairs capacities allow, then the highest total score.
 
     Locked pairs are kept (even if ineligible: HR's explicit choice) and use up capacity; the
@@ -240,8 +274,13 @@ def solve(juniors: Sequence[Person], seniors: Sequence[Person], *, weights: Weig
         used_j[r] += 1
         used_s[c] += 1
 
-    def unmatched(people: Sequence[Person], side: str, used: np.ndarray, has_any: np.ndarray,
-                  chain_only: np.ndarray) -> tuple[Unmatched, ...]:
+    def unmatched(
+        people: Sequence[Person],
+        side: str,
+        used: np.ndarray,
+        has_any: np.ndarray,
+        chain_only: np.ndarray,
+    ) -> tuple[Unmatched, ...]:
         out = []
         for i, person in enumerate(people):
             free = max(0, int(person.capacity)) - int(used[i])
@@ -258,9 +297,11 @@ def solve(juniors: Sequence[Person], seniors: Sequence[Person], *, weights: Weig
 
     return PairingResult(
         proposals=tuple(proposals),
-        unmatched_juniors=unmatched(juniors, "junior", used_j, answer.junior_has_eligible,
-                                    answer.junior_has_chain_only),
-        unmatched_seniors=unmatched(seniors, "senior", used_s, answer.senior_has_eligible,
-                                    answer.senior_has_chain_only),
+        unmatched_juniors=unmatched(
+            juniors, "junior", used_j, answer.junior_has_eligible, answer.junior_has_chain_only
+        ),
+        unmatched_seniors=unmatched(
+            seniors, "senior", used_s, answer.senior_has_eligible, answer.senior_has_chain_only
+        ),
         total_score=sum(p.score for p in proposals),
     )

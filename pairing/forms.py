@@ -8,24 +8,32 @@ from mentoring.models import Cohort
 class RunForm(forms.Form):
     """The weights and rules of one run; they start as the cohort's and stay with the run."""
 
-    weight_reverse = forms.IntegerField(label="Skills the junior gives (×)", min_value=0,
-                                        max_value=20)
-    weight_forward = forms.IntegerField(label="Skills the senior gives (×)", min_value=0,
-                                        max_value=20)
-    weight_forward_bonus = forms.IntegerField(label="Bonus when it goes both ways", min_value=0,
-                                              max_value=50)
-    weight_department = forms.IntegerField(label="Different departments", min_value=0,
-                                           max_value=50)
+    weight_reverse = forms.IntegerField(
+        label="Skills the junior gives (×)", min_value=0, max_value=20
+    )
+    weight_forward = forms.IntegerField(
+        label="Skills the senior gives (×)", min_value=0, max_value=20
+    )
+    weight_forward_bonus = forms.IntegerField(
+        label="Bonus when it goes both ways", min_value=0, max_value=50
+    )
+    weight_department = forms.IntegerField(label="Different departments", min_value=0, max_value=50)
     weight_location = forms.IntegerField(label="Different locations", min_value=0, max_value=50)
-    min_grade_gap = forms.IntegerField(label="Minimum grade gap (optional)", min_value=0,
-                                       max_value=20, required=False)
-    must_differ_department = forms.BooleanField(label="Partners must be in different departments",
-                                                required=False)
-    max_timezone_diff_hours = forms.IntegerField(label="Maximum time zone difference in hours "
-                                                       "(optional)", min_value=0, max_value=24,
-                                                 required=False)
-    avoid_previous_partners = forms.BooleanField(label="Never pair people who were paired before",
-                                                 required=False)
+    min_grade_gap = forms.IntegerField(
+        label="Minimum grade gap (optional)", min_value=0, max_value=20, required=False
+    )
+    must_differ_department = forms.BooleanField(
+        label="Partners must be in different departments", required=False
+    )
+    max_timezone_diff_hours = forms.IntegerField(
+        label="Maximum time zone difference in hours (optional)",
+        min_value=0,
+        max_value=24,
+        required=False,
+    )
+    avoid_previous_partners = forms.BooleanField(
+        label="Never pair people who were paired before", required=False
+    )
 
     @classmethod
     def for_cohort(cls, cohort: Cohort, data=None) -> RunForm:
@@ -34,10 +42,15 @@ class RunForm(forms.Form):
 
     def overrides(self) -> dict:
         data = self.cleaned_data
-        result = {name.removeprefix("weight_"): data[name] for name in data
-                  if name.startswith("weight_")}
-        for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours",
-                     "avoid_previous_partners"):
+        result = {
+            name.removeprefix("weight_"): data[name] for name in data if name.startswith("weight_")
+        }
+        for name in (
+            "min_grade_gap",
+            "must_differ_department",
+            "max_timezone_diff_hours",
+            "avoid_previous_partners",
+        ):
             result[name] = data[name]
         return result
 
@@ -48,12 +61,16 @@ class EndPairForm(forms.Form):
 
 class RematchRequestForm(forms.Form):
     reason = forms.CharField(
-        label="Anything HR should know (optional)", required=False, max_length=2000,
+        label="Anything HR should know (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="No-fault: you do not need to give a reason, and your partner is not told "
-                  "what you write here.")
+        "what you write here.",
+    )
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(label="Note to record", max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note to record", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

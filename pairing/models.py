@@ -17,31 +17,37 @@ class PairingRun(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    cohort = models.ForeignKey("mentoring.Cohort", on_delete=models.CASCADE,
-                               related_name="pairing_runs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    cohort = models.ForeignKey(
+        "mentoring.Cohort", on_delete=models.CASCADE, related_name="pairing_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1 while the run computes.")
     progress_label = models.CharField(max_length=60, blank=True)
     weights = models.JSONField(default=dict, blank=True)
-    rules = models.JSONField(default=dict, blank=True,
-                             help_text="The cohort rules, locks and excludes this run used.")
+    rules = models.JSONField(
+        default=dict, blank=True, help_text="The cohort rules, locks and excludes this run used."
+    )
     total_score = models.IntegerField(default=0)
     pairs_count = models.PositiveIntegerField(default=0)
     juniors_count = models.PositiveIntegerField(default=0)
     seniors_count = models.PositiveIntegerField(default=0)
     unmatched = models.JSONField(
-        default=dict, blank=True,
-        help_text="Why the engine left people without a partner: enrolment id -> reason.")
+        default=dict,
+        blank=True,
+        help_text="Why the engine left people without a partner: enrolment id -> reason.",
+    )
     error = models.CharField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,16 +85,18 @@ class Proposal(models.Model):
     breakdown = models.JSONField(default=list, blank=True)
     reverse_flows = models.JSONField(default=list, blank=True)
     forward_flows = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True,
-                                help_text="Rules this pair breaks (set by hand on the board).")
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="Rules this pair breaks (set by hand on the board)."
+    )
     locked = models.BooleanField(default=False)
     by_hand = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "junior", "senior"],
-                                    name="proposal_unique_in_run"),
+            models.UniqueConstraint(
+                fields=["run", "junior", "senior"], name="proposal_unique_in_run"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,20 +119,23 @@ class Rule(models.Model):
         LOCK = "lock", "Lock"
         EXCLUDE = "exclude", "Exclude"
 
-    cohort = models.ForeignKey("mentoring.Cohort", on_delete=models.CASCADE,
-                               related_name="pairing_rules")
+    cohort = models.ForeignKey(
+        "mentoring.Cohort", on_delete=models.CASCADE, related_name="pairing_rules"
+    )
     junior = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE, related_name="+")
     senior = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=7, choices=Kind.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["cohort", "kind", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "junior", "senior"],
-                                    name="rule_one_per_pair"),
+            models.UniqueConstraint(
+                fields=["cohort", "junior", "senior"], name="rule_one_per_pair"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,12 +150,15 @@ class Pair(models.Model):
         ENDED = "ended", "Ended"
 
     cohort = models.ForeignKey("mentoring.Cohort", on_delete=models.CASCADE, related_name="pairs")
-    junior = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE,
-                               related_name="pairs_as_junior")
-    senior = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE,
-                               related_name="pairs_as_senior")
-    run = models.ForeignKey(PairingRun, on_delete=models.SET_NULL, null=True, blank=True,
-                            related_name="pairs")
+    junior = models.ForeignKey(
+        "mentoring.Enrolment", on_delete=models.CASCADE, related_name="pairs_as_junior"
+    )
+    senior = models.ForeignKey(
+        "mentoring.Enrolment", on_delete=models.CASCADE, related_name="pairs_as_senior"
+    )
+    run = models.ForeignKey(
+        PairingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="pairs"
+    )
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
     score = models.IntegerField(default=0)
     reverse = models.IntegerField(default=0)
@@ -158,9 +172,11 @@ class Pair(models.Model):
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["junior", "senior"],
-                                    condition=models.Q(status="active"),
-                                    name="pair_unique_active"),
+            models.UniqueConstraint(
+                fields=["junior", "senior"],
+                condition=models.Q(status="active"),
+                name="pair_unique_active",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,21 +204,24 @@ class RematchRequest(models.Model):
         DECLINED = "declined", "Declined"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="rematch_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     note = models.TextField("HR's note", blank=True, max_length=2000)
     created = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["pair"], condition=models.Q(status="open"),
-                                    name="rematch_one_open_per_pair"),
+            models.UniqueConstraint(
+                fields=["pair"], condition=models.Q(status="open"), name="rematch_one_open_per_pair"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ CRITERIA = {
 
 # ---- The participant's view of their own pair -------------------------------------------
 
+
 @dataclass(frozen=True)
 class WhyMatched:
     pair: Pair
@@ -54,11 +55,12 @@ def pair_for_member(user, pk) -> Pair:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such pair") from None
-    pair = (Pair.objects.filter(pk=pk)
-            .filter(Q(junior__user=user) | Q(senior__user=user))
-            .select_related("cohort__programme", "junior__user__profile",
-                            "senior__user__profile")
-            .first())
+    pair = (
+        Pair.objects.filter(pk=pk)
+        .filter(Q(junior__user=user) | Q(senior__user=user))
+        .select_related("cohort__programme", "junior__user__profile", "senior__user__profile")
+        .first()
+    )
     if pair is None:
         raise Http404("No such pair")
     return pair
@@ -79,22 +81,29 @@ def why_matched(pair: Pair, viewer) -> WhyMatched:
     if my_dept and their_dept:
         same = my_dept.casefold() == their_dept.casefold()
     return WhyMatched(
-        pair=pair, partner=partner.user, partner_profile=theirs, you_are_junior=you_are_junior,
+        pair=pair,
+        partner=partner.user,
+        partner_profile=theirs,
+        you_are_junior=you_are_junior,
         you_give=reverse if you_are_junior else forward,
         you_get=forward if you_are_junior else reverse,
-        same_department=same, your_department=my_dept, partner_department=their_dept,
+        same_department=same,
+        your_department=my_dept,
+        partner_department=their_dept,
     )
 
 
 def pairs_of_member_in_cohort(user, cohort_id: int) -> list[Pair]:
-    return list(Pair.objects.filter(cohort_id=cohort_id, status=Pair.Status.ACTIVE)
-                .filter(Q(junior__user=user) | Q(senior__user=user))
-                .select_related("cohort__programme", "junior__user__profile",
-                                "senior__user__profile")
-                .order_by("pk"))
+    return list(
+        Pair.objects.filter(cohort_id=cohort_id, status=Pair.Status.ACTIVE)
+        .filter(Q(junior__user=user) | Q(senior__user=user))
+        .select_related("cohort__programme", "junior__user__profile", "senior__user__profile")
+        .order_by("pk")
+    )
 
 
 # ---- HR: cohorts, runs and the board ----------------------------------------------------
+
 
 def cohort_for_hr(slug: str) -> Cohort:
     cohort = Cohort.objects.select_related("programme").filter(slug=slug).first()
@@ -108,8 +117,11 @@ def run_of_cohort(cohort: Cohort, pk) -> PairingRun:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such run") from None
-    run = (PairingRun.objects.filter(cohort=cohort, pk=pk)
-           .select_related("cohort__programme", "created_by__profile").first())
+    run = (
+        PairingRun.objects.filter(cohort=cohort, pk=pk)
+        .select_related("cohort__programme", "created_by__profile")
+        .first()
+    )
     if run is None:
         raise Http404("No such run")
     return run
@@ -130,38 +142,46 @@ def cohort_readiness(cohort: Cohort) -> dict[str, int]:
 
 
 def rules_of_cohort(cohort: Cohort) -> list[Rule]:
-    return list(Rule.objects.filter(cohort=cohort)
-                .select_related("junior__user__profile", "senior__user__profile",
-                                "created_by__profile")
-                .order_by("kind", "-created_at", "-pk"))
+    return list(
+        Rule.objects.filter(cohort=cohort)
+        .select_related("junior__user__profile", "senior__user__profile", "created_by__profile")
+        .order_by("kind", "-created_at", "-pk")
+    )
 
 
 def runs_of_cohort(cohort: Cohort) -> list[PairingRun]:
-    return list(PairingRun.objects.filter(cohort=cohort)
-                .select_related("created_by__profile").order_by("-created_at", "-pk")[:50])
+    return list(
+        PairingRun.objects.filter(cohort=cohort)
+        .select_related("created_by__profile")
+        .order_by("-created_at", "-pk")[:50]
+    )
 
 
 def open_rematch_requests(cohort: Cohort) -> list[RematchRequest]:
-    return list(RematchRequest.objects.filter(pair__cohort=cohort,
-                                              status=RematchRequest.Status.OPEN)
-                .select_related("pair__junior__user__profile", "pair__senior__user__profile",
-                                "requested_by__profile")
-                .order_by("created", "pk"))
+    return list(
+        RematchRequest.objects.filter(pair__cohort=cohort, status=RematchRequest.Status.OPEN)
+        .select_related(
+            "pair__junior__user__profile", "pair__senior__user__profile", "requested_by__profile"
+        )
+        .order_by("created", "pk")
+    )
 
 
-def published_pairs(cohort: Cohort, *, page: str | int | None = 1,
-                    q: str = "") -> Page:
-    pairs = (Pair.objects.filter(cohort=cohort)
-             .select_related("junior__user__profile", "senior__user__profile")
-             .order_by("status", "-score", "pk"))
+def published_pairs(cohort: Cohort, *, page: str | int | None = 1, q: str = "") -> Page:
+    pairs = (
+        Pair.objects.filter(cohort=cohort)
+        .select_related("junior__user__profile", "senior__user__profile")
+        .order_by("status", "-score", "pk")
+    )
     if q:
         pairs = pairs.filter(_name_filter(q, "junior") | _name_filter(q, "senior"))
     return Paginator(pairs, BOARD_PAGE_SIZE).get_page(page)
 
 
 def _name_filter(q: str, side: str) -> Q:
-    return (Q(**{f"{side}__user__profile__full_name__icontains": q})
-            | Q(**{f"{side}__user__email__icontains": q}))
+    return Q(**{f"{side}__user__profile__full_name__icontains": q}) | Q(
+        **{f"{side}__user__email__icontains": q}
+    )
 
 
 @dataclass(frozen=True)
@@ -183,21 +203,26 @@ class BoardFilters:
                 return None
 
         locked = data.get("locked", "")
-        return cls(q=str(data.get("q", "")).strip()[:100],
-                   department=str(data.get("department", "")).strip()[:200],
-                   min_score=number("min_score"), max_score=number("max_score"),
-                   locked=locked if locked in ("yes", "no") else "",
-                   warnings=data.get("warnings") in ("1", "on", "yes", "true"),
-                   page=max(1, number("page") or 1))
+        return cls(
+            q=str(data.get("q", "")).strip()[:100],
+            department=str(data.get("department", "")).strip()[:200],
+            min_score=number("min_score"),
+            max_score=number("max_score"),
+            locked=locked if locked in ("yes", "no") else "",
+            warnings=data.get("warnings") in ("1", "on", "yes", "true"),
+            page=max(1, number("page") or 1),
+        )
 
     def apply(self, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
         if self.q:
-            proposals = proposals.filter(_name_filter(self.q, "junior")
-                                         | _name_filter(self.q, "senior"))
+            proposals = proposals.filter(
+                _name_filter(self.q, "junior") | _name_filter(self.q, "senior")
+            )
         if self.department:
             proposals = proposals.filter(
                 Q(junior__user__profile__department__iexact=self.department)
-                | Q(senior__user__profile__department__iexact=self.department))
+                | Q(senior__user__profile__department__iexact=self.department)
+            )
         if self.min_score is not None:
             proposals = proposals.filter(score__gte=self.min_score)
         if self.max_score is not None:
@@ -212,18 +237,31 @@ class BoardFilters:
         """The filters as a query string (for links that work without JavaScript)."""
         from urllib.parse import urlencode
 
-        pairs = [(name, value) for name, value in (
-            ("q", self.q), ("department", self.department),
-            ("min_score", "" if self.min_score is None else self.min_score),
-            ("max_score", "" if self.max_score is None else self.max_score),
-            ("locked", self.locked), ("warnings", "1" if self.warnings else ""),
-            ("page", page or "")) if value != ""]
+        pairs = [
+            (name, value)
+            for name, value in (
+                ("q", self.q),
+                ("department", self.department),
+                ("min_score", "" if self.min_score is None else self.min_score),
+                ("max_score", "" if self.max_score is None else self.max_score),
+                ("locked", self.locked),
+                ("warnings", "1" if self.warnings else ""),
+                ("page", page or ""),
+            )
+            if value != ""
+        ]
         return urlencode(pairs)
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.department or self.min_score is not None
-                    or self.max_score is not None or self.locked or self.warnings)
+        return bool(
+            self.q
+            or self.department
+            or self.min_score is not None
+            or self.max_score is not None
+            or self.locked
+            or self.warnings
+        )
 
 
 @dataclass(frozen=True)
@@ -253,20 +291,29 @@ class Board:
 def board(run: PairingRun, filters: BoardFilters) -> Board:
     """Everything the board shows, in a fixed number of queries whatever the cohort's size."""
     everything = Proposal.objects.filter(run=run)
-    shown = (filters.apply(everything)
-             .select_related("junior__user__profile", "senior__user__profile")
-             .order_by("-score", "pk"))
+    shown = (
+        filters.apply(everything)
+        .select_related("junior__user__profile", "senior__user__profile")
+        .order_by("-score", "pk")
+    )
     page = Paginator(shown, BOARD_PAGE_SIZE).get_page(filters.page)
-    counts = everything.aggregate(locked=Count("pk", filter=Q(locked=True)),
-                                  warned=Count("pk", filter=~Q(warnings=[])))
+    counts = everything.aggregate(
+        locked=Count("pk", filter=Q(locked=True)), warned=Count("pk", filter=~Q(warnings=[]))
+    )
     free_juniors, n_juniors = free_people(run, Enrolment.Side.JUNIOR)
     free_seniors, n_seniors = free_people(run, Enrolment.Side.SENIOR)
     return Board(
-        run=run, proposals=page, filters=filters, distribution=score_distribution(run),
+        run=run,
+        proposals=page,
+        filters=filters,
+        distribution=score_distribution(run),
         departments=cohort_departments(run.cohort_id),
-        free_juniors=free_juniors, free_seniors=free_seniors,
-        free_juniors_count=n_juniors, free_seniors_count=n_seniors,
-        locked_count=counts["locked"], warnings_count=counts["warned"],
+        free_juniors=free_juniors,
+        free_seniors=free_seniors,
+        free_juniors_count=n_juniors,
+        free_seniors_count=n_seniors,
+        locked_count=counts["locked"],
+        warnings_count=counts["warned"],
         rematch_requests=open_rematch_requests(run.cohort),
     )
 
@@ -274,28 +321,42 @@ def board(run: PairingRun, filters: BoardFilters) -> Board:
 def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
     """Active enrolments of one side with a place left on this board, first by name, and how
     many there are (three queries whatever the cohort's size)."""
-    used = dict(Proposal.objects.filter(run=run).values_list(f"{side}_id")
-                .annotate(n=Count("pk")).order_by())
-    places = (Enrolment.objects.filter(cohort_id=run.cohort_id, side=side,
-                                       status=Enrolment.Status.ACTIVE)
-              .values_list("pk", "capacity"))
-    free = {pk: capacity - used.get(pk, 0) for pk, capacity in places
-            if capacity > used.get(pk, 0)}
-    shown = list(Enrolment.objects.filter(pk__in=list(free))
-                 .select_related("user__profile")
-                 .order_by("user__profile__full_name", "pk")[:UNMATCHED_SHOWN]) if free else []
+    used = dict(
+        Proposal.objects.filter(run=run)
+        .values_list(f"{side}_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    places = Enrolment.objects.filter(
+        cohort_id=run.cohort_id, side=side, status=Enrolment.Status.ACTIVE
+    ).values_list("pk", "capacity")
+    free = {pk: capacity - used.get(pk, 0) for pk, capacity in places if capacity > used.get(pk, 0)}
+    shown = (
+        list(
+            Enrolment.objects.filter(pk__in=list(free))
+            .select_related("user__profile")
+            .order_by("user__profile__full_name", "pk")[:UNMATCHED_SHOWN]
+        )
+        if free
+        else []
+    )
     reasons = run.unmatched or {}
     for enrolment in shown:
         enrolment.free_slots = free[enrolment.pk]
         enrolment.unmatched_reason = (reasons.get(str(enrolment.pk)) or {}).get(
-            "reason", "freed on the board")
+            "reason", "freed on the board"
+        )
     return shown, len(free)
 
 
 def cohort_departments(cohort_id: int) -> list[str]:
-    names = (Enrolment.objects.filter(cohort_id=cohort_id, status=Enrolment.Status.ACTIVE)
-             .exclude(user__profile__department="")
-             .values_list("user__profile__department", flat=True).order_by().distinct())
+    names = (
+        Enrolment.objects.filter(cohort_id=cohort_id, status=Enrolment.Status.ACTIVE)
+        .exclude(user__profile__department="")
+        .values_list("user__profile__department", flat=True)
+        .order_by()
+        .distinct()
+    )
     return sorted(set(names), key=str.casefold)
 
 
@@ -313,13 +374,19 @@ def score_distribution(run: PairingRun, buckets: int = 10) -> list[Bucket]:
         band = (score - low) // width
         counts[band] = counts.get(band, 0) + n
     biggest = max(counts.values())
-    return [Bucket(low=low + band * width, high=low + band * width + width - 1,
-                   count=counts.get(band, 0),
-                   share=round(100 * counts.get(band, 0) / biggest))
-            for band in range((high - low) // width + 1)]
+    return [
+        Bucket(
+            low=low + band * width,
+            high=low + band * width + width - 1,
+            count=counts.get(band, 0),
+            share=round(100 * counts.get(band, 0) / biggest),
+        )
+        for band in range((high - low) // width + 1)
+    ]
 
 
 # ---- Comparing two runs -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RunComparison:
@@ -349,56 +416,89 @@ def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
         wanted = Q()
         for junior_id, senior_id in sorted(keys)[:DIFF_SHOWN]:
             wanted |= Q(junior_id=junior_id, senior_id=senior_id)
-        return list(Proposal.objects.filter(run=run).filter(wanted)
-                    .select_related("junior__user__profile", "senior__user__profile")
-                    .order_by("-score", "pk"))
+        return list(
+            Proposal.objects.filter(run=run)
+            .filter(wanted)
+            .select_related("junior__user__profile", "senior__user__profile")
+            .order_by("-score", "pk")
+        )
 
     changes = []
     for name in sorted(set(first.weights) | set(second.weights)):
         if first.weights.get(name) != second.weights.get(name):
             changes.append((f"weight: {name}", first.weights.get(name), second.weights.get(name)))
-    for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours",
-                 "avoid_previous_partners"):
+    for name in (
+        "min_grade_gap",
+        "must_differ_department",
+        "max_timezone_diff_hours",
+        "avoid_previous_partners",
+    ):
         if first.rules.get(name) != second.rules.get(name):
-            changes.append((name.replace("_", " "), first.rules.get(name),
-                            second.rules.get(name)))
+            changes.append((name.replace("_", " "), first.rules.get(name), second.rules.get(name)))
     for name in ("locked", "excluded"):
         x, y = len(first.rules.get(name, [])), len(second.rules.get(name, []))
         if x != y:
             changes.append((f"{name} pairs", x, y))
     return RunComparison(
-        first=first, second=second,
+        first=first,
+        second=second,
         first_distribution=score_distribution(first),
         second_distribution=score_distribution(second),
-        same_pairs=len(a & b), only_first=listed(first, only_a), only_second=listed(second, only_b),
-        only_first_count=len(only_a), only_second_count=len(only_b), parameter_changes=changes,
+        same_pairs=len(a & b),
+        only_first=listed(first, only_a),
+        only_second=listed(second, only_b),
+        only_first_count=len(only_a),
+        only_second_count=len(only_b),
+        parameter_changes=changes,
     )
 
 
 # ---- Export ------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ("junior_name", "junior_email", "junior_department", "senior_name",
-                  "senior_email", "senior_department", "score", "reverse", "forward",
-                  "junior_gives", "senior_gives", "locked", "set_by_hand", "rule_warnings")
+EXPORT_COLUMNS = (
+    "junior_name",
+    "junior_email",
+    "junior_department",
+    "senior_name",
+    "senior_email",
+    "senior_department",
+    "score",
+    "reverse",
+    "forward",
+    "junior_gives",
+    "senior_gives",
+    "locked",
+    "set_by_hand",
+    "rule_warnings",
+)
 
 
 def run_export_rows(run: PairingRun):
     """A run's proposals as rows for a spreadsheet, best first (one query, streamed)."""
-    proposals = (Proposal.objects.filter(run=run)
-                 .select_related("junior__user__profile", "senior__user__profile")
-                 .order_by("-score", "pk"))
+    proposals = (
+        Proposal.objects.filter(run=run)
+        .select_related("junior__user__profile", "senior__user__profile")
+        .order_by("-score", "pk")
+    )
     for p in proposals.iterator(chunk_size=1000):
         junior, senior = p.junior.user, p.senior.user
         yield {
-            "junior_name": junior.full_name, "junior_email": junior.email,
+            "junior_name": junior.full_name,
+            "junior_email": junior.email,
             "junior_department": junior.profile.department,
-            "senior_name": senior.full_name, "senior_email": senior.email,
+            "senior_name": senior.full_name,
+            "senior_email": senior.email,
             "senior_department": senior.profile.department,
-            "score": str(p.score), "reverse": str(p.reverse), "forward": str(p.forward),
-            "junior_gives": "; ".join(f"{f['skill']} ({f['teach']}x{f['learn']})"
-                                      for f in p.reverse_flows),
-            "senior_gives": "; ".join(f"{f['skill']} ({f['teach']}x{f['learn']})"
-                                      for f in p.forward_flows),
-            "locked": "yes" if p.locked else "", "set_by_hand": "yes" if p.by_hand else "",
+            "score": str(p.score),
+            "reverse": str(p.reverse),
+            "forward": str(p.forward),
+            "junior_gives": "; ".join(
+                f"{f['skill']} ({f['teach']}x{f['learn']})" for f in p.reverse_flows
+            ),
+            "senior_gives": "; ".join(
+                f"{f['skill']} ({f['teach']}x{f['learn']})" for f in p.forward_flows
+            ),
+            "locked": "yes" if p.locked else "",
+            "set_by_hand": "yes" if p.by_hand else "",
             "rule_warnings": "; ".join(p.warnings),
         }

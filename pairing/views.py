@@ -34,8 +34,9 @@ def _cohort_context(request: HttpRequest, cohort, run_form: RunForm | None = Non
         "readiness": selectors.cohort_readiness(cohort),
         "run_form": run_form or RunForm.for_cohort(cohort),
         "runs": selectors.runs_of_cohort(cohort),
-        "pairs": selectors.published_pairs(cohort, page=request.GET.get("page"),
-                                           q=request.GET.get("q", "").strip()[:100]),
+        "pairs": selectors.published_pairs(
+            cohort, page=request.GET.get("page"), q=request.GET.get("q", "").strip()[:100]
+        ),
         "q": request.GET.get("q", "").strip()[:100],
         "rematch_requests": selectors.open_rematch_requests(cohort),
         "rules": selectors.rules_of_cohort(cohort),
@@ -49,8 +50,9 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = selectors.cohort_for_hr(slug)
     form = RunForm.for_cohort(cohort, data=request.POST)
     if not form.is_valid():
-        return render(request, "pairing/cohort.html", _cohort_context(request, cohort, form),
-                      status=422)
+        return render(
+            request, "pairing/cohort.html", _cohort_context(request, cohort, form), status=422
+        )
     try:
         run = services.start_run(cohort=cohort, by=request.user, overrides=form.overrides())
     except services.PairingRefused as exc:
@@ -92,19 +94,24 @@ def run_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _edit_lock(run, data, by, version) -> str:
     if data.get("locked") == "0":
-        proposal = services.unlock_proposal(run=run, proposal_id=data.get("proposal"),
-                                            version=version, by=by)
+        proposal = services.unlock_proposal(
+            run=run, proposal_id=data.get("proposal"), version=version, by=by
+        )
         return f"Unlocked {_names(proposal)}."
-    proposal = services.lock_proposal(run=run, proposal_id=data.get("proposal"),
-                                      version=version, by=by)
+    proposal = services.lock_proposal(
+        run=run, proposal_id=data.get("proposal"), version=version, by=by
+    )
     return f"Locked {_names(proposal)}: re-runs keep this pair."
 
 
 def _edit_exclude(run, data, by, version) -> str:
-    rule = services.exclude_proposal(run=run, proposal_id=data.get("proposal"),
-                                      version=version, by=by)
-    return (f"Excluded {rule.junior.user.full_name} and {rule.senior.user.full_name}: they will "
-            f"not be proposed together again. Both now have a free place.")
+    rule = services.exclude_proposal(
+        run=run, proposal_id=data.get("proposal"), version=version, by=by
+    )
+    return (
+        f"Excluded {rule.junior.user.full_name} and {rule.senior.user.full_name}: they will "
+        f"not be proposed together again. Both now have a free place."
+    )
 
 
 def _edit_unpair(run, data, by, version) -> str:
@@ -116,19 +123,24 @@ def _edit_swap(run, data, by, version) -> str:
     chosen = data.getlist("proposal")
     if len(chosen) != 2:
         raise services.BoardError("Tick exactly two pairs to swap their partners.")
-    first, second = services.swap_partners(run=run, first_id=chosen[0], second_id=chosen[1],
-                                           version=version, by=by)
+    first, second = services.swap_partners(
+        run=run, first_id=chosen[0], second_id=chosen[1], version=version, by=by
+    )
     return f"Swapped partners: {_scored(first)}; {_scored(second)}."
 
 
 def _edit_pair(run, data, by, version) -> str:
-    proposal = services.pair_by_hand(run=run, junior_id=data.get("junior"),
-                                     senior_id=data.get("senior"), version=version, by=by)
+    proposal = services.pair_by_hand(
+        run=run, junior_id=data.get("junior"), senior_id=data.get("senior"), version=version, by=by
+    )
     return f"Paired by hand: {_scored(proposal)}."
 
 
 _EDITS: dict[str, Callable[..., str]] = {
-    "lock": _edit_lock, "exclude": _edit_exclude, "unpair": _edit_unpair, "swap": _edit_swap,
+    "lock": _edit_lock,
+    "exclude": _edit_exclude,
+    "unpair": _edit_unpair,
+    "swap": _edit_swap,
     "pair": _edit_pair,
 }
 
@@ -164,8 +176,10 @@ def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
         notice += f" Total score now {run.total_score} ({change:+d})."
     except services.BoardConflict:
         status, level = 409, "warning"
-        notice = ("Someone else changed this board while you were looking at it, so nothing "
-                  "was changed. Here is the board as it is now: check it and try again.")
+        notice = (
+            "Someone else changed this board while you were looking at it, so nothing "
+            "was changed. Here is the board as it is now: check it and try again."
+        )
     except services.BoardError as exc:
         status, level, notice = 422, "error", str(exc)
     run.refresh_from_db()
@@ -174,13 +188,19 @@ def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
         if status == 200:
             messages.success(request, notice)
             return redirect(reverse("pairing:board", args=[slug, run.pk]) + _filter_query(data))
-        return render(request, "pairing/board.html",
-                      _board_context(run, filters, notice=notice, notice_level=level),
-                      status=status)
+        return render(
+            request,
+            "pairing/board.html",
+            _board_context(run, filters, notice=notice, notice_level=level),
+            status=status,
+        )
     # htmx swaps the refreshed board with its message in place; a 4xx would be dropped by htmx
     # and logged by the browser as an error, so the fragment always comes with 200.
-    return render(request, "pairing/board.html#board",
-                  _board_context(run, filters, notice=notice, notice_level=level))
+    return render(
+        request,
+        "pairing/board.html#board",
+        _board_context(run, filters, notice=notice, notice_level=level),
+    )
 
 
 def _version(data: QueryDict) -> int | None:
@@ -220,14 +240,20 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         pairs = services.pair_publish(run=run, by=request.user, version=_version(request.POST))
     except services.BoardConflict:
-        messages.warning(request, "Someone else changed this board since you opened it; nothing "
-                                  "was published. Check the board and publish again.")
+        messages.warning(
+            request,
+            "Someone else changed this board since you opened it; nothing "
+            "was published. Check the board and publish again.",
+        )
         return redirect("pairing:board", slug=slug, pk=run.pk)
     except services.PublishRefused as exc:
         messages.error(request, str(exc))
         return redirect("pairing:board", slug=slug, pk=run.pk)
-    messages.success(request, f"Published {len(pairs)} pairs. Each person gets one email with "
-                              f"their partner and why they were matched.")
+    messages.success(
+        request,
+        f"Published {len(pairs)} pairs. Each person gets one email with "
+        f"their partner and why they were matched.",
+    )
     return redirect("pairing:cohort", slug=slug)
 
 
@@ -241,20 +267,26 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         first = selectors.run_of_cohort(cohort, request.GET["a"])
         second = selectors.run_of_cohort(cohort, request.GET["b"])
         comparison = selectors.compare_runs(first, second)
-    return render(request, "pairing/compare.html",
-                  {"cohort": cohort, "runs": runs, "comparison": comparison})
+    return render(
+        request, "pairing/compare.html", {"cohort": cohort, "runs": runs, "comparison": comparison}
+    )
 
 
 @hr_required
 @require_POST
 def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Forget a lock or an exclude: the next run is free to choose again."""
-    rule = get_object_or_404(Rule.objects.select_related("cohort", "junior__user__profile",
-                                                         "senior__user__profile"), pk=pk)
+    rule = get_object_or_404(
+        Rule.objects.select_related("cohort", "junior__user__profile", "senior__user__profile"),
+        pk=pk,
+    )
     rule.delete()
-    messages.success(request, f"{rule.get_kind_display()} of {rule.junior.user.full_name} and "
-                              f"{rule.senior.user.full_name} removed; it applies from the "
-                              f"next run.")
+    messages.success(
+        request,
+        f"{rule.get_kind_display()} of {rule.junior.user.full_name} and "
+        f"{rule.senior.user.full_name} removed; it applies from the "
+        f"next run.",
+    )
     return redirect("pairing:cohort", slug=rule.cohort.slug)
 
 
@@ -264,8 +296,10 @@ def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @hr_required
 @require_POST
 def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_object_or_404(Pair.objects.select_related("cohort", "junior__user__profile",
-                                                         "senior__user__profile"), pk=pk)
+    pair = get_object_or_404(
+        Pair.objects.select_related("cohort", "junior__user__profile", "senior__user__profile"),
+        pk=pk,
+    )
     form = EndPairForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say briefly why the pair ends.")
@@ -284,8 +318,9 @@ def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
     slug = rematch.pair.cohort.slug
     try:
         if decision == "resolve":
-            new_pairs = services.resolve_rematch(request=rematch, by=request.user,
-                                                 note=request.POST.get("note", ""))
+            new_pairs = services.resolve_rematch(
+                request=rematch, by=request.user, note=request.POST.get("note", "")
+            )
             found = "; ".join(str(p) for p in new_pairs) or "nobody free fits yet"
             messages.success(request, f"Pair ended. New partners: {found}.")
         elif decision == "decline":
@@ -293,8 +328,9 @@ def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             if not form.is_valid():
                 messages.error(request, "Write a short note saying why you decline.")
                 return redirect("pairing:cohort", slug=slug)
-            services.decline_rematch(request=rematch, by=request.user,
-                                     note=form.cleaned_data["note"])
+            services.decline_rematch(
+                request=rematch, by=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, "Request declined; your note is recorded.")
         else:
             raise Http404("No such decision")
@@ -309,13 +345,17 @@ def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
 @login_required
 @require_GET
 def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Why we matched you": only the pair's two members, nobody else (404)."""
+    """ "Why we matched you": only the pair's two members, nobody else (404)."""
     pair = selectors.pair_for_member(request.user, pk)
-    return render(request, "pairing/my_pair.html", {
-        "why": selectors.why_matched(pair, request.user),
-        "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
-        "pair_page": _pair_page_url(pair),
-    })
+    return render(
+        request,
+        "pairing/my_pair.html",
+        {
+            "why": selectors.why_matched(pair, request.user),
+            "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
+            "pair_page": _pair_page_url(pair),
+        },
+    )
 
 
 def _pair_page_url(pair: Pair) -> str:
@@ -331,15 +371,24 @@ def rematch_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = RematchRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_rematch(pair=pair, by=request.user,
-                                     reason=form.cleaned_data["reason"])
+            services.request_rematch(pair=pair, by=request.user, reason=form.cleaned_data["reason"])
         except services.RematchRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Your request is with HR. Nobody is at fault; HR will "
-                                      "be in touch about a new partner.")
+            messages.success(
+                request,
+                "Your request is with HR. Nobody is at fault; HR will "
+                "be in touch about a new partner.",
+            )
         return redirect("pairing:my_pair", pk=pair.pk)
-    return render(request, "pairing/rematch_request.html", {
-        "pair": pair, "form": form, "partner": pair.partner_of(request.user),
-        "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
-    }, status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "pairing/rematch_request.html",
+        {
+            "pair": pair,
+            "form": form,
+            "partner": pair.partner_of(request.user),
+            "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
+        },
+        status=422 if request.method == "POST" else 200,
+    )

@@ -26,8 +26,9 @@ def clean_place(value: str) -> str:
             value = "https://" + value
         elif scheme.group(1).lower() not in ("http", "https"):
             raise forms.ValidationError("Links must start with http:// or https://.")
-        URLValidator(schemes=["http", "https"],
-                     message="That does not look like a valid web address.")(value)
+        URLValidator(
+            schemes=["http", "https"], message="That does not look like a valid web address."
+        )(value)
     return value
 
 
@@ -39,10 +40,15 @@ class MeetingForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5,
-                                          max_value=480, initial=45)
-    location = forms.CharField(label="Place or video link", max_length=500, required=False,
-                               help_text="A room, a café, or an http(s) video link.")
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=480, initial=45
+    )
+    location = forms.CharField(
+        label="Place or video link",
+        max_length=500,
+        required=False,
+        help_text="A room, a café, or an http(s) video link.",
+    )
 
     def clean_location(self) -> str:
         return clean_place(self.cleaned_data.get("location", ""))
@@ -58,25 +64,38 @@ def _direction_choices(pair: Pair) -> list[tuple[str, str]]:
 
 
 class SessionLogForm(forms.Form):
-    held_on = forms.DateField(label="Date of the session",
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(
+        label="Date of the session",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     minutes = forms.IntegerField(min_value=1, max_value=600, initial=45)
     direction = forms.ChoiceField(widget=forms.RadioSelect, choices=SessionLog.Direction.choices)
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False,
-                                     label="Which meeting was it? (optional)")
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), required=False, label="Which meeting was it? (optional)"
+    )
     skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Skills covered (yours and your partner's)")
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Skills covered (yours and your partner's)",
+    )
     other_skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(), required=False, label="Other skills from the list")
+        queryset=Skill.objects.all(), required=False, label="Other skills from the list"
+    )
     shared_summary = forms.CharField(
-        label="Shared summary", required=False, max_length=5000,
+        label="Shared summary",
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="You and your partner can both read this. Nobody else can.")
+        help_text="You and your partner can both read this. Nobody else can.",
+    )
     private_note = forms.CharField(
-        label="Private note (only you)", required=False, max_length=5000,
+        label="Private note (only you)",
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only you can ever read this: not your partner, not HR, not your manager.")
+        help_text="Only you can ever read this: not your partner, not HR, not your manager.",
+    )
 
     def __init__(self, *args, pair: Pair, pair_skills, meetings, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +104,8 @@ class SessionLogForm(forms.Form):
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.starts_at.astimezone(zone) if zone else meeting.starts_at:%a %-d %b %Y, %H:%M}"
-            + (" (already logged)" if getattr(meeting, "logged", False) else ""))
+            + (" (already logged)" if getattr(meeting, "logged", False) else "")
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -96,9 +116,13 @@ class SessionLogForm(forms.Form):
 
 
 class PrivateNoteForm(forms.Form):
-    body = forms.CharField(label="Private note (only you)", required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text="Only you can ever read this. Leave it empty to delete it.")
+    body = forms.CharField(
+        label="Private note (only you)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you can ever read this. Leave it empty to delete it.",
+    )
 
 
 class GoalForm(forms.ModelForm):
@@ -118,14 +142,21 @@ class GoalUpdateForm(forms.ModelForm):
 
 
 class FitCheckForm(forms.Form):
-    answer = forms.ChoiceField(label="Is this pairing working for you?",
-                               choices=FitCheck.Answer.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label="Anything to add? (optional, seen by the programme team)",
-                              required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.ChoiceField(
+        label="Is this pairing working for you?",
+        choices=FitCheck.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Anything to add? (optional, seen by the programme team)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     rematch = forms.BooleanField(
         label="If it is not working: ask the programme team for a no-fault re-match now",
-        required=False)
+        required=False,
+    )
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -133,11 +164,17 @@ SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 class PulseForm(forms.Form):
     score = forms.TypedChoiceField(
-        label="This is working for me (1 = not at all, 5 = very much)", coerce=int,
-        choices=SCORE_CHOICES, widget=forms.RadioSelect)
-    comment = forms.CharField(label="Comment (optional) — visible to HR, not to your partner",
-                              required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+        label="This is working for me (1 = not at all, 5 = very much)",
+        coerce=int,
+        choices=SCORE_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Comment (optional) — visible to HR, not to your partner",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ImpactSurveyForm(forms.Form):
@@ -145,7 +182,8 @@ class ImpactSurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, statement in ImpactSurvey.AREAS.items():
             self.fields[name] = forms.TypedChoiceField(
-                label=statement, coerce=int, choices=SCORE_CHOICES, widget=forms.RadioSelect)
+                label=statement, coerce=int, choices=SCORE_CHOICES, widget=forms.RadioSelect
+            )
 
     def scores(self) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name in ImpactSurvey.AREAS}
@@ -155,8 +193,10 @@ class ReflectionForm(forms.ModelForm):
     class Meta:
         model = Reflection
         fields = ["reflection", "thank_you"]
-        widgets = {"reflection": forms.Textarea(attrs={"rows": 4}),
-                   "thank_you": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "reflection": forms.Textarea(attrs={"rows": 4}),
+            "thank_you": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "reflection": "Only you can ever read this.",
             "thank_you": "Your partner reads this, and keeps it in their contribution record.",

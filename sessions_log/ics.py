@@ -50,8 +50,11 @@ def build_invite(meeting: Meeting, *, cancel: bool = False) -> bytes:
     event.add("summary", "Reverse mentoring meeting")
     if meeting.location:
         event.add("location", meeting.location)
-    event.add("description", "Your reverse mentoring meeting. Details: "
-                             f"{settings.SITE_URL}{reverse('sessions_log:pair', args=[pair.pk])}")
+    event.add(
+        "description",
+        "Your reverse mentoring meeting. Details: "
+        f"{settings.SITE_URL}{reverse('sessions_log:pair', args=[pair.pk])}",
+    )
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("organizer", _address(organiser, "CHAIR"))
     for person in (junior, senior):

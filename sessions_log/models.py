@@ -13,8 +13,9 @@ class Reminder(models.Model):
     Beat sweeps due rows every minute; a row is claimed with select_for_update(skip_locked),
     sent, and marked sent before the claim commits (see sessions_log/outbox.py)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(max_length=40)
     due_at = models.DateTimeField()
     dedupe_key = models.CharField(max_length=200, unique=True)
@@ -28,8 +29,11 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         indexes = [
-            models.Index(fields=["due_at"], condition=models.Q(sent_at__isnull=True),
-                         name="reminder_pending_due"),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="reminder_pending_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -44,10 +48,12 @@ class Meeting(models.Model):
     pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        default=45, validators=[MinValueValidator(5), MaxValueValidator(480)])
+        default=45, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
     location = models.CharField("place or video link", max_length=500, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
@@ -73,35 +79,42 @@ class SessionLog(models.Model):
         FORWARD = "forward", "Forward (senior → junior)"
         BOTH = "both", "Both ways"
 
-    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE,
-                             related_name="session_logs")
-    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="session_log")
+    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="session_logs")
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="session_log"
+    )
     held_on = models.DateField()
     minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(600)])
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
     direction = models.CharField(max_length=7, choices=Direction.choices)
     skills = models.ManyToManyField("mentoring.Skill", blank=True, related_name="session_logs")
-    shared_summary = models.TextField(blank=True, max_length=5000,
-                                      help_text="Both of you can read this; nobody else can.")
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, related_name="+")
+    shared_summary = models.TextField(
+        blank=True, max_length=5000, help_text="Both of you can read this; nobody else can."
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(minutes__gte=1, minutes__lte=600),
-                                   name="sessionlog_minutes_range"),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=600),
+                name="sessionlog_minutes_range",
+            ),
         ]
         # Covering indexes for the dashboard's two big groupings (per pair, per day): the
         # database answers them from the index alone instead of reading every row.
         indexes = [
-            models.Index(fields=["pair", "direction", "held_on", "minutes"],
-                         name="sessionlog_pair_totals"),
-            models.Index(fields=["held_on", "direction", "minutes", "pair"],
-                         name="sessionlog_day_totals"),
+            models.Index(
+                fields=["pair", "direction", "held_on", "minutes"], name="sessionlog_pair_totals"
+            ),
+            models.Index(
+                fields=["held_on", "direction", "minutes", "pair"], name="sessionlog_day_totals"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,17 +125,20 @@ class PrivateNote(models.Model):
     """A note on a session readable by its author alone: never the partner, HR, managers, the
     admin, an export, an email or a log line."""
 
-    session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE,
-                                    related_name="private_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="private_notes")
+    session_log = models.ForeignKey(
+        SessionLog, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_notes"
+    )
     body = models.TextField(max_length=5000)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session_log", "author"],
-                                    name="privatenote_one_per_author"),
+            models.UniqueConstraint(
+                fields=["session_log", "author"], name="privatenote_one_per_author"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,8 +159,9 @@ class Goal(models.Model):
 
     pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="goals")
     direction = models.CharField(max_length=7, choices=Direction.choices)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="goals")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals"
+    )
     title = models.CharField("what I want to learn from you", max_length=300)
     status = models.CharField(max_length=11, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(blank=True, max_length=2000)
@@ -162,10 +179,12 @@ class AgreementAcceptance(models.Model):
     """One partner's acceptance of the programme's mentoring agreement for one pair: both must
     accept before the pair can schedule a meeting."""
 
-    pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE,
-                             related_name="agreement_acceptances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="agreement_acceptances")
+    pair = models.ForeignKey(
+        "pairing.Pair", on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -179,7 +198,7 @@ class AgreementAcceptance(models.Model):
 
 
 class FitCheck(models.Model):
-    """"Is this pairing working?", asked of each partner after the pair's first logged session.
+    """ "Is this pairing working?", asked of each partner after the pair's first logged session.
     Shared with HR (it can open a no-fault re-match), never with the partner."""
 
     class Answer(models.TextChoices):
@@ -188,8 +207,9 @@ class FitCheck(models.Model):
         NO = "no", "No, it is not working"
 
     pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="fit_checks")
-    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="fit_checks")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fit_checks"
+    )
     answer = models.CharField(max_length=8, choices=Answer.choices)
     comment = models.TextField(blank=True, max_length=2000)
     answered_at = models.DateTimeField(auto_now_add=True)
@@ -206,18 +226,20 @@ class FitCheck(models.Model):
 
 
 class Pulse(models.Model):
-    """"This is working for me", 1–5, due 30 days after pairing and then every 60 days.
+    """ "This is working for me", 1–5, due 30 days after pairing and then every 60 days.
     ``period`` 0 is the first (day 30), 1 the second (day 90), and so on."""
 
     FIRST_AFTER_DAYS = 30
     EVERY_DAYS = 60
 
     pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="pulses")
-    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="pulses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulses"
+    )
     period = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     comment = models.TextField("comment (visible to HR)", blank=True, max_length=2000)
     answered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -225,10 +247,12 @@ class Pulse(models.Model):
     class Meta:
         ordering = ["period"]
         constraints = [
-            models.UniqueConstraint(fields=["pair", "respondent", "period"],
-                                    name="pulse_once_per_period"),
-            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
-                                   name="pulse_score_1_5"),
+            models.UniqueConstraint(
+                fields=["pair", "respondent", "period"], name="pulse_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="pulse_score_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,29 +281,40 @@ class ImpactSurvey(models.Model):
         "engagement": "I feel engaged and motivated at work.",
     }
 
-    enrolment = models.ForeignKey("mentoring.Enrolment", on_delete=models.CASCADE,
-                                  related_name="impact_surveys")
+    enrolment = models.ForeignKey(
+        "mentoring.Enrolment", on_delete=models.CASCADE, related_name="impact_surveys"
+    )
     stage = models.CharField(max_length=8, choices=Stage.choices)
     confidence = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     certainty = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     culture = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     celebration = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     control = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     connection = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     contribution = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     new_perspectives = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     inclusion = models.PositiveSmallIntegerField(
-        "sense of inclusion", validators=[MinValueValidator(1), MaxValueValidator(5)])
+        "sense of inclusion", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     engagement = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)])
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     answered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,8 +333,9 @@ class Reflection(models.Model):
     thank-you to the partner (which the partner reads, and keeps in their contribution record)."""
 
     pair = models.ForeignKey("pairing.Pair", on_delete=models.CASCADE, related_name="reflections")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="reflections")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
     reflection = models.TextField("what I take away (only you)", blank=True, max_length=3000)
     thank_you = models.TextField("a thank-you to my partner", blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -38,8 +38,21 @@ from django.utils.html import escape
 from sessions_log.models import Reminder
 from sessions_log.prepared import PreparedRow, ReminderClaim, fetch_one
 
-__all__ = ["Email", "Kind", "Planned", "PreparedRow", "cancel", "kinds", "now", "register",
-           "render_email", "schedule", "schedule_many", "send_due", "send_soon"]
+__all__ = [
+    "Email",
+    "Kind",
+    "Planned",
+    "PreparedRow",
+    "cancel",
+    "kinds",
+    "now",
+    "register",
+    "render_email",
+    "schedule",
+    "schedule_many",
+    "send_due",
+    "send_soon",
+]
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +117,13 @@ def _render_plain(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def render_email(template: str, context: dict, *,
-                 attachments: tuple[tuple[str, bytes | str, str], ...] = (),
-                 headers: tuple[tuple[str, str], ...] = ()) -> Email:
+def render_email(
+    template: str,
+    context: dict,
+    *,
+    attachments: tuple[tuple[str, bytes | str, str], ...] = (),
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Email:
     """Render ``emails/<template>_subject.txt``, ``.txt`` (not escaped) and ``.html``."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
@@ -138,8 +155,9 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"No email builder registered for kind {kind!r}")
 
 
-def schedule(*, recipient, kind: str, due_at: datetime, dedupe_key: str,
-             payload: dict | None = None) -> Reminder:
+def schedule(
+    *, recipient, kind: str, due_at: datetime, dedupe_key: str, payload: dict | None = None
+) -> Reminder:
     """Add a row unless one with this dedupe key exists (then that row is returned as is)."""
     _check_kind(kind)
     payload = _check_payload(payload or {})
@@ -149,7 +167,11 @@ def schedule(*, recipient, kind: str, due_at: datetime, dedupe_key: str,
     try:
         with transaction.atomic():
             return Reminder.objects.create(
-                recipient=recipient, kind=kind, due_at=due_at, dedupe_key=key, payload=payload,
+                recipient=recipient,
+                kind=kind,
+                due_at=due_at,
+                dedupe_key=key,
+                payload=payload,
             )
     except IntegrityError:
         return Reminder.objects.get(dedupe_key=key)
@@ -161,9 +183,15 @@ def schedule_many(planned: Iterable[Planned], *, batch_size: int = 500) -> int:
     rows = []
     for item in planned:
         _check_kind(item.kind)
-        rows.append(Reminder(recipient_id=item.recipient_id, kind=item.kind, due_at=item.due_at,
-                             dedupe_key=item.dedupe_key[:200],
-                             payload=_check_payload(item.payload)))
+        rows.append(
+            Reminder(
+                recipient_id=item.recipient_id,
+                kind=item.kind,
+                due_at=item.due_at,
+                dedupe_key=item.dedupe_key[:200],
+                payload=_check_payload(item.payload),
+            )
+        )
     Reminder.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
     return len(rows)
 
@@ -226,7 +254,10 @@ def _deliver(reminder: Reminder) -> str:
         headers.update(unsubscribe)
     headers.update(dict(email.headers))
     message = EmailMultiAlternatives(
-        subject=email.subject, body=text, to=[recipient.email], headers=headers,
+        subject=email.subject,
+        body=text,
+        to=[recipient.email],
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in email.attachments:
@@ -242,13 +273,18 @@ def _with_unsubscribe(recipient, text: str, html: str) -> tuple[str, str, dict[s
 
     url = preferences.unsubscribe_url(recipient)
     if url not in text:
-        text = (f"{text.rstrip()}\n\n--\nRather not get reminders like this one? "
-                f"Turn off nudges (no need to log in): {url}\n")
+        text = (
+            f"{text.rstrip()}\n\n--\nRather not get reminders like this one? "
+            f"Turn off nudges (no need to log in): {url}\n"
+        )
     if escape(url) not in html and url not in html:
-        footer = (f'<p style="font-size: 0.85em; color: #555;">Rather not get reminders like '
-                  f'this one? <a href="{escape(url)}">Turn off nudges</a>.</p>')
-        html = (html.replace("</body>", footer + "</body>", 1) if "</body>" in html
-                else html + footer)
+        footer = (
+            f'<p style="font-size: 0.85em; color: #555;">Rather not get reminders like '
+            f'this one? <a href="{escape(url)}">Turn off nudges</a>.</p>'
+        )
+        html = (
+            html.replace("</body>", footer + "</body>", 1) if "</body>" in html else html + footer
+        )
     return text, html, dict(preferences.unsubscribe_headers(recipient))
 
 
@@ -270,9 +306,14 @@ def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
     reminder.skipped_reason = reason[:200]
     reminder.sent_at = moment
     table = connection.ops.quote_name(Reminder._meta.db_table)
-    fetch_one(f"UPDATE {table} SET sent_at = %s, skipped_reason = %s WHERE id = %s",  # noqa: S608
-              [connection.ops.adapt_datetimefield_value(reminder.sent_at),
-               reminder.skipped_reason, reminder.pk])
+    fetch_one(
+        f"UPDATE {table} SET sent_at = %s, skipped_reason = %s WHERE id = %s",  # noqa: S608
+        [
+            connection.ops.adapt_datetimefield_value(reminder.sent_at),
+            reminder.skipped_reason,
+            reminder.pk,
+        ],
+    )
 
 
 def _attempt(reminder: Reminder, moment: datetime) -> str:
@@ -306,8 +347,11 @@ def _record_failure(pk: int, exc: Exception, moment: datetime) -> None:
     was rolled back with whatever the builder did). If another sweeper holds or has sent the
     row by now, there is nothing to record."""
     with transaction.atomic():
-        reminder = (Reminder.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, sent_at__isnull=True).first())
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, sent_at__isnull=True)
+            .first()
+        )
         if reminder is None:
             return
         reminder.attempts += 1
@@ -316,10 +360,16 @@ def _record_failure(pk: int, exc: Exception, moment: datetime) -> None:
         if reminder.attempts >= MAX_ATTEMPTS:
             reminder.sent_at = moment
             reminder.skipped_reason = f"gave up after {MAX_ATTEMPTS} attempts"
-        reminder.save(update_fields=["attempts", "last_error", "due_at", "sent_at",
-                                     "skipped_reason"])
-    log.warning("reminder %s (%s) failed, attempt %s: %s", reminder.pk, reminder.kind,
-                reminder.attempts, type(exc).__name__)
+        reminder.save(
+            update_fields=["attempts", "last_error", "due_at", "sent_at", "skipped_reason"]
+        )
+    log.warning(
+        "reminder %s (%s) failed, attempt %s: %s",
+        reminder.pk,
+        reminder.kind,
+        reminder.attempts,
+        type(exc).__name__,
+    )
 
 
 def send_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
@@ -352,8 +402,12 @@ def send_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
             if failure is not None:
                 _record_failure(reminder.pk, failure, moment)
             elif reminder.skipped_reason:
-                log.info("reminder %s (%s) skipped: %s", reminder.pk, reminder.kind,
-                         reminder.skipped_reason)
+                log.info(
+                    "reminder %s (%s) skipped: %s",
+                    reminder.pk,
+                    reminder.kind,
+                    reminder.skipped_reason,
+                )
             handled += 1
     return handled
 

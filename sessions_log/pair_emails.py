@@ -27,9 +27,16 @@ def _zone(user) -> zoneinfo.ZoneInfo:
 
 
 def _meeting(reminder: Reminder) -> Meeting | None:
-    return (Meeting.objects.select_related("pair__cohort", "pair__junior__user__profile",
-                                           "pair__senior__user__profile", "proposed_by__profile")
-            .filter(pk=reminder.payload.get("meeting")).first())
+    return (
+        Meeting.objects.select_related(
+            "pair__cohort",
+            "pair__junior__user__profile",
+            "pair__senior__user__profile",
+            "proposed_by__profile",
+        )
+        .filter(pk=reminder.payload.get("meeting"))
+        .first()
+    )
 
 
 def _pair_url(pair_id: int) -> str:
@@ -53,13 +60,23 @@ def _meeting_context(reminder: Reminder, meeting: Meeting) -> dict:
 @outbox.register("meeting_invite", nudge=False)
 def meeting_invite(reminder: Reminder) -> outbox.Email | None:
     meeting = _meeting(reminder)
-    if (meeting is None or meeting.status != Meeting.Status.SCHEDULED
-            or meeting.sequence != reminder.payload.get("sequence")):
+    if (
+        meeting is None
+        or meeting.status != Meeting.Status.SCHEDULED
+        or meeting.sequence != reminder.payload.get("sequence")
+    ):
         return None  # cancelled or moved again since: a newer row carries the news
     return outbox.render_email(
-        "meeting_invite", _meeting_context(reminder, meeting),
-        attachments=(("invite.ics", ics.build_invite(meeting),
-                      "text/calendar; method=REQUEST; charset=UTF-8"),))
+        "meeting_invite",
+        _meeting_context(reminder, meeting),
+        attachments=(
+            (
+                "invite.ics",
+                ics.build_invite(meeting),
+                "text/calendar; method=REQUEST; charset=UTF-8",
+            ),
+        ),
+    )
 
 
 @outbox.register("meeting_cancelled", nudge=False)
@@ -68,16 +85,25 @@ def meeting_cancelled(reminder: Reminder) -> outbox.Email | None:
     if meeting is None or meeting.status != Meeting.Status.CANCELLED:
         return None
     return outbox.render_email(
-        "meeting_cancelled", _meeting_context(reminder, meeting),
-        attachments=(("cancel.ics", ics.build_invite(meeting, cancel=True),
-                      "text/calendar; method=CANCEL; charset=UTF-8"),))
+        "meeting_cancelled",
+        _meeting_context(reminder, meeting),
+        attachments=(
+            (
+                "cancel.ics",
+                ics.build_invite(meeting, cancel=True),
+                "text/calendar; method=CANCEL; charset=UTF-8",
+            ),
+        ),
+    )
 
 
 def _open_pair(pair_id) -> Pair | None:
-    return (Pair.objects.select_related("cohort", "junior__user__profile",
-                                        "senior__user__profile")
-            .filter(pk=pair_id, status=Pair.Status.ACTIVE)
-            .exclude(cohort__status=Cohort.Status.CLOSED).first())
+    return (
+        Pair.objects.select_related("cohort", "junior__user__profile", "senior__user__profile")
+        .filter(pk=pair_id, status=Pair.Status.ACTIVE)
+        .exclude(cohort__status=Cohort.Status.CLOSED)
+        .first()
+    )
 
 
 @outbox.register("fit_check_due", nudge=True)
@@ -87,10 +113,14 @@ def fit_check_due(reminder: Reminder) -> outbox.Email | None:
         return None
     if FitCheck.objects.filter(pair=pair, respondent=reminder.recipient).exists():
         return None
-    return outbox.render_email("fit_check_due", {
-        "recipient": reminder.recipient, "partner": pair.partner_of(reminder.recipient),
-        "url": settings.SITE_URL + reverse("sessions_log:fit_check", args=[pair.pk]),
-    })
+    return outbox.render_email(
+        "fit_check_due",
+        {
+            "recipient": reminder.recipient,
+            "partner": pair.partner_of(reminder.recipient),
+            "url": settings.SITE_URL + reverse("sessions_log:fit_check", args=[pair.pk]),
+        },
+    )
 
 
 @outbox.register("survey_due", nudge=True)
@@ -100,26 +130,40 @@ def survey_due(reminder: Reminder) -> outbox.Email | None:
         pair = _open_pair(payload.get("pair"))
         if pair is None or not pair.involves(recipient):
             return None
-        if Pulse.objects.filter(pair=pair, respondent=recipient,
-                                period=payload.get("period")).exists():
+        if Pulse.objects.filter(
+            pair=pair, respondent=recipient, period=payload.get("period")
+        ).exists():
             return None
-        return outbox.render_email("survey_due", {
-            "recipient": recipient, "survey": "pulse",
-            "url": settings.SITE_URL + reverse("sessions_log:pulse", args=[pair.pk]),
-        })
+        return outbox.render_email(
+            "survey_due",
+            {
+                "recipient": recipient,
+                "survey": "pulse",
+                "url": settings.SITE_URL + reverse("sessions_log:pulse", args=[pair.pk]),
+            },
+        )
     if payload.get("survey") == "impact":
-        enrolment = (Enrolment.objects.select_related("cohort")
-                     .filter(pk=payload.get("enrolment"), user=recipient,
-                             status=Enrolment.Status.ACTIVE)
-                     .exclude(cohort__status=Cohort.Status.CLOSED).first())
+        enrolment = (
+            Enrolment.objects.select_related("cohort")
+            .filter(pk=payload.get("enrolment"), user=recipient, status=Enrolment.Status.ACTIVE)
+            .exclude(cohort__status=Cohort.Status.CLOSED)
+            .first()
+        )
         stage = payload.get("stage")
-        if enrolment is None or ImpactSurvey.objects.filter(enrolment=enrolment,
-                                                            stage=stage).exists():
+        if (
+            enrolment is None
+            or ImpactSurvey.objects.filter(enrolment=enrolment, stage=stage).exists()
+        ):
             return None
-        return outbox.render_email("survey_due", {
-            "recipient": recipient, "survey": "impact", "final": stage == "final",
-            "cohort": enrolment.cohort,
-            "url": settings.SITE_URL + reverse("sessions_log:impact",
-                                               args=[enrolment.pk, stage]),
-        })
+        return outbox.render_email(
+            "survey_due",
+            {
+                "recipient": recipient,
+                "survey": "impact",
+                "final": stage == "final",
+                "cohort": enrolment.cohort,
+                "url": settings.SITE_URL
+                + reverse("sessions_log:impact", args=[enrolment.pk, stage]),
+            },
+        )
     return None

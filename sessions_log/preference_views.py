@@ -19,11 +19,18 @@ def nudges(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         enabled = request.POST.get("nudges") == "on"
         preferences.set_nudges(user=request.user, enabled=enabled)
-        messages.success(request, "Nudges are on." if enabled else
-                         "Nudges are off. Meeting invites and meeting reminders still come.")
+        messages.success(
+            request,
+            "Nudges are on."
+            if enabled
+            else "Nudges are off. Meeting invites and meeting reminders still come.",
+        )
         return redirect("sessions_log:nudges")
-    return render(request, "sessions_log/nudge_preferences.html",
-                  {"enabled": preferences.nudges_enabled(request.user)})
+    return render(
+        request,
+        "sessions_log/nudge_preferences.html",
+        {"enabled": preferences.nudges_enabled(request.user)},
+    )
 
 
 # Mail clients' one-click unsubscribe (RFC 8058) POSTs here without a CSRF token; the signed
@@ -33,14 +40,18 @@ def nudges(request: HttpRequest) -> HttpResponse:
 def nudges_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = preferences.user_for_unsubscribe_token(token)
     if user is None:
-        return render(request, "sessions_log/nudge_unsubscribe.html", {"invalid": True},
-                      status=404)
+        return render(request, "sessions_log/nudge_unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
         # A GET only asks: link scanners in mail systems must not unsubscribe anybody.
         enabled = request.POST.get("nudges") == "on"
         preferences.set_nudges(user=user, enabled=enabled)
-        return render(request, "sessions_log/nudge_unsubscribe.html",
-                      {"done": True, "enabled": enabled, "token": token, "email": user.email})
-    return render(request, "sessions_log/nudge_unsubscribe.html",
-                  {"enabled": preferences.nudges_enabled(user), "token": token,
-                   "email": user.email})
+        return render(
+            request,
+            "sessions_log/nudge_unsubscribe.html",
+            {"done": True, "enabled": enabled, "token": token, "email": user.email},
+        )
+    return render(
+        request,
+        "sessions_log/nudge_unsubscribe.html",
+        {"enabled": preferences.nudges_enabled(user), "token": token, "email": user.email},
+    )

@@ -34,14 +34,17 @@ def user_for_unsubscribe_token(token: str) -> User | None:
 
 
 def unsubscribe_url(user: User) -> str:
-    return settings.SITE_URL + reverse("sessions_log:nudges_unsubscribe",
-                                       args=[unsubscribe_token(user)])
+    return settings.SITE_URL + reverse(
+        "sessions_log:nudges_unsubscribe", args=[unsubscribe_token(user)]
+    )
 
 
 def unsubscribe_headers(user: User) -> tuple[tuple[str, str], ...]:
     """RFC 2369 / RFC 8058: mail clients show an unsubscribe button that POSTs to the link."""
-    return (("List-Unsubscribe", f"<{unsubscribe_url(user)}>"),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    return (
+        ("List-Unsubscribe", f"<{unsubscribe_url(user)}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
 
 
 def nudges_enabled(user: User) -> bool:

@@ -47,12 +47,14 @@ class ReminderClaim:
     sweeper skip every other row for the same person."""
 
     def __init__(self, moment: datetime) -> None:
-        queryset = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient__profile")
-                    .filter(sent_at__isnull=True, due_at__lte=moment)
-                    # due_at alone: the pending-rows index yields that order, so LIMIT 1
-                    # stops at once instead of sorting every due row on each claim.
-                    .order_by("due_at")[:1])
+        queryset = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient__profile")
+            .filter(sent_at__isnull=True, due_at__lte=moment)
+            # due_at alone: the pending-rows index yields that order, so LIMIT 1
+            # stops at once instead of sorting every due row on each claim.
+            .order_by("due_at")[:1]
+        )
         self.db = queryset.db
         self.compiler = compiler = queryset.query.get_compiler(self.db)
         self.sql, self.params = compiler.as_sql()

@@ -34,6 +34,7 @@ WORKDAY_ENDS = time(18)
 
 # --- time arithmetic (pure) -------------------------------------------------------------------
 
+
 def zone_named(tz_name: str | None) -> zoneinfo.ZoneInfo:
     """The zone with this IANA name, or the site's zone when the name is empty or unknown."""
     try:
@@ -54,8 +55,9 @@ def meeting_reminder_times(starts_at: datetime, tz_name: str) -> list[tuple[str,
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"{tz_name!r} is not an IANA time zone name") from None
     local = starts_at.astimezone(zone)
-    day_before = datetime.combine(local.date() - timedelta(days=1),
-                                  local.time().replace(fold=0), tzinfo=zone)
+    day_before = datetime.combine(
+        local.date() - timedelta(days=1), local.time().replace(fold=0), tzinfo=zone
+    )
     return [
         ("24h", day_before.astimezone(UTC)),
         ("1h", (starts_at - timedelta(hours=1)).astimezone(UTC)),
@@ -81,13 +83,13 @@ def timezone_name_of(user) -> str:
 
 # --- meeting reminders ------------------------------------------------------------------------
 
+
 def meeting_prefix(meeting: Meeting) -> str:
     return f"meeting:{meeting.pk}:"
 
 
 @transaction.atomic
-def schedule_meeting_reminders(*, meeting: Meeting, now: datetime | None = None
-                               ) -> list[Reminder]:
+def schedule_meeting_reminders(*, meeting: Meeting, now: datetime | None = None) -> list[Reminder]:
     """Put the T-24h and T-1h reminders for both members in the outbox, each in their own
     zone. Call it after creating or rescheduling a meeting (bump ``meeting.sequence`` on a
     reschedule): pending rows of earlier versions are dropped first, and due times already past
@@ -98,8 +100,11 @@ def schedule_meeting_reminders(*, meeting: Meeting, now: datetime | None = None
     cancel_meeting_reminders(meeting=meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
         return []
-    members = (Pair.objects.filter(pk=meeting.pair_id, status=Pair.Status.ACTIVE)
-               .values_list("junior__user_id", "senior__user_id").first())
+    members = (
+        Pair.objects.filter(pk=meeting.pair_id, status=Pair.Status.ACTIVE)
+        .values_list("junior__user_id", "senior__user_id")
+        .first()
+    )
     if members is None:
         return []
     now = now or timezone.now()
@@ -110,12 +115,19 @@ def schedule_meeting_reminders(*, meeting: Meeting, now: datetime | None = None
         for label, due_at in meeting_reminder_times(meeting.starts_at, zone):
             if due_at <= now:
                 continue
-            scheduled.append(outbox.schedule(
-                recipient=person, kind=MEETING_REMINDER, due_at=due_at,
-                dedupe_key=f"{meeting_prefix(meeting)}{meeting.sequence}:{person.pk}:{label}",
-                payload={"meeting_id": meeting.pk, "label": label,
-                         "sequence": meeting.sequence},
-            ))
+            scheduled.append(
+                outbox.schedule(
+                    recipient=person,
+                    kind=MEETING_REMINDER,
+                    due_at=due_at,
+                    dedupe_key=f"{meeting_prefix(meeting)}{meeting.sequence}:{person.pk}:{label}",
+                    payload={
+                        "meeting_id": meeting.pk,
+                        "label": label,
+                        "sequence": meeting.sequence,
+                    },
+                )
+            )
     return scheduled
 
 
@@ -125,6 +137,7 @@ def cancel_meeting_reminders(*, meeting: Meeting) -> int:
 
 
 # --- quiet pairs -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class QuietPair:
@@ -137,8 +150,11 @@ class QuietPair:
 
 def booked(now: datetime) -> Exists:
     """Whether the pair has a meeting coming up: a pair with a date in the diary is not quiet."""
-    return Exists(Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED,
-                                         starts_at__gte=now))
+    return Exists(
+        Meeting.objects.filter(
+            pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gte=now
+        )
+    )
 
 
 def quiet_pairs(*, now: datetime) -> list[QuietPair]:
@@ -149,13 +165,23 @@ def quiet_pairs(*, now: datetime) -> list[QuietPair]:
 
     today = timezone.localdate(now)
     rows = (
-        Pair.objects.filter(status=Pair.Status.ACTIVE, cohort__status=Cohort.Status.ACTIVE,
-                            published_at__isnull=False)
+        Pair.objects.filter(
+            status=Pair.Status.ACTIVE,
+            cohort__status=Cohort.Status.ACTIVE,
+            published_at__isnull=False,
+        )
         .exclude(booked(now))
         .annotate(last_held=Max("session_logs__held_on"))
-        .values_list("pk", "published_at", "last_held", "cohort__meeting_cadence_days",
-                     "junior__user_id", "junior__user__profile__timezone",
-                     "senior__user_id", "senior__user__profile__timezone")
+        .values_list(
+            "pk",
+            "published_at",
+            "last_held",
+            "cohort__meeting_cadence_days",
+            "junior__user_id",
+            "junior__user__profile__timezone",
+            "senior__user_id",
+            "senior__user__profile__timezone",
+        )
         .order_by("pk")
     )
     found = []
@@ -164,10 +190,15 @@ def quiet_pairs(*, now: datetime) -> list[QuietPair]:
         quiet_since = max(last_held, published_on) if last_held else published_on
         days = (today - quiet_since).days
         if days >= cadence:
-            found.append(QuietPair(pair_id=pk, quiet_since=quiet_since, days_quiet=days,
-                                   cadence_days=cadence,
-                                   member_zones=((junior, junior_tz or ""),
-                                                 (senior, senior_tz or ""))))
+            found.append(
+                QuietPair(
+                    pair_id=pk,
+                    quiet_since=quiet_since,
+                    days_quiet=days,
+                    cadence_days=cadence,
+                    member_zones=((junior, junior_tz or ""), (senior, senior_tz or "")),
+                )
+            )
     return found
 
 
@@ -184,10 +215,13 @@ def _nudged_before(found: list[QuietPair], cutoff: datetime) -> set[str]:
     if not found:
         return set()
     earliest = min(quiet.quiet_since for quiet in found)
-    return set(Reminder.objects.filter(
-        kind=QUIET_PAIR_NUDGE, sent_at__lte=cutoff,
-        due_at__gte=datetime.combine(earliest, time(0), tzinfo=UTC),
-    ).values_list("dedupe_key", flat=True))
+    return set(
+        Reminder.objects.filter(
+            kind=QUIET_PAIR_NUDGE,
+            sent_at__lte=cutoff,
+            due_at__gte=datetime.combine(earliest, time(0), tzinfo=UTC),
+        ).values_list("dedupe_key", flat=True)
+    )
 
 
 def scan_quiet_pairs(*, now: datetime | None = None) -> int:
@@ -204,24 +238,35 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
     for quiet in found:
         payload = {"pair_id": quiet.pair_id, "quiet_since": quiet.quiet_since.isoformat()}
         for user_id, tz_name in quiet.member_zones:
-            planned.append(outbox.Planned(
-                recipient_id=user_id, kind=QUIET_PAIR_NUDGE,
-                due_at=within_working_hours(now, zone_named(tz_name)),
-                dedupe_key=quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id),
-                payload=payload,
-            ))
+            planned.append(
+                outbox.Planned(
+                    recipient_id=user_id,
+                    kind=QUIET_PAIR_NUDGE,
+                    due_at=within_working_hours(now, zone_named(tz_name)),
+                    dedupe_key=quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id),
+                    payload=payload,
+                )
+            )
         # HR hears a week after the pair was nudged (or would have been: a nudge skipped
         # because someone turned nudges off counts), never at the same time.
-        if any(quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id) in nudged_a_week_ago
-               for user_id, _ in quiet.member_zones):
+        if any(
+            quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id) in nudged_a_week_ago
+            for user_id, _ in quiet.member_zones
+        ):
             if hr_admins is None:
-                hr_admins = list(User.objects.filter(groups__name=HR_ADMIN, is_active=True)
-                                 .values_list("pk", "profile__timezone").distinct())
+                hr_admins = list(
+                    User.objects.filter(groups__name=HR_ADMIN, is_active=True)
+                    .values_list("pk", "profile__timezone")
+                    .distinct()
+                )
             for user_id, tz_name in hr_admins:
-                planned.append(outbox.Planned(
-                    recipient_id=user_id, kind=QUIET_PAIR_HR_ALERT,
-                    due_at=within_working_hours(now, zone_named(tz_name)),
-                    dedupe_key=quiet_alert_key(quiet.pair_id, quiet.quiet_since, user_id),
-                    payload=payload,
-                ))
+                planned.append(
+                    outbox.Planned(
+                        recipient_id=user_id,
+                        kind=QUIET_PAIR_HR_ALERT,
+                        due_at=within_working_hours(now, zone_named(tz_name)),
+                        dedupe_key=quiet_alert_key(quiet.pair_id, quiet.quiet_since, user_id),
+                        payload=payload,
+                    )
+                )
     return outbox.schedule_many(planned)

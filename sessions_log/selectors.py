@@ -44,7 +44,8 @@ def zone_of(user) -> zoneinfo.ZoneInfo:
 
 def _pairs() -> QuerySet[Pair]:
     return Pair.objects.filter(published_at__isnull=False).select_related(
-        "cohort__programme", "junior__user__profile", "senior__user__profile")
+        "cohort__programme", "junior__user__profile", "senior__user__profile"
+    )
 
 
 def pair_for_member(user, pk: int) -> Pair:
@@ -64,48 +65,69 @@ def _member_of(user) -> Q:
 
 
 def meeting_for_member(user, pk: int) -> Meeting:
-    meeting = (Meeting.objects.select_related("pair__cohort__programme",
-                                              "pair__junior__user__profile",
-                                              "pair__senior__user__profile")
-               .filter(Q(pair__junior__user=user) | Q(pair__senior__user=user), pk=pk,
-                       pair__published_at__isnull=False).first())
+    meeting = (
+        Meeting.objects.select_related(
+            "pair__cohort__programme", "pair__junior__user__profile", "pair__senior__user__profile"
+        )
+        .filter(
+            Q(pair__junior__user=user) | Q(pair__senior__user=user),
+            pk=pk,
+            pair__published_at__isnull=False,
+        )
+        .first()
+    )
     if meeting is None:
         raise Http404("No such meeting")
     return meeting
 
 
 def session_log_for_member(user, pk: int) -> SessionLog:
-    log = (SessionLog.objects.select_related("pair__cohort__programme",
-                                             "pair__junior__user__profile",
-                                             "pair__senior__user__profile", "meeting")
-           .prefetch_related("skills", _my_notes(user))
-           .filter(Q(pair__junior__user=user) | Q(pair__senior__user=user), pk=pk,
-                   pair__published_at__isnull=False).first())
+    log = (
+        SessionLog.objects.select_related(
+            "pair__cohort__programme",
+            "pair__junior__user__profile",
+            "pair__senior__user__profile",
+            "meeting",
+        )
+        .prefetch_related("skills", _my_notes(user))
+        .filter(
+            Q(pair__junior__user=user) | Q(pair__senior__user=user),
+            pk=pk,
+            pair__published_at__isnull=False,
+        )
+        .first()
+    )
     if log is None:
         raise Http404("No such session")
     return log
 
 
 def goal_for_owner(user, pk: int) -> Goal:
-    goal = (Goal.objects.select_related("pair__cohort", "pair__junior__user",
-                                        "pair__senior__user")
-            .filter(owner=user, pk=pk).first())
+    goal = (
+        Goal.objects.select_related("pair__cohort", "pair__junior__user", "pair__senior__user")
+        .filter(owner=user, pk=pk)
+        .first()
+    )
     if goal is None or not goal.pair.involves(user):
         raise Http404("No such goal")
     return goal
 
 
 def enrolment_for(user, pk: int) -> Enrolment:
-    enrolment = Enrolment.objects.select_related("cohort__programme").filter(
-        user=user, pk=pk, status=Enrolment.Status.ACTIVE).first()
+    enrolment = (
+        Enrolment.objects.select_related("cohort__programme")
+        .filter(user=user, pk=pk, status=Enrolment.Status.ACTIVE)
+        .first()
+    )
     if enrolment is None:
         raise Http404("No such enrolment")
     return enrolment
 
 
 def _my_notes(viewer) -> Prefetch:
-    return Prefetch("private_notes", queryset=PrivateNote.objects.filter(author=viewer),
-                    to_attr="my_notes")
+    return Prefetch(
+        "private_notes", queryset=PrivateNote.objects.filter(author=viewer), to_attr="my_notes"
+    )
 
 
 def session_history(pair: Pair, viewer, limit: int = HISTORY_LIMIT) -> list[SessionLog]:
@@ -159,11 +181,16 @@ def balance(pair: Pair) -> Balance:
         both=Sum("minutes", filter=Q(direction="both"), default=0),
         sessions=Count("pk"),
     )
-    result = Balance(reverse_minutes=totals["reverse"] + totals["both"] / 2,
-                     forward_minutes=totals["forward"] + totals["both"] / 2,
-                     sessions=totals["sessions"])
-    covered = (SessionLog.skills.through.objects.filter(sessionlog__pair=pair)
-               .values_list("skill__name", "sessionlog__direction").distinct())
+    result = Balance(
+        reverse_minutes=totals["reverse"] + totals["both"] / 2,
+        forward_minutes=totals["forward"] + totals["both"] / 2,
+        sessions=totals["sessions"],
+    )
+    covered = (
+        SessionLog.skills.through.objects.filter(sessionlog__pair=pair)
+        .values_list("skill__name", "sessionlog__direction")
+        .distinct()
+    )
     reverse, forward = set(), set()
     for name, direction in covered:
         if direction in ("reverse", "both"):
@@ -186,10 +213,16 @@ def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeti
     """Scheduled meetings that have started, newest first, each marked ``logged`` when it has
     a log already (offered anyway, so choosing one again gets a clear message)."""
     now = now or timezone.now()
-    return (Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED, starts_at__lte=now,
-                                   starts_at__gte=now - timedelta(days=366))
-            .annotate(logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))))
-            .order_by("-starts_at"))
+    return (
+        Meeting.objects.filter(
+            pair=pair,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__lte=now,
+            starts_at__gte=now - timedelta(days=366),
+        )
+        .annotate(logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("-starts_at")
+    )
 
 
 @dataclass
@@ -234,8 +267,10 @@ class PairPage:
 
     @property
     def is_open(self) -> bool:
-        return (self.pair.status == Pair.Status.ACTIVE
-                and self.pair.cohort.status != Cohort.Status.CLOSED)
+        return (
+            self.pair.status == Pair.Status.ACTIVE
+            and self.pair.cohort.status != Cohort.Status.CLOSED
+        )
 
 
 def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
@@ -246,10 +281,16 @@ def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
     impact_stage = services.open_impact_stage(my_enrolment)
     period = services.current_pulse_period(pair, now)
     return PairPage(
-        pair=pair, viewer=viewer, partner=pair.partner_of(viewer), zone=zone_of(viewer),
+        pair=pair,
+        viewer=viewer,
+        partner=pair.partner_of(viewer),
+        zone=zone_of(viewer),
         acceptances=list(AgreementAcceptance.objects.filter(pair=pair)),
-        upcoming=list(Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED,
-                                             starts_at__gte=now).order_by("starts_at")[:20]),
+        upcoming=list(
+            Meeting.objects.filter(
+                pair=pair, status=Meeting.Status.SCHEDULED, starts_at__gte=now
+            ).order_by("starts_at")[:20]
+        ),
         history=logs,
         balance=balance(pair),
         my_goals=[g for g in goals if g.owner_id == viewer.pk],
@@ -257,17 +298,23 @@ def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
         fit_check=FitCheck.objects.filter(pair=pair, respondent=viewer).first(),
         fit_check_open=bool(logs),
         pulse_period=period,
-        pulse=(Pulse.objects.filter(pair=pair, respondent=viewer, period=period).first()
-               if period is not None else None),
+        pulse=(
+            Pulse.objects.filter(pair=pair, respondent=viewer, period=period).first()
+            if period is not None
+            else None
+        ),
         impact_stage=impact_stage,
-        impact_answered=bool(impact_stage) and ImpactSurvey.objects.filter(
-            enrolment=my_enrolment, stage=impact_stage).exists(),
+        impact_answered=bool(impact_stage)
+        and ImpactSurvey.objects.filter(enrolment=my_enrolment, stage=impact_stage).exists(),
         my_enrolment=my_enrolment,
         reflection_open=services.reflection_open(pair),
         my_reflection=Reflection.objects.filter(pair=pair, author=viewer).first(),
         # Only the partner's thank-you, never their reflection.
-        partner_thank_you=Reflection.objects.filter(pair=pair).exclude(author=viewer)
-        .values_list("thank_you", flat=True).first() or "",
+        partner_thank_you=Reflection.objects.filter(pair=pair)
+        .exclude(author=viewer)
+        .values_list("thank_you", flat=True)
+        .first()
+        or "",
         to_log=[m for m in loggable_meetings(pair, now)[:5] if not m.logged],
     )
 
@@ -299,15 +346,22 @@ def contribution_record(user) -> list[Contribution]:
     """Hours given and received, skills taught each way and the partner's thank-you, for every
     pairing the person has had. No summary or note: only what is the person's own to take."""
     pairs = list(_pairs().filter(_member_of(user)).order_by("-published_at"))
-    record = {pair.pk: Contribution(
-        pair=pair, partner=pair.partner_of(user),
-        side="junior" if pair.junior.user_id == user.pk else "senior") for pair in pairs}
+    record = {
+        pair.pk: Contribution(
+            pair=pair,
+            partner=pair.partner_of(user),
+            side="junior" if pair.junior.user_id == user.pk else "senior",
+        )
+        for pair in pairs
+    }
     # What I give: the junior gives in the reverse direction, the senior in the forward one.
     gives = {pk: ("reverse" if line.side == "junior" else "forward") for pk, line in record.items()}
     for pair_id, direction, minutes, sessions in (
-            SessionLog.objects.filter(pair__in=pairs).values("pair_id", "direction")
-            .annotate(total=Sum("minutes"), count=Count("pk"))
-            .values_list("pair_id", "direction", "total", "count")):
+        SessionLog.objects.filter(pair__in=pairs)
+        .values("pair_id", "direction")
+        .annotate(total=Sum("minutes"), count=Count("pk"))
+        .values_list("pair_id", "direction", "total", "count")
+    ):
         line = record[pair_id]
         line.sessions += sessions
         if direction == "both":
@@ -320,15 +374,20 @@ def contribution_record(user) -> list[Contribution]:
     taught: dict[int, set[str]] = {pk: set() for pk in record}
     learned: dict[int, set[str]] = {pk: set() for pk in record}
     for pair_id, name, direction in (
-            SessionLog.skills.through.objects.filter(sessionlog__pair__in=pairs)
-            .values_list("sessionlog__pair_id", "skill__name", "sessionlog__direction")
-            .distinct()):
+        SessionLog.skills.through.objects.filter(sessionlog__pair__in=pairs)
+        .values_list("sessionlog__pair_id", "skill__name", "sessionlog__direction")
+        .distinct()
+    ):
         if direction in ("both", gives[pair_id]):
             taught[pair_id].add(name)
         if direction != gives[pair_id]:  # the other direction, or both ways
             learned[pair_id].add(name)
-    for pair_id, thank_you in (Reflection.objects.filter(pair__in=pairs).exclude(author=user)
-                               .exclude(thank_you="").values_list("pair_id", "thank_you")):
+    for pair_id, thank_you in (
+        Reflection.objects.filter(pair__in=pairs)
+        .exclude(author=user)
+        .exclude(thank_you="")
+        .values_list("pair_id", "thank_you")
+    ):
         record[pair_id].thank_you = thank_you
     for pk, line in record.items():
         line.taught, line.learned = sorted(taught[pk]), sorted(learned[pk])

@@ -23,8 +23,13 @@ BASE_DIR = Path(settings.BASE_DIR)
 SWEEP_TASK = "sessions_log.tasks.send_due_reminders"
 
 
-def wait_for(condition: Callable[[], bool], *, timeout: float, interval: float = 0.05,
-             what: str = "condition") -> None:
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.05,
+    what: str = "condition",
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -74,9 +79,22 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self._answers, timeout=10, what="redis-server")
         return self
 
@@ -102,10 +120,16 @@ class RedisServer:
 def process_env(*, database: str, broker: str, sink: Path, sink_delay: float = 0.0) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
-        DJANGO_SETTINGS_MODULE="mentoring.settings", DATABASE_URL=database, REDIS_URL=broker,
-        TWOWAY_MAIL_SINK=str(sink), TWOWAY_MAIL_SINK_DELAY=str(sink_delay),
-        DEBUG="0", SECRET_KEY="reliability-run-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1",
-        PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="mentoring.settings",
+        DATABASE_URL=database,
+        REDIS_URL=broker,
+        TWOWAY_MAIL_SINK=str(sink),
+        TWOWAY_MAIL_SINK_DELAY=str(sink_delay),
+        DEBUG="0",
+        SECRET_KEY="reliability-run-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        PYTHONUNBUFFERED="1",
+        LOG_LEVEL="WARNING",
     )
     return env
 
@@ -125,12 +149,33 @@ class Worker:
         self.log.write_text("")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--pool", "solo",
-                 "--concurrency", "1", "--queues", self.queue,
-                 "--hostname", f"{self.name}.{self.starts}@%h", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-                cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "mentoring",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--concurrency",
+                    "1",
+                    "--queues",
+                    self.queue,
+                    "--hostname",
+                    f"{self.name}.{self.starts}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel",
+                    "INFO",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         if wait:
             wait_for(self.ready, timeout=60, interval=0.1, what=f"worker {self.name}")
         return self
@@ -167,9 +212,18 @@ class Beat:
         self.ticks = 0
 
     def tick(self, **kwargs) -> None:
-        self.app.send_task(SWEEP_TASK, kwargs=kwargs, queue=self.queue,
-                           retry=True, retry_policy={"max_retries": 20, "interval_start": 0.1,
-                                                     "interval_step": 0.2, "interval_max": 1})
+        self.app.send_task(
+            SWEEP_TASK,
+            kwargs=kwargs,
+            queue=self.queue,
+            retry=True,
+            retry_policy={
+                "max_retries": 20,
+                "interval_start": 0.1,
+                "interval_step": 0.2,
+                "interval_max": 1,
+            },
+        )
         self.ticks += 1
 
     def close(self) -> None:
@@ -178,7 +232,14 @@ class Beat:
 
 def sweep_in_subprocess(*, env: dict) -> subprocess.Popen:
     """One more beat process doing the sweep itself (no broker at all)."""
-    code = ("import django; django.setup(); from sessions_log import outbox; "
-            "print(outbox.send_due())")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=BASE_DIR, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = (
+        "import django; django.setup(); from sessions_log import outbox; print(outbox.send_due())"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

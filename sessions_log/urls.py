@@ -23,6 +23,9 @@ urlpatterns = [
     path("pair/<int:pk>/reflection/", views.reflection, name="reflection"),
     path("record/", views.contribution_record, name="contribution_record"),
     path("preferences/", preference_views.nudges, name="nudges"),
-    path("preferences/unsubscribe/<str:token>/", preference_views.nudges_unsubscribe,
-         name="nudges_unsubscribe"),
+    path(
+        "preferences/unsubscribe/<str:token>/",
+        preference_views.nudges_unsubscribe,
+        name="nudges_unsubscribe",
+    ),
 ]

@@ -30,13 +30,18 @@ class Cast:
 def cast(db) -> Cast:
     hr = factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
     boss = factories.manager(email="boss@example.com", profile__full_name="Marcus Manager")
-    junior = factories.UserFactory(email="junior@example.com", profile__full_name="Asha Junior",
-                                   profile__department="Data")
-    senior = factories.UserFactory(email="senior@example.com",
-                                   profile__full_name="Robert Senior",
-                                   profile__department="Marketing", profile__manager=boss)
-    outsider = factories.UserFactory(email="outsider@example.com",
-                                     profile__full_name="Olive Outsider")
+    junior = factories.UserFactory(
+        email="junior@example.com", profile__full_name="Asha Junior", profile__department="Data"
+    )
+    senior = factories.UserFactory(
+        email="senior@example.com",
+        profile__full_name="Robert Senior",
+        profile__department="Marketing",
+        profile__manager=boss,
+    )
+    outsider = factories.UserFactory(
+        email="outsider@example.com", profile__full_name="Olive Outsider"
+    )
     cohort = factories.CohortFactory(name="Autumn", slug="autumn")
     pair = factories.PairFactory(
         cohort=cohort,
@@ -45,8 +50,15 @@ def cast(db) -> Cast:
     )
     # The outsider takes part in another cohort with a pair of their own.
     factories.EnrolmentFactory(user=outsider, side="junior")
-    return Cast(hr=hr, manager=boss, junior=junior, senior=senior, outsider=outsider,
-                cohort=cohort, pair=pair)
+    return Cast(
+        hr=hr,
+        manager=boss,
+        junior=junior,
+        senior=senior,
+        outsider=outsider,
+        cohort=cohort,
+        pair=pair,
+    )
 
 
 @pytest.fixture
@@ -65,10 +77,14 @@ def login(client):
 def _fresh_cache(request):
     """Rate-limit counters live in the shared cache (Redis in CI): start each test clean."""
     uses_db = request.node.get_closest_marker("django_db") or {
-        "db", "transactional_db", "live_server"} & set(request.fixturenames)
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
     if uses_db:
-        request.getfixturevalue("db" if "live_server" not in request.fixturenames
-                                else "transactional_db")
+        request.getfixturevalue(
+            "db" if "live_server" not in request.fixturenames else "transactional_db"
+        )
         from django.core.cache import cache
 
         cache.clear()

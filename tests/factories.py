@@ -27,8 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create:
             self.save()
-            EmailAddress.objects.get_or_create(user=self, email=self.email,
-                                               defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
@@ -112,8 +113,10 @@ class PairFactory(factory.django.DjangoModelFactory):
         model = Pair
 
     cohort = factory.SubFactory(CohortFactory)
-    junior = factory.SubFactory(EnrolmentFactory, cohort=factory.SelfAttribute("..cohort"),
-                                side="junior")
-    senior = factory.SubFactory(EnrolmentFactory, cohort=factory.SelfAttribute("..cohort"),
-                                side="senior")
+    junior = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..cohort"), side="junior"
+    )
+    senior = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..cohort"), side="senior"
+    )
     published_at = factory.LazyFunction(timezone.now)

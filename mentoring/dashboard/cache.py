@@ -32,10 +32,18 @@ def bump(*args, **kwargs) -> None:
 
 
 def cached(*, scope, filters, today: date, build: Callable[[], object]):
-    ids = "all" if scope.user_ids is None else hashlib.sha256(
-        ",".join(map(str, sorted(scope.user_ids))).encode()).hexdigest()[:16]
-    parts = [str(data_version()), today.isoformat(), ids, str(scope.names_visible),
-             *(f"{k}={v}" for k, v in sorted(filters.as_query().items()))]
+    ids = (
+        "all"
+        if scope.user_ids is None
+        else hashlib.sha256(",".join(map(str, sorted(scope.user_ids))).encode()).hexdigest()[:16]
+    )
+    parts = [
+        str(data_version()),
+        today.isoformat(),
+        ids,
+        str(scope.names_visible),
+        *(f"{k}={v}" for k, v in sorted(filters.as_query().items())),
+    ]
     key = "twoway:dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
     board = cache.get(key)
     if board is None:

@@ -20,10 +20,16 @@ from mentoring.models import Enrolment
 from sessions_log.models import FitCheck, Pulse
 
 AREA_LABELS = {
-    "confidence": "Confidence", "certainty": "Certainty", "culture": "Culture",
-    "celebration": "Celebration", "control": "Control", "connection": "Connection",
-    "contribution": "Contribution", "new_perspectives": "New perspectives",
-    "inclusion": "Sense of inclusion", "engagement": "Engagement",
+    "confidence": "Confidence",
+    "certainty": "Certainty",
+    "culture": "Culture",
+    "celebration": "Celebration",
+    "control": "Control",
+    "connection": "Connection",
+    "contribution": "Contribution",
+    "new_perspectives": "New perspectives",
+    "inclusion": "Sense of inclusion",
+    "engagement": "Engagement",
 }
 
 
@@ -57,15 +63,14 @@ def _t975(degrees_of_freedom: int) -> float:
 
 
 def paired_change(differences: list[int]) -> Change:
-    return change_from_sums(len(differences), sum(differences),
-                            sum(d * d for d in differences))
+    return change_from_sums(len(differences), sum(differences), sum(d * d for d in differences))
 
 
 @dataclass
 class ImpactTable:
-    areas: list[tuple[str, Change]]                      # overall, per area
-    departments: list[tuple[str, list[Change]]]          # per department, per area (same order)
-    respondents: int                                     # people with both answers
+    areas: list[tuple[str, Change]]  # overall, per area
+    departments: list[tuple[str, list[Change]]]  # per department, per area (same order)
+    respondents: int  # people with both answers
 
 
 def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
@@ -79,8 +84,9 @@ def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
         sums[f"q_{area}"] = Sum(change * change)
     rows = list(
         enrolments.annotate(
-            baseline=FilteredRelation("impact_surveys",
-                                      condition=Q(impact_surveys__stage="baseline")),
+            baseline=FilteredRelation(
+                "impact_surveys", condition=Q(impact_surveys__stage="baseline")
+            ),
             final=FilteredRelation("impact_surveys", condition=Q(impact_surveys__stage="final")),
         )
         .filter(baseline__isnull=False, final__isnull=False)
@@ -89,15 +95,32 @@ def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
         .order_by()
     )
     respondents = sum(row["n"] for row in rows)
-    overall = [(f, change_from_sums(respondents, sum(r[f"s_{f}"] or 0 for r in rows),
-                                    sum(r[f"q_{f}"] or 0 for r in rows))) for f in fields]
+    overall = [
+        (
+            f,
+            change_from_sums(
+                respondents,
+                sum(r[f"s_{f}"] or 0 for r in rows),
+                sum(r[f"q_{f}"] or 0 for r in rows),
+            ),
+        )
+        for f in fields
+    ]
     by_dept: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_dept[row["user__profile__department"] or "(none)"].append(row)
     departments = [
-        (name, [change_from_sums(sum(r["n"] for r in group),
-                                 sum(r[f"s_{f}"] or 0 for r in group),
-                                 sum(r[f"q_{f}"] or 0 for r in group)) for f in fields])
+        (
+            name,
+            [
+                change_from_sums(
+                    sum(r["n"] for r in group),
+                    sum(r[f"s_{f}"] or 0 for r in group),
+                    sum(r[f"q_{f}"] or 0 for r in group),
+                )
+                for f in fields
+            ],
+        )
         for name, group in sorted(by_dept.items())
     ]
     return ImpactTable(areas=overall, departments=departments, respondents=respondents)
@@ -135,8 +158,11 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
         fits = fits.filter(respondent__profile__department__iexact=filters.department)
     pulse = pulses.aggregate(n=Count("pk"), mean=Avg("score"))
     answers = fits.aggregate(
-        n=Count("pk"), yes=Count("pk", filter=Q(answer="yes")),
-        not_sure=Count("pk", filter=Q(answer="not_sure")), no=Count("pk", filter=Q(answer="no")))
+        n=Count("pk"),
+        yes=Count("pk", filter=Q(answer="yes")),
+        not_sure=Count("pk", filter=Q(answer="not_sure")),
+        no=Count("pk", filter=Q(answer="no")),
+    )
     shown = answers["n"] >= MIN_GROUP
     return Sentiment(
         pulse_n=pulse["n"],

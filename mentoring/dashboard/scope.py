@@ -16,7 +16,7 @@ MIN_GROUP = 5
 @dataclass(frozen=True)
 class Scope:
     user_ids: frozenset[int] | None  # None: the whole programme
-    names_visible: bool               # HR sees who is at risk; managers see counts only
+    names_visible: bool  # HR sees who is at risk; managers see counts only
     label: str
 
     @property
@@ -28,7 +28,8 @@ def reports_under(manager_id: int) -> frozenset[int]:
     """Everyone whose reporting line leads up to this manager: one query, walked in memory."""
     children: dict[int, list[int]] = defaultdict(list)
     for user_id, boss_id in Profile.objects.filter(manager__isnull=False).values_list(
-            "user_id", "manager_id"):
+        "user_id", "manager_id"
+    ):
         children[boss_id].append(user_id)
     seen: set[int] = set()
     stack = list(children.get(manager_id, ()))
@@ -48,5 +49,8 @@ def scope_for(request) -> Scope:
     profile = getattr(user, "profile", None)
     if profile is not None and profile.manager_scope_programme_wide:
         return Scope(user_ids=None, names_visible=False, label="the whole programme")
-    return Scope(user_ids=reports_under(user.pk), names_visible=False,
-                 label="people in your part of the organisation")
+    return Scope(
+        user_ids=reports_under(user.pk),
+        names_visible=False,
+        label="people in your part of the organisation",
+    )

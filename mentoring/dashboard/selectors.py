@@ -54,8 +54,7 @@ def parse_filters(params) -> Filters:
 
 
 def _enrolments(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
-    qs = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE,
-                                  cohort__archived_at__isnull=True)
+    qs = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True)
     if filters.cohort:
         qs = qs.filter(cohort=filters.cohort)
     elif filters.programme:
@@ -80,16 +79,34 @@ class PairRow(NamedTuple):
 def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
     """The published pairs with at least one member among the counted people: one query,
     materialised so every later aggregate filters on a plain list of ids."""
-    rows = (Pair.objects.filter(published_at__isnull=False,
-                                cohort__in=enrolments.values("cohort_id").distinct())
-            .annotate(published_on=TruncDate("published_at"))
-            .values_list("pk", "cohort_id", "status", "published_on", "junior_id", "senior_id",
-                         "junior__user__profile__department",
-                         "senior__user__profile__department", "cohort__meeting_cadence_days"))
+    rows = (
+        Pair.objects.filter(
+            published_at__isnull=False, cohort__in=enrolments.values("cohort_id").distinct()
+        )
+        .annotate(published_on=TruncDate("published_at"))
+        .values_list(
+            "pk",
+            "cohort_id",
+            "status",
+            "published_on",
+            "junior_id",
+            "senior_id",
+            "junior__user__profile__department",
+            "senior__user__profile__department",
+            "cohort__meeting_cadence_days",
+        )
+    )
     active = Pair.Status.ACTIVE
     return [
-        PairRow(pk, cohort_id, status == active, published, jdept or "(none)", sdept or "(none)",
-                cadence)
+        PairRow(
+            pk,
+            cohort_id,
+            status == active,
+            published,
+            jdept or "(none)",
+            sdept or "(none)",
+            cadence,
+        )
         for pk, cohort_id, status, published, junior, senior, jdept, sdept, cadence in rows
         if junior in people or senior in people
     ]
@@ -164,22 +181,27 @@ def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
         where = f"WHERE l.pair_id IN ({', '.join(['%s'] * len(pair_ids))})"
         params = list(pair_ids)
     # Only table names and placeholders are interpolated; every value is a parameter.
-    sql = (f"SELECT k.name, l.direction, COUNT(*) FROM {logs} l {join} {through} s "  # noqa: S608
-           f"ON s.sessionlog_id = l.id JOIN {skills} k ON k.id = s.skill_id "
-           f"{where} GROUP BY k.name, l.direction")
+    sql = (
+        f"SELECT k.name, l.direction, COUNT(*) FROM {logs} l {join} {through} s "  # noqa: S608
+        f"ON s.sessionlog_id = l.id JOIN {skills} k ON k.id = s.skill_id "
+        f"{where} GROUP BY k.name, l.direction"
+    )
     counts: dict[str, dict[str, int]] = {"reverse": {}, "forward": {}}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for name, direction, n in cursor.fetchall():
-            for way in (("reverse", "forward") if direction == "both" else (direction,)):
+            for way in ("reverse", "forward") if direction == "both" else (direction,):
                 counts[way][name] = counts[way].get(name, 0) + n
-    ranked = [sorted(c.items(), key=lambda item: (-item[1], item[0]))[:10]
-              for c in (counts["reverse"], counts["forward"])]
+    ranked = [
+        sorted(c.items(), key=lambda item: (-item[1], item[0]))[:10]
+        for c in (counts["reverse"], counts["forward"])
+    ]
     return ranked[0], ranked[1]
 
 
-def build(scope: Scope, filters: Filters, *, today: date | None = None,
-          with_choices: bool = False) -> Dashboard:
+def build(
+    scope: Scope, filters: Filters, *, today: date | None = None, with_choices: bool = False
+) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = _enrolments(scope, filters)
     enrolled = list(enrolments.values_list("pk", "user_id", "side"))
@@ -194,17 +216,21 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None,
     # When the selection is every published pair (HR's usual view), filtering thousands of
     # ids is pure cost: read the tables whole.
     everything = len(pairs) == Pair.objects.filter(published_at__isnull=False).count()
-    logs = SessionLog.objects.all() if everything else SessionLog.objects.filter(
-        pair_id__in=among(pair_ids, "bigint"))
+    logs = (
+        SessionLog.objects.all()
+        if everything
+        else SessionLog.objects.filter(pair_id__in=among(pair_ids, "bigint"))
+    )
 
     # One pass over the logs grouped by pair and direction gives the totals, the balance, the
     # per-department hours and each pair's last session.
     per_pair: dict[int, dict] = {}
     sessions = minutes = reverse = forward = 0
     for pair_id, direction, n, total, last in (
-            logs.values_list("pair_id", "direction")
-            .annotate(n=Count("pk"), total=Sum("minutes"), last=Max("held_on"))
-            .order_by()):
+        logs.values_list("pair_id", "direction")
+        .annotate(n=Count("pk"), total=Sum("minutes"), last=Max("held_on"))
+        .order_by()
+    ):
         sessions += n
         minutes += total
         rev, fwd = _split(total, direction)
@@ -224,28 +250,41 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None,
         last = row["last"] if row else pair.published_on
         if pair.active and last < today - timedelta(days=2 * pair.cadence_days):
             at_risk_ids.append(pair.pk)
-    at_risk = list(
-        Pair.objects.filter(pk__in=at_risk_ids[:200])
-        .select_related("cohort", "junior__user__profile", "senior__user__profile")
-        .annotate(last_session=Max("session_logs__held_on"))
-        .order_by("last_session", "pk")
-    ) if scope.names_visible else []
+    at_risk = (
+        list(
+            Pair.objects.filter(pk__in=at_risk_ids[:200])
+            .select_related("cohort", "junior__user__profile", "senior__user__profile")
+            .annotate(last_session=Max("session_logs__held_on"))
+            .order_by("last_session", "pk")
+        )
+        if scope.names_visible
+        else []
+    )
 
     by_month: dict[date, dict] = {}
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
     # Grouped by day, not by a truncated month: SQLite would call a Python function per row.
     for day, direction, n, total in (
-            logs.filter(held_on__gte=since).values_list("held_on", "direction")
-            .annotate(n=Count("pk"), total=Sum("minutes")).order_by()):
+        logs.filter(held_on__gte=since)
+        .values_list("held_on", "direction")
+        .annotate(n=Count("pk"), total=Sum("minutes"))
+        .order_by()
+    ):
         month = day.replace(day=1)
         row = by_month.setdefault(month, {"month": month, "sessions": 0, "rev": 0, "fwd": 0})
         rev, fwd = _split(total, direction)
         row["sessions"] += n
         row["rev"] += rev
         row["fwd"] += fwd
-    months = [{"month": m["month"], "sessions": m["sessions"],
-               "reverse_hours": round(m["rev"] / 60, 1), "forward_hours": round(m["fwd"] / 60, 1)}
-              for m in sorted(by_month.values(), key=lambda m: m["month"])]
+    months = [
+        {
+            "month": m["month"],
+            "sessions": m["sessions"],
+            "reverse_hours": round(m["rev"] / 60, 1),
+            "forward_hours": round(m["fwd"] / 60, 1),
+        }
+        for m in sorted(by_month.values(), key=lambda m: m["month"])
+    ]
     peak = max((m["reverse_hours"] + m["forward_hours"] for m in months), default=0) or 1
     for m in months:
         m["reverse_pct"] = round(100 * m["reverse_hours"] / peak)
@@ -253,30 +292,48 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None,
 
     departments = []
     for name, people in sorted(
-            (row["user__profile__department"] or "(none)", row["n"])
-            for row in enrolments.values("user__profile__department")
-            .annotate(n=Count("user", distinct=True)).order_by()):
+        (row["user__profile__department"] or "(none)", row["n"])
+        for row in enrolments.values("user__profile__department")
+        .annotate(n=Count("user", distinct=True))
+        .order_by()
+    ):
         hidden = scope.suppresses and people < MIN_GROUP
-        departments.append({"name": name, "people": None if hidden else people,
-                            "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
-                            "suppressed": hidden})
+        departments.append(
+            {
+                "name": name,
+                "people": None if hidden else people,
+                "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
+                "suppressed": hidden,
+            }
+        )
 
     reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
     active = sum(1 for p in pairs if p.active)
     board = Dashboard(
-        scope=scope, filters=filters,
-        participants=sides["people"] or 0, juniors=sides["juniors"] or 0,
+        scope=scope,
+        filters=filters,
+        participants=sides["people"] or 0,
+        juniors=sides["juniors"] or 0,
         seniors=sides["seniors"] or 0,
-        active_pairs=active, ended_pairs=len(pairs) - active,
-        sessions=sessions, minutes=minutes, reverse_minutes=reverse, forward_minutes=forward,
+        active_pairs=active,
+        ended_pairs=len(pairs) - active,
+        sessions=sessions,
+        minutes=minutes,
+        reverse_minutes=reverse,
+        forward_minutes=forward,
         sessions_per_pair=round(sessions / len(pairs), 1) if pairs else 0,
-        at_risk_count=len(at_risk_ids), at_risk=at_risk,
-        reverse_skills=reverse_skills, forward_skills=forward_skills,
-        months=months, departments=departments, suppressed=suppressed,
+        at_risk_count=len(at_risk_ids),
+        at_risk=at_risk,
+        reverse_skills=reverse_skills,
+        forward_skills=forward_skills,
+        months=months,
+        departments=departments,
+        suppressed=suppressed,
         impact=None if suppressed else impact(enrolments),
-        sentiment=None if suppressed else sentiment(None if everything else pair_ids,
-                                                    scope, filters),
+        sentiment=None
+        if suppressed
+        else sentiment(None if everything else pair_ids, scope, filters),
     )
     if with_choices:
         filter_choices(board)
@@ -285,9 +342,11 @@ def build(scope: Scope, filters: Filters, *, today: date | None = None,
 
 def filter_choices(dashboard: Dashboard) -> None:
     """Programmes (those with a live cohort) and cohorts in one query; departments in another."""
-    cohorts = list(Cohort.objects.filter(archived_at__isnull=True,
-                                         programme__archived_at__isnull=True)
-                   .select_related("programme").order_by("programme__name", "-starts_on"))
+    cohorts = list(
+        Cohort.objects.filter(archived_at__isnull=True, programme__archived_at__isnull=True)
+        .select_related("programme")
+        .order_by("programme__name", "-starts_on")
+    )
     programmes = {cohort.programme_id: cohort.programme for cohort in cohorts}
     dashboard.programmes = sorted(programmes.values(), key=lambda p: p.name)
     chosen = dashboard.filters.programme
@@ -295,6 +354,8 @@ def filter_choices(dashboard: Dashboard) -> None:
     from accounts.models import Profile
 
     dashboard.department_choices = list(
-        Profile.objects.exclude(department="").order_by("department")
-        .values_list("department", flat=True).distinct()
+        Profile.objects.exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
     )

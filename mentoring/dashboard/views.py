@@ -16,9 +16,12 @@ from mentoring.lib.spreadsheet import neutralise
 def _board(request: HttpRequest) -> selectors.Dashboard:
     scope, filters = scope_for(request), selectors.parse_filters(request.GET)
     today = timezone.localdate()
-    return dashboard_cache.cached(scope=scope, filters=filters, today=today,
-                                  build=lambda: selectors.build(scope, filters, today=today,
-                                                                with_choices=True))
+    return dashboard_cache.cached(
+        scope=scope,
+        filters=filters,
+        today=today,
+        build=lambda: selectors.build(scope, filters, today=today, with_choices=True),
+    )
 
 
 @hr_or_manager_required
@@ -39,10 +42,14 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     hidden = "fewer than 5"
     writer.writerow(["figure", "value"])
     rows = [
-        ("participants", board.participants), ("juniors", board.juniors),
-        ("seniors", board.seniors), ("active pairs", board.active_pairs),
-        ("ended pairs", board.ended_pairs), ("sessions logged", board.sessions),
-        ("hours", board.hours), ("reverse minutes", board.reverse_minutes),
+        ("participants", board.participants),
+        ("juniors", board.juniors),
+        ("seniors", board.seniors),
+        ("active pairs", board.active_pairs),
+        ("ended pairs", board.ended_pairs),
+        ("sessions logged", board.sessions),
+        ("hours", board.hours),
+        ("reverse minutes", board.reverse_minutes),
         ("forward minutes", board.forward_minutes),
         ("sessions per pair", board.sessions_per_pair),
         ("pairs at risk", board.at_risk_count),
@@ -52,13 +59,24 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     writer.writerow([])
     writer.writerow(["department", "participants", "hours"])
     for row in board.departments:
-        writer.writerow([neutralise(row["name"]),
-                         hidden if row["suppressed"] else row["people"],
-                         hidden if row["suppressed"] else row["hours"]])
+        writer.writerow(
+            [
+                neutralise(row["name"]),
+                hidden if row["suppressed"] else row["people"],
+                hidden if row["suppressed"] else row["hours"],
+            ]
+        )
     writer.writerow([])
     writer.writerow(["month", "sessions", "reverse hours", "forward hours"])
     for month in board.months:
-        writer.writerow([month["month"].strftime("%Y-%m"),
-                         *([hidden] * 3 if board.suppressed else
-                           [month["sessions"], month["reverse_hours"], month["forward_hours"]])])
+        writer.writerow(
+            [
+                month["month"].strftime("%Y-%m"),
+                *(
+                    [hidden] * 3
+                    if board.suppressed
+                    else [month["sessions"], month["reverse_hours"], month["forward_hours"]]
+                ),
+            ]
+        )
     return response

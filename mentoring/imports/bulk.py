@@ -45,17 +45,19 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, object]]) ->
             consts = ", ".join(f"CAST(%s AS {_pg_type(f)})" for f, _ in constants)
             arrays = ", ".join(f"CAST(%s AS {_pg_type(f)}[])" for f in given)
             aliases = ", ".join(f"c{i}" for i in range(len(given)))
-            sql = (head + f"SELECT {aliases}{', ' + consts if consts else ''} "  # noqa: S608
-                   f"FROM unnest({arrays}) AS u({aliases})")
+            sql = (
+                head + f"SELECT {aliases}{', ' + consts if consts else ''} "  # noqa: S608
+                f"FROM unnest({arrays}) AS u({aliases})"
+            )
             for start in range(0, len(rows), PG_BATCH):
-                batch = rows[start:start + PG_BATCH]
+                batch = rows[start : start + PG_BATCH]
                 cursor.execute(sql, [*fixed, *([row[n] for row in batch] for n in names)])
             return
         per_row = len(given) + len(constants)
         batch_size = max(1, min(2000, 30000 // per_row))
         row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
         for start in range(0, len(rows), batch_size):
-            batch = rows[start:start + batch_size]
+            batch = rows[start : start + batch_size]
             params: list[object] = []
             for row in batch:
                 params.extend(row[name] for name in names)
@@ -63,8 +65,9 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, object]]) ->
             cursor.execute(head + "VALUES " + ", ".join([row_sql] * len(batch)), params)
 
 
-def bulk_set(model: type[models.Model], objects: Sequence[models.Model],
-             field_names: Sequence[str]) -> None:
+def bulk_set(
+    model: type[models.Model], objects: Sequence[models.Model], field_names: Sequence[str]
+) -> None:
     """Write ``field_names`` of each object (by primary key), like ``bulk_update``."""
     if not objects:
         return
@@ -78,31 +81,38 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model],
             arrays = ", ".join(f"CAST(%s AS {_pg_type(f)}[])" for f in [pk, *fields])
             aliases = ", ".join(f"c{i}" for i in range(len(fields) + 1))
             assignments = ", ".join(f"{quote(f.column)} = u.c{i + 1}" for i, f in enumerate(fields))
-            sql = (f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS u({aliases}) "  # noqa: S608
-                   f"WHERE {table}.{quote(pk.column)} = u.c0")
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS u({aliases}) "  # noqa: S608
+                f"WHERE {table}.{quote(pk.column)} = u.c0"
+            )
             for start in range(0, len(objects), PG_BATCH):
-                batch = objects[start:start + PG_BATCH]
+                batch = objects[start : start + PG_BATCH]
                 params = [[obj.pk for obj in batch]] + [
                     [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in batch]
-                    for f in fields]
+                    for f in fields
+                ]
                 cursor.execute(sql, params)
             return
         # SQLite: VALUES columns are called column1, column2, …
-        assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}"
-                                for i, f in enumerate(fields))
+        assignments = ", ".join(
+            f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(fields)
+        )
         row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
         batch_size = max(1, min(1000, 30000 // (len(fields) + 1)))
         for start in range(0, len(objects), batch_size):
-            batch = objects[start:start + batch_size]
+            batch = objects[start : start + batch_size]
             params: list[object] = []
             for obj in batch:
                 params.append(obj.pk)
-                params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection)
-                              for f in fields)
+                params.extend(
+                    f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields
+                )
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608
                 f"{', '.join([row_sql] * len(batch))}) AS v "
-                f"WHERE {table}.{quote(pk.column)} = v.column1", params)
+                f"WHERE {table}.{quote(pk.column)} = v.column1",
+                params,
+            )
 
 
 def lookup_batch_size() -> int:
@@ -114,7 +124,8 @@ def _pg_type(field: models.Field) -> str:
     db_type = field.db_type(connection) or "text"
     # Serial types are only for column definitions.
     return {"bigserial": "bigint", "serial": "integer", "smallserial": "smallint"}.get(
-        db_type, db_type)
+        db_type, db_type
+    )
 
 
 def chunks(values: Iterable, size: int | None = None) -> Iterator[list]:

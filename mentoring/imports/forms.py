@@ -19,5 +19,6 @@ class StaffUploadForm(forms.Form):
         if upload.size and upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. "
-                "Split it into several files.")
+                "Split it into several files."
+            )
         return upload

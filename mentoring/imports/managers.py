@@ -22,11 +22,12 @@ def manager_cycles(rows: list[StaffRow], user_ids: dict[str, int]) -> list[RowPr
             break
         found: dict[str, str | None] = {}
         for batch in chunks(sorted(frontier)):
-            found.update((email.lower(), (manager or "").lower() or None)
-                         for email, manager in Profile.objects
-                         .annotate(email_key=Lower("user__email"))
-                         .filter(email_key__in=among(batch, "text"))
-                         .values_list("user__email", "manager__email"))
+            found.update(
+                (email.lower(), (manager or "").lower() or None)
+                for email, manager in Profile.objects.annotate(email_key=Lower("user__email"))
+                .filter(email_key__in=among(batch, "text"))
+                .values_list("user__email", "manager__email")
+            )
         for email in frontier:
             manager_of.setdefault(email, found.get(email))
         frontier = {m for m in found.values() if m and m not in manager_of}
@@ -43,12 +44,17 @@ def manager_cycles(rows: list[StaffRow], user_ids: dict[str, int]) -> list[RowPr
             path.append(node)
             node = manager_of.get(node)
         if node and node in on_path:
-            loop = path[on_path[node]:]
+            loop = path[on_path[node] :]
             if len(loop) > 1:  # a person who is their own manager is reported when read
                 chain = " → ".join([*loop, loop[0]])
                 for email in loop:
                     if email in lines:
-                        problems.append(RowProblem(
-                            lines[email], email, f"manager chain goes round in a circle: {chain}."))
+                        problems.append(
+                            RowProblem(
+                                lines[email],
+                                email,
+                                f"manager chain goes round in a circle: {chain}.",
+                            )
+                        )
         done.update(path)
     return problems

@@ -20,8 +20,17 @@ from mentoring.imports.tables import FileRefused, rows_of_text
 from mentoring.lib.spreadsheet import FORMULA_PREFIXES
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    "email", "full_name", "side", "job_title", "department", "location", "manager_email",
-    "teaches", "wants_to_learn", "capacity", "timezone",
+    "email",
+    "full_name",
+    "side",
+    "job_title",
+    "department",
+    "location",
+    "manager_email",
+    "teaches",
+    "wants_to_learn",
+    "capacity",
+    "timezone",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("grade", "employee_id")
 ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -31,8 +40,15 @@ MAX_CAPACITY = 1000
 DEFAULT_LEVEL = 2
 SIDES = ("junior", "senior")
 # Text limits mirror the model fields, so a long cell is a row problem and never a 500.
-MAX_LENGTHS = {"email": 254, "full_name": 200, "job_title": 200, "department": 200,
-               "location": 200, "employee_id": 64, "skill": 100}
+MAX_LENGTHS = {
+    "email": 254,
+    "full_name": 200,
+    "job_title": 200,
+    "department": 200,
+    "location": 200,
+    "employee_id": 64,
+    "skill": 100,
+}
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _SPACES = re.compile(r"\s+")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
@@ -122,8 +138,7 @@ def read_staff_file(filename: str, data: bytes, *, default_timezone: str) -> Sta
     """Read and check a CSV or XLSX staff file. Never raises for anything in the file."""
     staff_file = StaffFile(filename=filename)
     try:
-        table = rows_of_text(filename, data, staff_file.notices,
-                             max_columns=len(ALL_COLUMNS) + 20)
+        table = rows_of_text(filename, data, staff_file.notices, max_columns=len(ALL_COLUMNS) + 20)
         _read_rows(table, staff_file, default_timezone)
     except FileRefused as refusal:
         staff_file.errors.append(str(refusal))
@@ -149,8 +164,9 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
     staff_file.columns = frozenset(positions)
     unknown = [name for name in header if name and name not in ALL_COLUMNS]
     if unknown:
-        staff_file.notices.append("These columns are not part of the import and were ignored: "
-                                  + ", ".join(unknown) + ".")
+        staff_file.notices.append(
+            "These columns are not part of the import and were ignored: " + ", ".join(unknown) + "."
+        )
 
     first_line: dict[str, int] = {}
     comma_lines: list[int] = []
@@ -160,10 +176,13 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
             continue  # blank rows, often trailing ones in spreadsheets
         count += 1
         if count > MAX_ROWS:
-            raise FileRefused(f"The file has more than {MAX_ROWS:,} people; split it into "
-                              "several files.")
-        values = {name: untick(cells[i].strip()) if i < len(cells) else ""
-                  for name, i in positions.items()}
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} people; split it into several files."
+            )
+        values = {
+            name: untick(cells[i].strip()) if i < len(cells) else ""
+            for name, i in positions.items()
+        }
         reasons: list[str] = []
         row = _row(line, values, reasons, default_timezone)
         email = values["email"].lower()
@@ -171,8 +190,9 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
         if manager_email and not any(r.startswith("manager_email") for r in reasons):
             staff_file.manager_refs.append((line, values["email"], manager_email))
         if email and email in first_line:
-            reasons.append(f"{email} appears twice in the file (first on line "
-                           f"{first_line[email]}).")
+            reasons.append(
+                f"{email} appears twice in the file (first on line {first_line[email]})."
+            )
         elif email:
             first_line[email] = line
         if reasons:
@@ -190,7 +210,8 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
         staff_file.notices.append(
             f"Skill names with a comma on line{'s' if len(comma_lines) > 1 else ''} {shown}"
             f"{' and more' if len(comma_lines) > 10 else ''}: skills are separated by “;”, "
-            "so “TikTok, Excel” is one skill. Check the new skills before importing.")
+            "so “TikTok, Excel” is one skill. Check the new skills before importing."
+        )
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:
@@ -203,22 +224,30 @@ def _header_positions(header: list[str]) -> dict[str, int]:
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         raise FileRefused(
-            "The header (line 1) lacks the required column" + ("s " if len(missing) > 1 else " ")
-            + ", ".join(missing) + ". The first row must name the columns: "
-            + ", ".join(REQUIRED_COLUMNS) + " (and optionally grade, employee_id).")
+            "The header (line 1) lacks the required column"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + ". The first row must name the columns: "
+            + ", ".join(REQUIRED_COLUMNS)
+            + " (and optionally grade, employee_id)."
+        )
     return positions
 
 
-def _row(line: int, values: dict[str, str], reasons: list[str],
-         default_timezone: str) -> StaffRow | None:
+def _row(
+    line: int, values: dict[str, str], reasons: list[str], default_timezone: str
+) -> StaffRow | None:
     email = _email(values["email"], "email", reasons, required=True)
     full_name = values["full_name"]
     if not full_name:
         reasons.append("full_name is empty.")
     side = values["side"].casefold()
     if side not in SIDES:
-        reasons.append(f"side must be junior or senior, not “{values['side']}”."
-                       if values["side"] else "side is empty: write junior or senior.")
+        reasons.append(
+            f"side must be junior or senior, not “{values['side']}”."
+            if values["side"]
+            else "side is empty: write junior or senior."
+        )
     for column in ("full_name", "job_title", "department", "location", "employee_id"):
         if len(values.get(column, "")) > MAX_LENGTHS[column]:
             reasons.append(f"{column} is longer than {MAX_LENGTHS[column]} characters.")
@@ -233,11 +262,21 @@ def _row(line: int, values: dict[str, str], reasons: list[str],
     if reasons:
         return None
     return StaffRow(
-        line=line, email=email, full_name=full_name, side=side,
-        job_title=values["job_title"], department=values["department"],
-        location=values["location"], manager_email=manager_email, teaches=teaches,
-        wants_to_learn=learns, capacity=capacity, timezone=timezone, grade=grade,
-        employee_id=values.get("employee_id", ""), timezone_given=bool(values["timezone"]),
+        line=line,
+        email=email,
+        full_name=full_name,
+        side=side,
+        job_title=values["job_title"],
+        department=values["department"],
+        location=values["location"],
+        manager_email=manager_email,
+        teaches=teaches,
+        wants_to_learn=learns,
+        capacity=capacity,
+        timezone=timezone,
+        grade=grade,
+        employee_id=values.get("employee_id", ""),
+        timezone_given=bool(values["timezone"]),
     )
 
 
@@ -262,8 +301,10 @@ def _capacity(value: str, reasons: list[str]) -> int:
     if not value:
         return 1
     if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(float(value)) <= MAX_CAPACITY:
-        reasons.append(f"capacity must be a whole number from 1 to {MAX_CAPACITY} "
-                       f"(how many partners the person takes), not “{value}”.")
+        reasons.append(
+            f"capacity must be a whole number from 1 to {MAX_CAPACITY} "
+            f"(how many partners the person takes), not “{value}”."
+        )
         return 1
     return int(float(value))
 
@@ -282,14 +323,15 @@ def _timezone(value: str, reasons: list[str], default: str) -> str:
         return default
     name = _timezones().get(value.casefold())
     if name is None:
-        reasons.append(f"timezone “{value}” is not an IANA time zone name "
-                       "(like Europe/London or America/New_York).")
+        reasons.append(
+            f"timezone “{value}” is not an IANA time zone name "
+            "(like Europe/London or America/New_York)."
+        )
         return default
     return name
 
 
-def _skills(value: str, column: str, meaning: str,
-            reasons: list[str]) -> tuple[SkillClaim, ...]:
+def _skills(value: str, column: str, meaning: str, reasons: list[str]) -> tuple[SkillClaim, ...]:
     claims: dict[str, SkillClaim] = {}
     for part in value.split(";"):
         part = part.strip()
@@ -300,8 +342,10 @@ def _skills(value: str, column: str, meaning: str,
             name, _, level_text = part.rpartition(":")
             level_text = level_text.strip()
             if level_text not in ("1", "2", "3"):
-                reasons.append(f"{column}: the {meaning} of “{name.strip()}” must be 1, 2 or 3, "
-                               f"not “{level_text}”.")
+                reasons.append(
+                    f"{column}: the {meaning} of “{name.strip()}” must be 1, 2 or 3, "
+                    f"not “{level_text}”."
+                )
                 continue
             level = int(level_text)
         name = tidy_skill_name(name)
@@ -309,8 +353,9 @@ def _skills(value: str, column: str, meaning: str,
             reasons.append(f"{column}: “{part}” has no skill name.")
             continue
         if len(name) > MAX_LENGTHS["skill"]:
-            reasons.append(f"{column}: a skill name is longer than {MAX_LENGTHS['skill']} "
-                           "characters.")
+            reasons.append(
+                f"{column}: a skill name is longer than {MAX_LENGTHS['skill']} characters."
+            )
             continue
         key = skill_key(name)
         # The same skill twice in one cell keeps its highest level.

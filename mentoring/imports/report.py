@@ -48,19 +48,21 @@ class ImportReport:
     def summary(self) -> str:
         done = "Imported" if self.committed else "Ready to import"
         people = "1 person" if self.people == 1 else f"{self.people} people"
-        text = (f"{done} {people} into {self.cohort_name}: {self.new_people} new, "
-                f"{self.updated_people} updated, {self.unchanged_people} unchanged"
-                f" ({self.joining_cohort} joining the cohort).")
+        text = (
+            f"{done} {people} into {self.cohort_name}: {self.new_people} new, "
+            f"{self.updated_people} updated, {self.unchanged_people} unchanged"
+            f" ({self.joining_cohort} joining the cohort)."
+        )
         if self.new_skills:
             names = ", ".join(self.new_skills[:20])
             more = len(self.new_skills) - 20
             added = "added to" if self.committed else "to add to"
-            text += (f" New skills {added} the taxonomy: {names}"
-                     + (f" and {more} more." if more > 0 else "."))
+            text += f" New skills {added} the taxonomy: {names}" + (
+                f" and {more} more." if more > 0 else "."
+            )
         return text
 
     def problem_lines(self) -> list[str]:
         lines = [f"file: {error}" for error in self.errors]
-        lines += [f"line {p.line}: {p.email or '(no email)'}: {p.reason}"
-                  for p in self.problems]
+        lines += [f"line {p.line}: {p.email or '(no email)'}: {p.reason}" for p in self.problems]
         return lines

@@ -78,8 +78,10 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
             _apply(cohort, plan)
     except IntegrityError:
         # Another import or an HR edit wrote the same people a moment ago.
-        plan.report.errors.append("Someone changed these people while the file was being "
-                                  "imported, so nothing was imported. Try again.")
+        plan.report.errors.append(
+            "Someone changed these people while the file was being "
+            "imported, so nothing was imported. Try again."
+        )
         return plan.report
     plan.report.committed = True
     # Raw bulk writes send no model signals: tell the dashboard cache itself.
@@ -93,10 +95,12 @@ def cohort_for_shell(slug: str) -> Cohort:
     if cohort is not None:
         return cohort
     programme, _ = Programme.objects.get_or_create(
-        slug="default", defaults={"name": "Reverse mentoring"})
+        slug="default", defaults={"name": "Reverse mentoring"}
+    )
     name = slug.replace("-", " ").replace("_", " ").strip().capitalize() or slug
-    return Cohort.objects.create(programme=programme, slug=slug, name=name,
-                                 status=Cohort.Status.ENROLLING)
+    return Cohort.objects.create(
+        programme=programme, slug=slug, name=name, status=Cohort.Status.ENROLLING
+    )
 
 
 # --- planning ----------------------------------------------------------------------------
@@ -105,21 +109,37 @@ def cohort_for_shell(slug: str) -> Cohort:
 def _user_ids(emails: list[str]) -> Iterator[tuple[str, int]]:
     """(lower-case email, id) of the people with these addresses; matches the
     case-insensitive unique index on User.email, so it stays one index lookup per address."""
-    for email, pk in (User.objects.annotate(email_key=Lower("email"))
-                      .filter(email_key__in=among(emails, "text")).values_list("email", "id")):
+    for email, pk in (
+        User.objects.annotate(email_key=Lower("email"))
+        .filter(email_key__in=among(emails, "text"))
+        .values_list("email", "id")
+    ):
         yield email.lower(), pk
 
 
 def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
-    report = ImportReport(filename=staff_file.filename,
-                          cohort_name=cohort.name if cohort else "",
-                          errors=list(staff_file.errors), problems=list(staff_file.problems),
-                          notices=list(staff_file.notices))
-    plan = _Plan(report=report, people=[], skill_ids={}, new_skill_names={}, user_ids={},
-                 existing_skills={}, columns=staff_file.columns)
+    report = ImportReport(
+        filename=staff_file.filename,
+        cohort_name=cohort.name if cohort else "",
+        errors=list(staff_file.errors),
+        problems=list(staff_file.problems),
+        notices=list(staff_file.notices),
+    )
+    plan = _Plan(
+        report=report,
+        people=[],
+        skill_ids={},
+        new_skill_names={},
+        user_ids={},
+        existing_skills={},
+        columns=staff_file.columns,
+    )
     if cohort is not None and (cohort.status == Cohort.Status.CLOSED or cohort.archived_at):
-        report.errors.insert(0, f"{cohort.name} is {'archived' if cohort.archived_at else 'closed'}"
-                                ": nobody can join it any more. Import into an open cohort.")
+        report.errors.insert(
+            0,
+            f"{cohort.name} is {'archived' if cohort.archived_at else 'closed'}"
+            ": nobody can join it any more. Import into an open cohort.",
+        )
     if report.errors:
         return plan
     rows = staff_file.rows
@@ -130,33 +150,50 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     problems: list[RowProblem] = []
     for line, email, manager_email in staff_file.manager_refs:
         if manager_email not in staff_file.emails and manager_email not in plan.user_ids:
-            problems.append(RowProblem(line, email, f"manager_email {manager_email} names "
-                                       "nobody: not a row of this file nor a person on Twoway."))
+            problems.append(
+                RowProblem(
+                    line,
+                    email,
+                    f"manager_email {manager_email} names "
+                    "nobody: not a row of this file nor a person on Twoway.",
+                )
+            )
     problems += manager_cycles(rows, plan.user_ids)
 
     existing_ids = [plan.user_ids[row.email] for row in rows if row.email in plan.user_ids]
     profiles: dict[int, Profile] = {}
     enrolments: dict[int, Enrolment] = {}
     for batch in chunks(existing_ids):
-        profiles.update((p.user_id, p) for p in Profile.objects
-                        .filter(user_id__in=among(batch, "bigint"))
-                        .only("user_id", *PROFILE_FIELDS, *OPTIONAL_PROFILE_FIELDS)
-                        .annotate(manager_email_now=F("manager__email")))
+        profiles.update(
+            (p.user_id, p)
+            for p in Profile.objects.filter(user_id__in=among(batch, "bigint"))
+            .only("user_id", *PROFILE_FIELDS, *OPTIONAL_PROFILE_FIELDS)
+            .annotate(manager_email_now=F("manager__email"))
+        )
         if cohort is not None and cohort.pk:
-            enrolments.update((e.user_id, e) for e in Enrolment.objects
-                              .filter(cohort=cohort, user_id__in=among(batch, "bigint"))
-                              .only("user_id", "side", "capacity"))
+            enrolments.update(
+                (e.user_id, e)
+                for e in Enrolment.objects.filter(
+                    cohort=cohort, user_id__in=among(batch, "bigint")
+                ).only("user_id", "side", "capacity")
+            )
     paired: set[int] = set()
     if cohort is not None and cohort.pk and enrolments:
         for junior_id, senior_id in Pair.objects.filter(
-                cohort=cohort, status=Pair.Status.ACTIVE).values_list("junior_id", "senior_id"):
+            cohort=cohort, status=Pair.Status.ACTIVE
+        ).values_list("junior_id", "senior_id"):
             paired.update((junior_id, senior_id))
     for row in rows:
         enrolment = enrolments.get(plan.user_ids.get(row.email, 0))
         if enrolment is not None and enrolment.pk in paired and enrolment.side != row.side:
-            problems.append(RowProblem(
-                row.line, row.email, f"is paired in this cohort as a {enrolment.side}; an "
-                f"import cannot make them a {row.side}. End the pair first."))
+            problems.append(
+                RowProblem(
+                    row.line,
+                    row.email,
+                    f"is paired in this cohort as a {enrolment.side}; an "
+                    f"import cannot make them a {row.side}. End the pair first.",
+                )
+            )
     report.problems = sorted(report.problems + problems, key=lambda p: (p.line, p.reason))
     if not report.ok:
         return plan
@@ -166,8 +203,9 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
         for claim in row.teaches + row.wants_to_learn:
             keys.setdefault(claim.key, claim.name)
     for batch in chunks(sorted(keys)):
-        plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
-                              .values_list("key", "id"))
+        plan.skill_ids.update(
+            Skill.objects.filter(key__in=among(batch, "text")).values_list("key", "id")
+        )
     plan.new_skill_names = {key: name for key, name in keys.items() if key not in plan.skill_ids}
     report.new_skills = sorted(plan.new_skill_names.values(), key=str.casefold)
 
@@ -175,15 +213,20 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
     for batch in chunks(profile_ids):
         held = ProfileSkill.objects.filter(profile_id__in=among(batch, "bigint"))
         for pk, profile_id, skill_id, kind, level in held.values_list(
-                "pk", "profile_id", "skill_id", "kind", "level"):
+            "pk", "profile_id", "skill_id", "kind", "level"
+        ):
             plan.existing_skills.setdefault(profile_id, {})[(skill_id, kind)] = (level, pk)
 
     for row in rows:
         user_id = plan.user_ids.get(row.email)
         profile = profiles.get(user_id or 0)
-        person = _Person(row=row, user_id=user_id, profile=profile,
-                         enrolment=enrolments.get(user_id or 0),
-                         profile_id=profile.pk if profile else None)
+        person = _Person(
+            row=row,
+            user_id=user_id,
+            profile=profile,
+            enrolment=enrolments.get(user_id or 0),
+            profile_id=profile.pk if profile else None,
+        )
         if user_id is None:
             report.new_people += 1
             report.joining_cohort += 1
@@ -199,8 +242,9 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
             else:
                 report.unchanged_people += 1
         if changes and len(report.changes) < MAX_LISTED_CHANGES:
-            report.changes.append(PersonChange(row.line, row.email, row.full_name,
-                                               ", ".join(changes)))
+            report.changes.append(
+                PersonChange(row.line, row.email, row.full_name, ", ".join(changes))
+            )
         plan.people.append(person)
     return plan
 
@@ -221,8 +265,9 @@ def _changes(person: _Person, plan: _Plan) -> list[str]:
         changes.append("manager")
     wanted = _profile_values(row, plan, plan.columns, profile)
     del wanted["manager_id"]
-    changes += [name.replace("_", " ") for name, value in wanted.items()
-                if getattr(profile, name) != value]
+    changes += [
+        name.replace("_", " ") for name, value in wanted.items() if getattr(profile, name) != value
+    ]
     desired = _desired_skills(row, plan)  # None: a skill new to the taxonomy
     existing = plan.existing_skills.get(profile.pk, {})
     if desired is None or {key: level for key, (level, _pk) in existing.items()} != desired:
@@ -230,13 +275,17 @@ def _changes(person: _Person, plan: _Plan) -> list[str]:
     return changes
 
 
-def _profile_values(row: StaffRow, plan: _Plan, columns: frozenset[str],
-                    profile: Profile | None) -> dict[str, object]:
+def _profile_values(
+    row: StaffRow, plan: _Plan, columns: frozenset[str], profile: Profile | None
+) -> dict[str, object]:
     # An empty timezone cell leaves a known person's own choice alone.
     timezone_ = row.timezone if row.timezone_given or profile is None else profile.timezone
     values: dict[str, object] = {
-        "full_name": row.full_name, "job_title": row.job_title, "department": row.department,
-        "location": row.location, "timezone": timezone_,
+        "full_name": row.full_name,
+        "job_title": row.job_title,
+        "department": row.department,
+        "location": row.location,
+        "timezone": timezone_,
         "manager_id": plan.user_ids.get(row.manager_email) if row.manager_email else None,
     }
     # Optional columns the file leaves out leave what Twoway knows alone.
@@ -270,16 +319,20 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         # given here already tidy.
         Skill.objects.bulk_create(
             [Skill(name=name, key=key) for key, name in plan.new_skill_names.items()],
-            ignore_conflicts=True, batch_size=500)
+            ignore_conflicts=True,
+            batch_size=500,
+        )
         for batch in chunks(sorted(plan.new_skill_names)):
-            plan.skill_ids.update(Skill.objects.filter(key__in=among(batch, "text"))
-                              .values_list("key", "id"))
+            plan.skill_ids.update(
+                Skill.objects.filter(key__in=among(batch, "text")).values_list("key", "id")
+            )
 
     new_emails = [p.row.email for p in changed if p.user_id is None]
     if new_emails:
         # Imported people cannot log in until they accept an invitation and set a password.
-        bulk_insert(User, [{"email": email, "password": _unusable_password()}
-                           for email in new_emails])
+        bulk_insert(
+            User, [{"email": email, "password": _unusable_password()} for email in new_emails]
+        )
         for batch in chunks(new_emails):
             plan.user_ids.update(_user_ids(batch))
         for person in changed:
@@ -302,14 +355,20 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         bulk_insert(Profile, new_profiles)
         profile_ids: dict[int, int] = {}
         for batch in chunks([row["user_id"] for row in new_profiles]):
-            profile_ids.update(Profile.objects.filter(user_id__in=among(batch, "bigint"))
-                               .values_list("user_id", "id"))
+            profile_ids.update(
+                Profile.objects.filter(user_id__in=among(batch, "bigint")).values_list(
+                    "user_id", "id"
+                )
+            )
         for person in changed:
             if person.profile is None:
                 person.profile_id = profile_ids[person.user_id]
     if updated_profiles:
-        fields = [*PROFILE_FIELDS, *sorted(set(OPTIONAL_PROFILE_FIELDS) & plan.columns),
-                  "updated_at"]
+        fields = [
+            *PROFILE_FIELDS,
+            *sorted(set(OPTIONAL_PROFILE_FIELDS) & plan.columns),
+            "updated_at",
+        ]
         bulk_set(Profile, updated_profiles, fields)
 
     _apply_skills(changed, plan)
@@ -335,9 +394,11 @@ def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
                 stale.append(pk)
             elif desired[key] != level:
                 relevelled.append(ProfileSkill(pk=pk, level=desired[key]))
-        new += [{"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind,
-                 "level": level}
-                for (skill_id, kind), level in desired.items() if (skill_id, kind) not in existing]
+        new += [
+            {"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind, "level": level}
+            for (skill_id, kind), level in desired.items()
+            if (skill_id, kind) not in existing
+        ]
     for batch in chunks(stale):
         stale_rows = ProfileSkill.objects.filter(pk__in=among(batch, "bigint"))
         stale_rows._raw_delete(stale_rows.db)
@@ -351,8 +412,14 @@ def _apply_enrolments(cohort: Cohort, changed: list[_Person]) -> None:
     for person in changed:
         row, enrolment = person.row, person.enrolment
         if enrolment is None:
-            new.append({"cohort_id": cohort.pk, "user_id": person.user_id, "side": row.side,
-                        "capacity": row.capacity})
+            new.append(
+                {
+                    "cohort_id": cohort.pk,
+                    "user_id": person.user_id,
+                    "side": row.side,
+                    "capacity": row.capacity,
+                }
+            )
         elif enrolment.side != row.side or enrolment.capacity != row.capacity:
             enrolment.side, enrolment.capacity = row.side, row.capacity
             updated.append(enrolment)

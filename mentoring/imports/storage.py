@@ -42,11 +42,15 @@ def store_upload(request: HttpRequest, cohort: Cohort, filename: str, data: byte
     token = secrets.token_urlsafe(24)  # 32 characters
     folder = _folder()
     (folder / token).write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps(
-        {"user": request.user.pk, "cohort": cohort.pk, "filename": filename}))
+    (folder / f"{token}.json").write_text(
+        json.dumps({"user": request.user.pk, "cohort": cohort.pk, "filename": filename})
+    )
     # Forget tokens whose files are gone (committed, discarded or purged).
-    uploads = {known: cohort_pk for known, cohort_pk in request.session.get(SESSION_KEY, {}).items()
-               if _TOKEN.fullmatch(known) and (folder / known).exists()}
+    uploads = {
+        known: cohort_pk
+        for known, cohort_pk in request.session.get(SESSION_KEY, {}).items()
+        if _TOKEN.fullmatch(known) and (folder / known).exists()
+    }
     uploads[token] = cohort.pk
     request.session[SESSION_KEY] = uploads
     return token

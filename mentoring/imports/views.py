@@ -22,13 +22,21 @@ def _cohort(slug: str) -> Cohort:
     return get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
 
 
-def _upload_page(request: HttpRequest, cohort: Cohort, form: StaffUploadForm,
-                 report: ImportReport | None = None) -> HttpResponse:
-    return render(request, "mentoring/imports/upload.html", {
-        "cohort": cohort, "form": form, "report": report,
-        "required_columns": REQUIRED_COLUMNS, "max_rows": MAX_ROWS,
-        "site_timezone": settings.TIME_ZONE,
-    })
+def _upload_page(
+    request: HttpRequest, cohort: Cohort, form: StaffUploadForm, report: ImportReport | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "mentoring/imports/upload.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "report": report,
+            "required_columns": REQUIRED_COLUMNS,
+            "max_rows": MAX_ROWS,
+            "site_timezone": settings.TIME_ZONE,
+        },
+    )
 
 
 @hr_required
@@ -61,8 +69,11 @@ def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if not report.ok:  # the people on Twoway changed since the upload
         storage.discard_upload(request, token)
         return _upload_page(request, cohort, StaffUploadForm(), report)
-    return render(request, "mentoring/imports/preview.html",
-                  {"cohort": cohort, "report": report, "token": token})
+    return render(
+        request,
+        "mentoring/imports/preview.html",
+        {"cohort": cohort, "report": report, "token": token},
+    )
 
 
 @hr_required

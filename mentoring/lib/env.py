@@ -41,8 +41,9 @@ def env_bool(name: str, default: bool = False, *, env: Mapping[str, str] | None 
     raise ConfigError(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {raw!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None,
-            env: Mapping[str, str] | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, env: Mapping[str, str] | None = None
+) -> int:
     env = os.environ if env is None else env
     raw = env.get(name)
     if raw is None or raw.strip() == "":

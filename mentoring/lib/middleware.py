@@ -11,8 +11,10 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or _has_nul(request.GET) or (
-            request.method == "POST" and _has_nul(request.POST)
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and _has_nul(request.POST))
         ):
             return HttpResponseBadRequest(
                 "The request contained a NUL character, which no field accepts.",
@@ -22,5 +24,4 @@ class RejectNulBytesMiddleware:
 
 
 def _has_nul(data) -> bool:
-    return any("\x00" in key or any("\x00" in value for value in data.getlist(key))
-               for key in data)
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -36,8 +36,7 @@ class NewParticipant:
 def _active_pairs(enrolment: Enrolment):
     from pairing.models import Pair
 
-    return Pair.objects.filter(Q(junior=enrolment) | Q(senior=enrolment),
-                               status=Pair.Status.ACTIVE)
+    return Pair.objects.filter(Q(junior=enrolment) | Q(senior=enrolment), status=Pair.Status.ACTIVE)
 
 
 @transaction.atomic
@@ -52,8 +51,10 @@ def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolmen
     if person.manager_email:
         manager = User.objects.filter(email__iexact=person.manager_email.strip()).first()
         if manager is None:
-            raise EnrolmentRefused("Nobody with that email is known yet: add the manager "
-                                   "first or leave it blank.", field="manager_email")
+            raise EnrolmentRefused(
+                "Nobody with that email is known yet: add the manager first or leave it blank.",
+                field="manager_email",
+            )
         if manager.email == email:
             raise EnrolmentRefused("A person cannot be their own manager.", field="manager_email")
     user = User.objects.filter(email__iexact=email).first()
@@ -62,9 +63,13 @@ def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolmen
         user = User.objects.create_user(email=email)  # unusable password until they accept
     profile, _ = Profile.objects.get_or_create(user=user, defaults={"full_name": person.full_name})
     changed = []
-    for field, value in (("full_name", person.full_name), ("job_title", person.job_title),
-                         ("department", person.department), ("location", person.location),
-                         ("timezone", person.timezone)):
+    for field, value in (
+        ("full_name", person.full_name),
+        ("job_title", person.job_title),
+        ("department", person.department),
+        ("location", person.location),
+        ("timezone", person.timezone),
+    ):
         if value and (created or not getattr(profile, field)):
             setattr(profile, field, value)
             changed.append(field)
@@ -75,11 +80,13 @@ def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolmen
         profile.save()
     enrolment = Enrolment.objects.filter(cohort=cohort, user=user).first()
     if enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE:
-        raise EnrolmentRefused(f"{email} is already enrolled in {cohort.name} as a "
-                               f"{enrolment.side}.", field="email")
+        raise EnrolmentRefused(
+            f"{email} is already enrolled in {cohort.name} as a {enrolment.side}.", field="email"
+        )
     if enrolment is None:
-        enrolment = Enrolment.objects.create(cohort=cohort, user=user, side=person.side,
-                                             capacity=person.capacity)
+        enrolment = Enrolment.objects.create(
+            cohort=cohort, user=user, side=person.side, capacity=person.capacity
+        )
     else:  # back from withdrawal
         enrolment.side, enrolment.capacity = person.side, person.capacity
         enrolment.status = Enrolment.Status.ACTIVE
@@ -88,26 +95,32 @@ def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolmen
 
 
 @transaction.atomic
-def enrolment_update(*, enrolment: Enrolment, side: str, capacity: int,
-                     status: str) -> list[str]:
+def enrolment_update(*, enrolment: Enrolment, side: str, capacity: int, status: str) -> list[str]:
     """Change side, capacity or status. Withdrawing ends the person's active pairs (their
     partners then need a re-match) and drops invitation emails not yet sent. Returns notes
     for HR about what else happened."""
     notes: list[str] = []
-    pairs = list(_active_pairs(enrolment).select_related("junior__user__profile",
-                                                         "senior__user__profile"))
+    pairs = list(
+        _active_pairs(enrolment).select_related("junior__user__profile", "senior__user__profile")
+    )
     if side != enrolment.side and pairs:
-        raise EnrolmentRefused("This person is paired: end the pair before moving them to "
-                               "the other side.", field="side")
+        raise EnrolmentRefused(
+            "This person is paired: end the pair before moving them to the other side.",
+            field="side",
+        )
     if status == Enrolment.Status.ACTIVE and capacity < len(pairs):
-        raise EnrolmentRefused(f"This person has {len(pairs)} active partners; capacity "
-                               "cannot be lower than that.", field="capacity")
+        raise EnrolmentRefused(
+            f"This person has {len(pairs)} active partners; capacity cannot be lower than that.",
+            field="capacity",
+        )
     if status == Enrolment.Status.WITHDRAWN and enrolment.status != status:
         for pair in pairs:
             partner = pair.senior if pair.junior_id == enrolment.pk else pair.junior
             pair.end("withdrawn by HR")
-            notes.append(f"Their pair with {partner.user.full_name} has ended; "
-                         f"{partner.user.full_name} needs a new partner.")
+            notes.append(
+                f"Their pair with {partner.user.full_name} has ended; "
+                f"{partner.user.full_name} needs a new partner."
+            )
         if invitations_cancel(enrolment=enrolment):
             notes.append("The invitation email that was still waiting will not be sent.")
     enrolment.side, enrolment.capacity, enrolment.status = side, capacity, status

@@ -44,8 +44,9 @@ def _check_cohort(cohort: Cohort) -> None:
 
 
 @transaction.atomic
-def invitations_send(*, cohort: Cohort, enrolment_ids: Iterable[int] | None = None,
-                     now: datetime | None = None) -> InvitationOutcome:
+def invitations_send(
+    *, cohort: Cohort, enrolment_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> InvitationOutcome:
     """Schedule one invitation email for each active enrolment not yet invited (all of the
     cohort's, or only those picked). A second click finds them invited and sends nothing; the
     dedupe key stops a race between two clicks too."""
@@ -58,21 +59,29 @@ def invitations_send(*, cohort: Cohort, enrolment_ids: Iterable[int] | None = No
         candidates = candidates.filter(pk__in=list(enrolment_ids))
     picked = list(candidates.select_for_update().values_list("pk", "user_id", "invited_at"))
     fresh = [(pk, user_id) for pk, user_id, invited_at in picked if invited_at is None]
-    updated = Enrolment.objects.filter(pk__in=[pk for pk, _ in fresh],
-                                       invited_at__isnull=True).update(
-        invited_at=now, invitations_sent=F("invitations_sent") + 1)
+    updated = Enrolment.objects.filter(
+        pk__in=[pk for pk, _ in fresh], invited_at__isnull=True
+    ).update(invited_at=now, invitations_sent=F("invitations_sent") + 1)
     Reminder.objects.bulk_create(
-        [Reminder(recipient_id=user_id, kind=INVITATION, due_at=now,
-                  dedupe_key=invitation_key(pk), payload={"enrolment": pk})
-         for pk, user_id in fresh],
+        [
+            Reminder(
+                recipient_id=user_id,
+                kind=INVITATION,
+                due_at=now,
+                dedupe_key=invitation_key(pk),
+                payload={"enrolment": pk},
+            )
+            for pk, user_id in fresh
+        ],
         ignore_conflicts=True,
     )
     opened = False
     if fresh and cohort.status == Cohort.Status.DRAFT:
         cohort.move_to(Cohort.Status.ENROLLING)
         opened = True
-    return InvitationOutcome(scheduled=updated, already_invited=len(picked) - len(fresh),
-                             opened_enrolment=opened)
+    return InvitationOutcome(
+        scheduled=updated, already_invited=len(picked) - len(fresh), opened_enrolment=opened
+    )
 
 
 @transaction.atomic
@@ -81,29 +90,38 @@ def invitation_resend(*, enrolment: Enrolment, now: datetime | None = None) -> R
     now = now or timezone.now()
     _check_cohort(enrolment.cohort)
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise InvitationRefused(f"{enrolment.user.full_name} has withdrawn; bring them back "
-                                "before inviting them.")
+        raise InvitationRefused(
+            f"{enrolment.user.full_name} has withdrawn; bring them back before inviting them."
+        )
     if has_accepted(enrolment.user):
         raise InvitationRefused(
             f"{enrolment.user.full_name} has already accepted. If they forgot their password "
-            "they can reset it from the log-in page.")
-    won = Enrolment.objects.filter(pk=enrolment.pk).filter(
-        Q(invited_at__isnull=True) | Q(invited_at__lte=now - RESEND_INTERVAL)
-    ).update(invited_at=now, invitations_sent=F("invitations_sent") + 1)
+            "they can reset it from the log-in page."
+        )
+    won = (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .filter(Q(invited_at__isnull=True) | Q(invited_at__lte=now - RESEND_INTERVAL))
+        .update(invited_at=now, invitations_sent=F("invitations_sent") + 1)
+    )
     if not won:
         enrolment.refresh_from_db(fields=["invited_at"])
         wait = int((enrolment.invited_at + RESEND_INTERVAL - now).total_seconds() // 60) + 1
         raise InvitationRefused(
             f"An invitation went to {enrolment.user.full_name} less than five minutes ago; "
-            f"you can send another in {wait} minute{'s' if wait != 1 else ''}.")
+            f"you can send another in {wait} minute{'s' if wait != 1 else ''}."
+        )
     enrolment.refresh_from_db(fields=["invited_at", "invitations_sent"])
     if enrolment.cohort.status == Cohort.Status.DRAFT:
         enrolment.cohort.move_to(Cohort.Status.ENROLLING)
     # The first email keeps the plain key so "invite all" never repeats it later.
     resend = enrolment.invitations_sent - 1
-    return outbox.schedule(recipient=enrolment.user, kind=INVITATION, due_at=now,
-                           dedupe_key=invitation_key(enrolment.pk, resend),
-                           payload={"enrolment": enrolment.pk})
+    return outbox.schedule(
+        recipient=enrolment.user,
+        kind=INVITATION,
+        due_at=now,
+        dedupe_key=invitation_key(enrolment.pk, resend),
+        payload={"enrolment": enrolment.pk},
+    )
 
 
 def invitations_cancel(*, enrolment: Enrolment) -> int:
@@ -111,7 +129,8 @@ def invitations_cancel(*, enrolment: Enrolment) -> int:
     key = invitation_key(enrolment.pk)
     # Not outbox.cancel(prefix): "invitation:12" is a prefix of "invitation:123" too.
     deleted, _ = Reminder.objects.filter(
-        Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"), sent_at__isnull=True,
+        Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"),
+        sent_at__isnull=True,
     ).delete()
     return deleted
 
@@ -134,10 +153,18 @@ def profile_reminders_send(*, cohort: Cohort, now: datetime | None = None) -> in
     now = now or timezone.now()
     due = [row for row in cohort_overview(cohort).rows if row.accepted and not row.complete]
     day = timezone.localdate(now)
-    rows = [Reminder(recipient_id=row.user_id, kind=PROFILE_REMINDER, due_at=now,
-                     dedupe_key=profile_reminder_key(row.pk, day),
-                     payload={"enrolment": row.pk}) for row in due]
-    before = Reminder.objects.filter(kind=PROFILE_REMINDER,
-                                     dedupe_key__in=[r.dedupe_key for r in rows]).count()
+    rows = [
+        Reminder(
+            recipient_id=row.user_id,
+            kind=PROFILE_REMINDER,
+            due_at=now,
+            dedupe_key=profile_reminder_key(row.pk, day),
+            payload={"enrolment": row.pk},
+        )
+        for row in due
+    ]
+    before = Reminder.objects.filter(
+        kind=PROFILE_REMINDER, dedupe_key__in=[r.dedupe_key for r in rows]
+    ).count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows) - before

@@ -32,7 +32,8 @@ def cohort_archive(*, cohort: Cohort) -> Cohort:
     if cohort.status not in (Cohort.Status.DRAFT, Cohort.Status.CLOSED):
         raise CohortMoveRefused(
             f"{cohort.name} is {cohort.get_status_display().lower()}: only a draft or a closed "
-            "cohort can be archived. Close it first.")
+            "cohort can be archived. Close it first."
+        )
     cohort.archived_at = timezone.now()
     cohort.save(update_fields=["archived_at"])
     return cohort
@@ -50,20 +51,29 @@ def _refusal(cohort: Cohort, status: str) -> str:
     if cohort.archived_at:
         return "This cohort is archived; restore it first."
     if not cohort.can_move_to(status):
-        allowed = ", ".join(Cohort.Status(s).label.lower() for s in cohort.TRANSITIONS[cohort.status])
-        return (f"A {cohort.get_status_display().lower()} cohort cannot become "
-                f"{Cohort.Status(status).label.lower()}"
-                + (f" (it can become: {allowed})." if allowed else "; it is finished."))
+        allowed = ", ".join(
+            Cohort.Status(s).label.lower() for s in cohort.TRANSITIONS[cohort.status]
+        )
+        return (
+            f"A {cohort.get_status_display().lower()} cohort cannot become "
+            f"{Cohort.Status(status).label.lower()}"
+            + (f" (it can become: {allowed})." if allowed else "; it is finished.")
+        )
     active = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
     if status == Cohort.Status.PAIRING:
         sides = set(active.values_list("side", flat=True).distinct())
         if sides != {"junior", "senior"}:
             return "Pairing needs at least one junior and one senior enrolled."
-    if status == Cohort.Status.ACTIVE and not cohort.pairs.filter(
-            status="active", published_at__isnull=False).exists():
+    if (
+        status == Cohort.Status.ACTIVE
+        and not cohort.pairs.filter(status="active", published_at__isnull=False).exists()
+    ):
         return "Publish pairs on the pairing board first; the cohort becomes active with them."
-    if status == Cohort.Status.ENROLLING and cohort.status == Cohort.Status.PAIRING \
-            and cohort.pairs.filter(status="active", published_at__isnull=False).exists():
+    if (
+        status == Cohort.Status.ENROLLING
+        and cohort.status == Cohort.Status.PAIRING
+        and cohort.pairs.filter(status="active", published_at__isnull=False).exists()
+    ):
         return "Pairs are already published; the cohort cannot go back to enrolling."
     return ""
 

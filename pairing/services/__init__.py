@@ -1,6 +1,6 @@
 """Writes of the pairing app. Import services from here:
 
-    from pairing.services import start_run, pair_publish, request_rematch
+from pairing.services import start_run, pair_publish, request_rematch
 """
 
 from pairing.services.board import (
@@ -23,8 +23,22 @@ from pairing.services.rematch import (
 from pairing.services.runs import PairingRefused, compute_run, execute_run, start_run
 
 __all__ = [
-    "BoardConflict", "BoardError", "PairingRefused", "PublishRefused", "RematchRefused",
-    "compute_run", "decline_rematch", "exclude_proposal", "execute_run", "lock_proposal",
-    "pair_by_hand", "pair_publish", "request_rematch", "resolve_rematch", "start_run",
-    "swap_partners", "unlock_proposal", "unpair_proposal",
+    "BoardConflict",
+    "BoardError",
+    "PairingRefused",
+    "PublishRefused",
+    "RematchRefused",
+    "compute_run",
+    "decline_rematch",
+    "exclude_proposal",
+    "execute_run",
+    "lock_proposal",
+    "pair_by_hand",
+    "pair_publish",
+    "request_rematch",
+    "resolve_rematch",
+    "start_run",
+    "swap_partners",
+    "unlock_proposal",
+    "unpair_proposal",
 ]

@@ -65,11 +65,14 @@ def _evaluated(run: PairingRun, junior_id: int, senior_id: int) -> Proposal:
     if junior is None or senior is None:
         raise BoardError("Pick one active junior and one active senior of this cohort.")
     snapshot = dict(run.rules)
-    snapshot["excluded"] = list(Rule.objects.filter(cohort=run.cohort, kind=Rule.Kind.EXCLUDE)
-                                .filter(junior_id=junior_id, senior_id=senior_id)
-                                .values_list("junior_id", "senior_id"))
-    proposal, breaks = engine.evaluate(junior, senior, weights=weights_from(run.weights),
-                                       rules=engine_rules(snapshot, people))
+    snapshot["excluded"] = list(
+        Rule.objects.filter(cohort=run.cohort, kind=Rule.Kind.EXCLUDE)
+        .filter(junior_id=junior_id, senior_id=senior_id)
+        .values_list("junior_id", "senior_id")
+    )
+    proposal, breaks = engine.evaluate(
+        junior, senior, weights=weights_from(run.weights), rules=engine_rules(snapshot, people)
+    )
     names = skill_names(f.skill_id for f in (*proposal.reverse_flows, *proposal.forward_flows))
     return proposal_row(run, proposal, names, warnings=breaks, by_hand=True)
 
@@ -77,9 +80,13 @@ def _evaluated(run: PairingRun, junior_id: int, senior_id: int) -> Proposal:
 def _free_slots(run: PairingRun, enrolment_id: int, *, side: str) -> int:
     from mentoring.models import Enrolment
 
-    capacity = (Enrolment.objects.filter(pk=enrolment_id, cohort=run.cohort_id,
-                                         status=Enrolment.Status.ACTIVE)
-                .values_list("capacity", flat=True).first())
+    capacity = (
+        Enrolment.objects.filter(
+            pk=enrolment_id, cohort=run.cohort_id, status=Enrolment.Status.ACTIVE
+        )
+        .values_list("capacity", flat=True)
+        .first()
+    )
     if capacity is None:
         return 0
     used = Proposal.objects.filter(run=run, **{f"{side}_id": enrolment_id}).count()
@@ -90,9 +97,12 @@ def _free_slots(run: PairingRun, enrolment_id: int, *, side: str) -> int:
 def lock_proposal(*, run: PairingRun, proposal_id, version, by) -> Proposal:
     run = _claim(run, version)
     proposal = _proposal(run, proposal_id)
-    Rule.objects.update_or_create(cohort=run.cohort, junior_id=proposal.junior_id,
-                                  senior_id=proposal.senior_id,
-                                  defaults={"kind": Rule.Kind.LOCK, "created_by": by})
+    Rule.objects.update_or_create(
+        cohort=run.cohort,
+        junior_id=proposal.junior_id,
+        senior_id=proposal.senior_id,
+        defaults={"kind": Rule.Kind.LOCK, "created_by": by},
+    )
     proposal.locked = True
     proposal.save(update_fields=["locked"])
     _saved(run)
@@ -103,8 +113,12 @@ def lock_proposal(*, run: PairingRun, proposal_id, version, by) -> Proposal:
 def unlock_proposal(*, run: PairingRun, proposal_id, version, by) -> Proposal:
     run = _claim(run, version)
     proposal = _proposal(run, proposal_id)
-    Rule.objects.filter(cohort=run.cohort, junior_id=proposal.junior_id,
-                        senior_id=proposal.senior_id, kind=Rule.Kind.LOCK).delete()
+    Rule.objects.filter(
+        cohort=run.cohort,
+        junior_id=proposal.junior_id,
+        senior_id=proposal.senior_id,
+        kind=Rule.Kind.LOCK,
+    ).delete()
     proposal.locked = False
     proposal.save(update_fields=["locked"])
     _saved(run)
@@ -119,8 +133,11 @@ def exclude_proposal(*, run: PairingRun, proposal_id, version, by) -> Rule:
     if proposal.locked:
         raise BoardError("That pair is locked: unlock it before excluding it.")
     rule, _ = Rule.objects.update_or_create(
-        cohort=run.cohort, junior_id=proposal.junior_id, senior_id=proposal.senior_id,
-        defaults={"kind": Rule.Kind.EXCLUDE, "created_by": by})
+        cohort=run.cohort,
+        junior_id=proposal.junior_id,
+        senior_id=proposal.senior_id,
+        defaults={"kind": Rule.Kind.EXCLUDE, "created_by": by},
+    )
     proposal.delete()
     _saved(run)
     return rule
@@ -138,8 +155,9 @@ def unpair_proposal(*, run: PairingRun, proposal_id, version, by) -> None:
 
 
 @transaction.atomic
-def swap_partners(*, run: PairingRun, first_id, second_id, version,
-                  by) -> tuple[Proposal, Proposal]:
+def swap_partners(
+    *, run: PairingRun, first_id, second_id, version, by
+) -> tuple[Proposal, Proposal]:
     """Juniors of two pairs trade seniors; both new pairs are scored by the engine."""
     run = _claim(run, version)
     first, second = _proposal(run, first_id), _proposal(run, second_id)
@@ -150,8 +168,10 @@ def swap_partners(*, run: PairingRun, first_id, second_id, version,
     if first.junior_id == second.junior_id or first.senior_id == second.senior_id:
         raise BoardError("These two pairs share a person; swapping would change nothing.")
     taken = Proposal.objects.filter(run=run).exclude(pk__in=[first.pk, second.pk])
-    if taken.filter(junior_id=first.junior_id, senior_id=second.senior_id).exists() or \
-            taken.filter(junior_id=second.junior_id, senior_id=first.senior_id).exists():
+    if (
+        taken.filter(junior_id=first.junior_id, senior_id=second.senior_id).exists()
+        or taken.filter(junior_id=second.junior_id, senior_id=first.senior_id).exists()
+    ):
         raise BoardError("One of the new pairs is already on the board.")
     new_first = _evaluated(run, first.junior_id, second.senior_id)
     new_second = _evaluated(run, second.junior_id, first.senior_id)
@@ -172,8 +192,10 @@ def pair_by_hand(*, run: PairingRun, junior_id, senior_id, version, by) -> Propo
         raise BoardError("Pick one junior and one senior without a partner.") from None
     if Proposal.objects.filter(run=run, junior_id=junior_id, senior_id=senior_id).exists():
         raise BoardError("These two are already paired on this board.")
-    if _free_slots(run, junior_id, side="junior") <= 0 or \
-            _free_slots(run, senior_id, side="senior") <= 0:
+    if (
+        _free_slots(run, junior_id, side="junior") <= 0
+        or _free_slots(run, senior_id, side="senior") <= 0
+    ):
         raise BoardError("Both people need a free place: take one of their pairs off first.")
     proposal = _evaluated(run, junior_id, senior_id)
     proposal.save()

@@ -39,9 +39,12 @@ class CohortPeople:
 
 def weights_from(snapshot: dict) -> engine.Weights:
     defaults = engine.Weights()
-    return engine.Weights(**{name: int(snapshot.get(name, getattr(defaults, name)))
-                             for name in ("reverse", "forward", "forward_bonus", "department",
-                                          "location")})
+    return engine.Weights(
+        **{
+            name: int(snapshot.get(name, getattr(defaults, name)))
+            for name in ("reverse", "forward", "forward_bonus", "department", "location")
+        }
+    )
 
 
 def rules_snapshot(cohort: Cohort) -> dict:
@@ -64,8 +67,11 @@ def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
     excluded = {(int(j), int(s)) for j, s in snapshot.get("excluded", [])}
     if snapshot.get("avoid_previous_partners", True):
         excluded |= people.previous_partners
-    locked = tuple((int(j), int(s)) for j, s in snapshot.get("locked", [])
-                   if int(j) in present and int(s) in present)
+    locked = tuple(
+        (int(j), int(s))
+        for j, s in snapshot.get("locked", [])
+        if int(j) in present and int(s) in present
+    )
     tz_hours = snapshot.get("max_timezone_diff_hours")
     return engine.Rules(
         min_grade_gap=snapshot.get("min_grade_gap"),
@@ -92,8 +98,9 @@ def manager_chains(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
     """Everyone above each person, any number of levels, from one query over all profiles.
 
     Cycle-safe: a loop in the reporting data ends the walk instead of hanging it."""
-    boss_of = dict(Profile.objects.filter(manager__isnull=False)
-                   .values_list("user_id", "manager_id"))
+    boss_of = dict(
+        Profile.objects.filter(manager__isnull=False).values_list("user_id", "manager_id")
+    )
     chains: dict[int, frozenset[int]] = {}
     for user_id in user_ids:
         above: list[int] = []
@@ -107,28 +114,40 @@ def manager_chains(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
     return chains
 
 
-def load_people(cohort: Cohort, *, at: datetime | None = None,
-                enrolment_ids: Iterable[int] | None = None) -> CohortPeople:
+def load_people(
+    cohort: Cohort, *, at: datetime | None = None, enrolment_ids: Iterable[int] | None = None
+) -> CohortPeople:
     """The cohort's active enrolments as engine persons (or only ``enrolment_ids``)."""
     at = at or timezone.now()
     enrolments = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
     if enrolment_ids is not None:
         enrolments = enrolments.filter(pk__in=list(enrolment_ids))
-    rows = list(enrolments.order_by("pk").values_list(
-        "pk", "user_id", "side", "capacity", "user__email", "user__profile__full_name",
-        "user__profile__department", "user__profile__location", "user__profile__grade",
-        "user__profile__timezone",
-    ))
+    rows = list(
+        enrolments.order_by("pk").values_list(
+            "pk",
+            "user_id",
+            "side",
+            "capacity",
+            "user__email",
+            "user__profile__full_name",
+            "user__profile__department",
+            "user__profile__location",
+            "user__profile__grade",
+            "user__profile__timezone",
+        )
+    )
     user_ids = [row[1] for row in rows]
 
     teach: dict[int, dict[int, int]] = defaultdict(dict)
     learn: dict[int, dict[int, int]] = defaultdict(dict)
-    skills = ProfileSkill.objects.filter(profile__user__enrolments__cohort=cohort,
-                                         profile__user__enrolments__status="active")
+    skills = ProfileSkill.objects.filter(
+        profile__user__enrolments__cohort=cohort, profile__user__enrolments__status="active"
+    )
     if enrolment_ids is not None:
         skills = skills.filter(profile__user_id__in=user_ids)
-    for user_id, skill_id, kind, level in skills.values_list("profile__user_id", "skill_id",
-                                                             "kind", "level"):
+    for user_id, skill_id, kind, level in skills.values_list(
+        "profile__user_id", "skill_id", "kind", "level"
+    ):
         (teach if kind == ProfileSkill.Kind.TEACH else learn)[user_id][skill_id] = level
 
     chains = manager_chains(user_ids)
@@ -138,33 +157,46 @@ def load_people(cohort: Cohort, *, at: datetime | None = None,
     emails: dict[int, str] = {}
     departments: dict[int, str] = {}
     side_of_user: dict[int, tuple[str, int]] = {}
-    for (pk, user_id, side, capacity, email, full_name, department, location, grade,
-         tz) in rows:
+    for pk, user_id, side, capacity, email, full_name, department, location, grade, tz in rows:
         person = engine.Person(
-            id=pk, user_id=user_id, capacity=capacity, teach=teach.get(user_id, {}),
-            learn=learn.get(user_id, {}), department=department or "", location=location or "",
-            grade=grade, utc_offset_hours=offsets.get(tz or ""),
-            manager_chain=chains.get(user_id, frozenset()), name=full_name or email,
+            id=pk,
+            user_id=user_id,
+            capacity=capacity,
+            teach=teach.get(user_id, {}),
+            learn=learn.get(user_id, {}),
+            department=department or "",
+            location=location or "",
+            grade=grade,
+            utc_offset_hours=offsets.get(tz or ""),
+            manager_chain=chains.get(user_id, frozenset()),
+            name=full_name or email,
         )
         (juniors if side == Enrolment.Side.JUNIOR else seniors).append(person)
         emails[pk] = email
         departments[pk] = department or ""
         side_of_user[user_id] = (side, pk)
 
-    return CohortPeople(juniors=juniors, seniors=seniors, emails=emails,
-                        departments=departments,
-                        previous_partners=_previous_partners(cohort, side_of_user))
+    return CohortPeople(
+        juniors=juniors,
+        seniors=seniors,
+        emails=emails,
+        departments=departments,
+        previous_partners=_previous_partners(cohort, side_of_user),
+    )
 
 
-def _previous_partners(cohort: Cohort,
-                       side_of_user: dict[int, tuple[str, int]]) -> frozenset[tuple[int, int]]:
+def _previous_partners(
+    cohort: Cohort, side_of_user: dict[int, tuple[str, int]]
+) -> frozenset[tuple[int, int]]:
     """(junior id, senior id) of this cohort's people who had a Pair in another cohort of the
     same programme, whichever sides they took then."""
     if not side_of_user:
         return frozenset()
-    earlier = (Pair.objects.filter(cohort__programme_id=cohort.programme_id)
-               .exclude(cohort=cohort)
-               .values_list("junior__user_id", "senior__user_id"))
+    earlier = (
+        Pair.objects.filter(cohort__programme_id=cohort.programme_id)
+        .exclude(cohort=cohort)
+        .values_list("junior__user_id", "senior__user_id")
+    )
     found: set[tuple[int, int]] = set()
     for first, second in earlier:
         a, b = side_of_user.get(first), side_of_user.get(second)
@@ -183,6 +215,13 @@ def skill_names(skill_ids: Iterable[int]) -> dict[int, str]:
 
 
 def flows_for_display(flows: Iterable[engine.Flow], names: dict[int, str]) -> list[dict]:
-    return [{"skill_id": f.skill_id, "skill": names.get(f.skill_id, f"skill {f.skill_id}"),
-             "teach": f.teach_level, "learn": f.learn_priority,
-             "points": f.teach_level * f.learn_priority} for f in flows]
+    return [
+        {
+            "skill_id": f.skill_id,
+            "skill": names.get(f.skill_id, f"skill {f.skill_id}"),
+            "teach": f.teach_level,
+            "learn": f.learn_priority,
+            "points": f.teach_level * f.learn_priority,
+        }
+        for f in flows
+    ]

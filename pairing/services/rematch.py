@@ -42,8 +42,9 @@ def request_rematch(*, pair: Pair, by, reason: str) -> RematchRequest:
     existing = RematchRequest.objects.filter(pair=pair, status=RematchRequest.Status.OPEN).first()
     if existing is not None:
         return existing
-    return RematchRequest.objects.create(pair=pair, requested_by=by,
-                                         reason=(reason or "").strip()[:2000])
+    return RematchRequest.objects.create(
+        pair=pair, requested_by=by, reason=(reason or "").strip()[:2000]
+    )
 
 
 @transaction.atomic
@@ -53,9 +54,13 @@ def decline_rematch(*, request: RematchRequest, by, note: str) -> RematchRequest
     request.note = (note or "").strip()[:2000]
     request.resolved_at, request.resolved_by = timezone.now(), by
     request.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
-    outbox.schedule(recipient=request.requested_by, kind=REMATCH_KIND, due_at=timezone.now(),
-                    dedupe_key=f"rematch:{request.pk}:{request.requested_by_id}",
-                    payload={"request_id": request.pk})
+    outbox.schedule(
+        recipient=request.requested_by,
+        kind=REMATCH_KIND,
+        due_at=timezone.now(),
+        dedupe_key=f"rematch:{request.pk}:{request.requested_by_id}",
+        payload={"request_id": request.pk},
+    )
     return request
 
 
@@ -69,8 +74,12 @@ def resolve_rematch(*, request: RematchRequest, by, note: str = "") -> list[Pair
     cohort = old.cohort
     if old.status == Pair.Status.ACTIVE:
         old.end("No-fault re-match")
-    Rule.objects.update_or_create(cohort=cohort, junior_id=old.junior_id, senior_id=old.senior_id,
-                                  defaults={"kind": Rule.Kind.EXCLUDE, "created_by": by})
+    Rule.objects.update_or_create(
+        cohort=cohort,
+        junior_id=old.junior_id,
+        senior_id=old.senior_id,
+        defaults={"kind": Rule.Kind.EXCLUDE, "created_by": by},
+    )
     new_pairs = _pair_from_free(cohort, wanted={old.junior_id, old.senior_id})
     request.status = RematchRequest.Status.RESOLVED
     request.note = (note or "").strip()[:2000]
@@ -81,15 +90,24 @@ def resolve_rematch(*, request: RematchRequest, by, note: str = "") -> list[Pair
     # The two former partners hear the outcome (and their new partner) in one email; a free
     # person who gains one of them as a partner gets the usual "meet your partner".
     outbox.schedule_many(
-        outbox.Planned(recipient_id=user_id, kind=REMATCH_KIND, due_at=now,
-                       dedupe_key=f"rematch:{request.pk}:{user_id}",
-                       payload={"request_id": request.pk})
-        for user_id in Enrolment.objects.filter(pk__in=former).values_list("user_id", flat=True))
+        outbox.Planned(
+            recipient_id=user_id,
+            kind=REMATCH_KIND,
+            due_at=now,
+            dedupe_key=f"rematch:{request.pk}:{user_id}",
+            payload={"request_id": request.pk},
+        )
+        for user_id in Enrolment.objects.filter(pk__in=former).values_list("user_id", flat=True)
+    )
     for pair in new_pairs:
         for enrolment in (pair.junior, pair.senior):
             if enrolment.pk not in former:
-                notify_partner(cohort=cohort, user=enrolment.user, due_at=now,
-                               dedupe_key=f"rematched:{pair.pk}:{enrolment.user_id}")
+                notify_partner(
+                    cohort=cohort,
+                    user=enrolment.user,
+                    due_at=now,
+                    dedupe_key=f"rematched:{pair.pk}:{enrolment.user_id}",
+                )
     return new_pairs
 
 
@@ -102,14 +120,22 @@ def _open(request: RematchRequest) -> RematchRequest:
 
 def _free_enrolment_ids(cohort) -> dict[int, int]:
     """Active enrolments with capacity left over their active pairs: id -> free places."""
-    rows = (Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
-            .annotate(as_junior=Count("pairs_as_junior",
-                                      filter=Q(pairs_as_junior__status=Pair.Status.ACTIVE),
-                                      distinct=True),
-                      as_senior=Count("pairs_as_senior",
-                                      filter=Q(pairs_as_senior__status=Pair.Status.ACTIVE),
-                                      distinct=True))
-            .values_list("pk", "capacity", "as_junior", "as_senior"))
+    rows = (
+        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+        .annotate(
+            as_junior=Count(
+                "pairs_as_junior",
+                filter=Q(pairs_as_junior__status=Pair.Status.ACTIVE),
+                distinct=True,
+            ),
+            as_senior=Count(
+                "pairs_as_senior",
+                filter=Q(pairs_as_senior__status=Pair.Status.ACTIVE),
+                distinct=True,
+            ),
+        )
+        .values_list("pk", "capacity", "as_junior", "as_senior")
+    )
     return {pk: capacity - a - b for pk, capacity, a, b in rows if capacity - a - b > 0}
 
 
@@ -134,27 +160,46 @@ def _pair_from_free(cohort, *, wanted: set[int]) -> list[Pair]:
         chosen += found
         used.update(p.senior_id for p in found)
     if wanted_seniors:
-        juniors_left = [_with_capacity(p, p.capacity - used[p.id]) for p in juniors
-                        if p.capacity - used[p.id] > 0]
-        seniors_left = [_with_capacity(p, p.capacity - used[p.id]) for p in wanted_seniors
-                        if p.capacity - used[p.id] > 0]
+        juniors_left = [
+            _with_capacity(p, p.capacity - used[p.id])
+            for p in juniors
+            if p.capacity - used[p.id] > 0
+        ]
+        seniors_left = [
+            _with_capacity(p, p.capacity - used[p.id])
+            for p in wanted_seniors
+            if p.capacity - used[p.id] > 0
+        ]
         if seniors_left:
-            chosen += engine.solve(juniors_left, seniors_left, weights=weights,
-                                   rules=rules).proposals
+            chosen += engine.solve(
+                juniors_left, seniors_left, weights=weights, rules=rules
+            ).proposals
     names = skill_names(f.skill_id for p in chosen for f in (*p.reverse_flows, *p.forward_flows))
     now = timezone.now()
     created = []
     for proposal in chosen:
-        created.append(Pair.objects.create(
-            cohort=cohort, junior_id=proposal.junior_id, senior_id=proposal.senior_id,
-            score=proposal.score, reverse=proposal.reverse, forward=proposal.forward,
-            explanation={"breakdown": [list(b) for b in proposal.breakdown],
-                         "reverse_flows": flows_for_display(proposal.reverse_flows, names),
-                         "forward_flows": flows_for_display(proposal.forward_flows, names),
-                         "warnings": []},
-            published_at=now))
-    return list(Pair.objects.filter(pk__in=[p.pk for p in created])
-                .select_related("junior__user", "senior__user"))
+        created.append(
+            Pair.objects.create(
+                cohort=cohort,
+                junior_id=proposal.junior_id,
+                senior_id=proposal.senior_id,
+                score=proposal.score,
+                reverse=proposal.reverse,
+                forward=proposal.forward,
+                explanation={
+                    "breakdown": [list(b) for b in proposal.breakdown],
+                    "reverse_flows": flows_for_display(proposal.reverse_flows, names),
+                    "forward_flows": flows_for_display(proposal.forward_flows, names),
+                    "warnings": [],
+                },
+                published_at=now,
+            )
+        )
+    return list(
+        Pair.objects.filter(pk__in=[p.pk for p in created]).select_related(
+            "junior__user", "senior__user"
+        )
+    )
 
 
 def _with_capacity(person: engine.Person, capacity: int) -> engine.Person:

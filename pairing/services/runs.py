@@ -40,8 +40,12 @@ def _snapshot_from(cohort: Cohort, overrides: dict | None) -> tuple[dict, dict]:
     for name, value in (overrides or {}).items():
         if name in weights:
             weights[name] = int(value)
-        elif name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours",
-                      "avoid_previous_partners"):
+        elif name in (
+            "min_grade_gap",
+            "must_differ_department",
+            "max_timezone_diff_hours",
+            "avoid_previous_partners",
+        ):
             rules[name] = value
     return weights, rules
 
@@ -73,11 +77,19 @@ def execute_run(*, run: PairingRun) -> PairingRun:
     # A run left "running" by a worker that died is taken over once it is clearly stale
     # (the broker redelivers the task); a live run is never computed twice.
     stale = timezone.now() - STALE_AFTER
-    claimed = (PairingRun.objects.filter(pk=run.pk)
-               .filter(Q(status=PairingRun.Status.QUEUED)
-                       | Q(status=PairingRun.Status.RUNNING, started_at__lt=stale))
-               .update(status=PairingRun.Status.RUNNING, started_at=timezone.now(),
-                       progress=0.0, progress_label="loading people"))
+    claimed = (
+        PairingRun.objects.filter(pk=run.pk)
+        .filter(
+            Q(status=PairingRun.Status.QUEUED)
+            | Q(status=PairingRun.Status.RUNNING, started_at__lt=stale)
+        )
+        .update(
+            status=PairingRun.Status.RUNNING,
+            started_at=timezone.now(),
+            progress=0.0,
+            progress_label="loading people",
+        )
+    )
     run.refresh_from_db()
     if not claimed:
         return run
@@ -87,9 +99,12 @@ def execute_run(*, run: PairingRun) -> PairingRun:
     except Exception as exc:  # the run row must say it failed; the worker logs the trace
         log.exception("pairing run %s failed", run.pk)
         PairingRun.objects.filter(pk=run.pk).update(
-            status=PairingRun.Status.FAILED, finished_at=timezone.now(),
+            status=PairingRun.Status.FAILED,
+            finished_at=timezone.now(),
             duration_seconds=time.perf_counter() - started,
-            error=f"{type(exc).__name__}: {exc}"[:500], progress_label="failed")
+            error=f"{type(exc).__name__}: {exc}"[:500],
+            progress_label="failed",
+        )
         run.refresh_from_db()
     return run
 
@@ -107,20 +122,26 @@ def _compute(run: PairingRun, started: float) -> None:
         last_write[0] = now
         # Scale into 5–90%: loading comes before the engine, saving after it.
         PairingRun.objects.filter(pk=run.pk).update(
-            progress=0.05 + 0.85 * max(0.0, min(1.0, fraction)), progress_label=label[:60])
+            progress=0.05 + 0.85 * max(0.0, min(1.0, fraction)), progress_label=label[:60]
+        )
 
-    result = engine.solve(people.juniors, people.seniors, weights=weights, rules=rules,
-                          progress=progress)
+    result = engine.solve(
+        people.juniors, people.seniors, weights=weights, rules=rules, progress=progress
+    )
     PairingRun.objects.filter(pk=run.pk).update(progress=0.92, progress_label="saving")
-    names = skill_names(f.skill_id for p in result.proposals
-                        for f in (*p.reverse_flows, *p.forward_flows))
+    names = skill_names(
+        f.skill_id for p in result.proposals for f in (*p.reverse_flows, *p.forward_flows)
+    )
     rows = []
     for proposal in result.proposals:
         warnings: list[str] = []
         if proposal.locked:  # HR's choice stands even if it breaks a rule: say which
-            _, warnings = engine.evaluate(people.by_id[proposal.junior_id],
-                                          people.by_id[proposal.senior_id],
-                                          weights=weights, rules=rules)
+            _, warnings = engine.evaluate(
+                people.by_id[proposal.junior_id],
+                people.by_id[proposal.senior_id],
+                weights=weights,
+                rules=rules,
+            )
         rows.append(proposal_row(run, proposal, names, warnings=warnings))
     with transaction.atomic():
         insert_proposals(rows)
@@ -129,23 +150,41 @@ def _compute(run: PairingRun, started: float) -> None:
             for u in (*result.unmatched_juniors, *result.unmatched_seniors)
         }
         PairingRun.objects.filter(pk=run.pk).update(
-            status=PairingRun.Status.DONE, progress=1.0, progress_label="done",
-            total_score=result.total_score, pairs_count=len(result.proposals),
-            juniors_count=len(people.juniors), seniors_count=len(people.seniors),
-            unmatched=unmatched, finished_at=timezone.now(),
-            duration_seconds=time.perf_counter() - started)
+            status=PairingRun.Status.DONE,
+            progress=1.0,
+            progress_label="done",
+            total_score=result.total_score,
+            pairs_count=len(result.proposals),
+            juniors_count=len(people.juniors),
+            seniors_count=len(people.seniors),
+            unmatched=unmatched,
+            finished_at=timezone.now(),
+            duration_seconds=time.perf_counter() - started,
+        )
     run.refresh_from_db()
 
 
-def proposal_row(run: PairingRun, proposal: engine.Proposal, names: dict[int, str], *,
-                 warnings: list[str] | None = None, by_hand: bool = False) -> Proposal:
+def proposal_row(
+    run: PairingRun,
+    proposal: engine.Proposal,
+    names: dict[int, str],
+    *,
+    warnings: list[str] | None = None,
+    by_hand: bool = False,
+) -> Proposal:
     return Proposal(
-        run=run, junior_id=proposal.junior_id, senior_id=proposal.senior_id,
-        score=proposal.score, reverse=proposal.reverse, forward=proposal.forward,
+        run=run,
+        junior_id=proposal.junior_id,
+        senior_id=proposal.senior_id,
+        score=proposal.score,
+        reverse=proposal.reverse,
+        forward=proposal.forward,
         breakdown=[[name, points] for name, points in proposal.breakdown],
         reverse_flows=flows_for_display(proposal.reverse_flows, names),
         forward_flows=flows_for_display(proposal.forward_flows, names),
-        warnings=list(warnings or []), locked=proposal.locked, by_hand=by_hand,
+        warnings=list(warnings or []),
+        locked=proposal.locked,
+        by_hand=by_hand,
     )
 
 
@@ -161,14 +200,29 @@ def insert_proposals(rows: list[Proposal]) -> None:
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, \
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for row in rows:
-                copy.write_row([json.dumps(getattr(row, f.attname)) if f.attname in json_fields
-                                else getattr(row, f.attname) for f in fields])
+                copy.write_row(
+                    [
+                        json.dumps(getattr(row, f.attname))
+                        if f.attname in json_fields
+                        else getattr(row, f.attname)
+                        for f in fields
+                    ]
+                )
         return
-    values = [[json.dumps(getattr(row, f.attname)) if f.attname in json_fields
-               else getattr(row, f.attname) for f in fields] for row in rows]
+    values = [
+        [
+            json.dumps(getattr(row, f.attname))
+            if f.attname in json_fields
+            else getattr(row, f.attname)
+            for f in fields
+        ]
+        for row in rows
+    ]
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608

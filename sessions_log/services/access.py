@@ -12,6 +12,7 @@ from sessions_log.models import (
 
 # --- who is who ------------------------------------------------------------------------------
 
+
 def require_member(pair: Pair, user) -> None:
     if not pair.involves(user):
         raise PermissionDenied("Only the two partners can do this.")

@@ -27,13 +27,16 @@ from sessions_log.services.surveys import schedule_fit_checks
 
 # --- session logs and private notes ------------------------------------------------------------
 
+
 def _check_log(pair: Pair, *, held_on: date, minutes: int, direction: str, today: date) -> None:
     if held_on > today:
-        raise ValidationError("A session can only be logged once it has happened: the date is "
-                              "in the future.")
+        raise ValidationError(
+            "A session can only be logged once it has happened: the date is in the future."
+        )
     if pair.cohort.starts_on and held_on < pair.cohort.starts_on:
-        raise ValidationError(f"The cohort started on {pair.cohort.starts_on:%-d %B %Y}; "
-                              "choose a date from then on.")
+        raise ValidationError(
+            f"The cohort started on {pair.cohort.starts_on:%-d %B %Y}; choose a date from then on."
+        )
     if not 1 <= minutes <= 600:
         raise ValidationError("Minutes must be between 1 and 600.")
     if direction not in SessionLog.Direction.values:
@@ -49,37 +52,61 @@ def _check_meeting_for_log(pair: Pair, meeting: Meeting | None, log: SessionLog 
     if log is not None:
         logged = logged.exclude(pk=log.pk)
     if logged.exists():
-        raise ValidationError("That meeting has already been logged; edit its log instead of "
-                              "logging it twice.")
+        raise ValidationError(
+            "That meeting has already been logged; edit its log instead of logging it twice."
+        )
 
 
 def _save_note(log: SessionLog, author, body: str) -> None:
     body = body.strip()
     if body:
-        PrivateNote.objects.update_or_create(session_log=log, author=author,
-                                             defaults={"body": body})
+        PrivateNote.objects.update_or_create(
+            session_log=log, author=author, defaults={"body": body}
+        )
     else:
         PrivateNote.objects.filter(session_log=log, author=author).delete()
 
 
 @transaction.atomic
-def log_session(*, pair: Pair, by, held_on: date, minutes: int, direction: str,
-                skills: Iterable[Skill] = (), shared_summary: str = "", private_note: str = "",
-                meeting: Meeting | None = None, today: date | None = None) -> SessionLog:
+def log_session(
+    *,
+    pair: Pair,
+    by,
+    held_on: date,
+    minutes: int,
+    direction: str,
+    skills: Iterable[Skill] = (),
+    shared_summary: str = "",
+    private_note: str = "",
+    meeting: Meeting | None = None,
+    today: date | None = None,
+) -> SessionLog:
     require_member(pair, by)
     require_active(pair)
-    _check_log(pair, held_on=held_on, minutes=minutes, direction=direction,
-               today=today or timezone.localdate())
+    _check_log(
+        pair,
+        held_on=held_on,
+        minutes=minutes,
+        direction=direction,
+        today=today or timezone.localdate(),
+    )
     _check_meeting_for_log(pair, meeting, None)
     first = not SessionLog.objects.filter(pair=pair).exists()
     try:
         with transaction.atomic():
             log = SessionLog.objects.create(
-                pair=pair, meeting=meeting, held_on=held_on, minutes=minutes,
-                direction=direction, shared_summary=shared_summary.strip(), logged_by=by)
+                pair=pair,
+                meeting=meeting,
+                held_on=held_on,
+                minutes=minutes,
+                direction=direction,
+                shared_summary=shared_summary.strip(),
+                logged_by=by,
+            )
     except IntegrityError:  # the partner logged the same meeting a moment ago
-        raise ValidationError("That meeting has already been logged; edit its log instead of "
-                              "logging it twice.") from None
+        raise ValidationError(
+            "That meeting has already been logged; edit its log instead of logging it twice."
+        ) from None
     log.skills.set(skills)
     _save_note(log, by, private_note)
     if first:
@@ -88,15 +115,30 @@ def log_session(*, pair: Pair, by, held_on: date, minutes: int, direction: str,
 
 
 @transaction.atomic
-def update_session_log(*, log: SessionLog, by, held_on: date, minutes: int, direction: str,
-                       skills: Iterable[Skill], shared_summary: str, private_note: str,
-                       meeting: Meeting | None = None, today: date | None = None) -> SessionLog:
+def update_session_log(
+    *,
+    log: SessionLog,
+    by,
+    held_on: date,
+    minutes: int,
+    direction: str,
+    skills: Iterable[Skill],
+    shared_summary: str,
+    private_note: str,
+    meeting: Meeting | None = None,
+    today: date | None = None,
+) -> SessionLog:
     pair = log.pair
     if log.logged_by_id != by.pk:
         raise PermissionDenied("Only the person who logged a session can edit it.")
     require_active(pair)
-    _check_log(pair, held_on=held_on, minutes=minutes, direction=direction,
-               today=today or timezone.localdate())
+    _check_log(
+        pair,
+        held_on=held_on,
+        minutes=minutes,
+        direction=direction,
+        today=today or timezone.localdate(),
+    )
     _check_meeting_for_log(pair, meeting, log)
     log.held_on, log.minutes, log.direction = held_on, minutes, direction
     log.shared_summary = shared_summary.strip()
@@ -125,14 +167,20 @@ def save_private_note(*, log: SessionLog, author, body: str) -> None:
 
 # --- goals -------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def add_goal(*, pair: Pair, owner, title: str, progress_note: str = "") -> Goal:
     require_member(pair, owner)
     require_active(pair)
     if not title.strip():
         raise ValidationError("Say what you want to learn.")
-    return Goal.objects.create(pair=pair, owner=owner, direction=learning_direction(pair, owner),
-                               title=title.strip(), progress_note=progress_note.strip())
+    return Goal.objects.create(
+        pair=pair,
+        owner=owner,
+        direction=learning_direction(pair, owner),
+        title=title.strip(),
+        progress_note=progress_note.strip(),
+    )
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from sessions_log.services.access import (
 
 # --- the mentoring agreement -------------------------------------------------------------------
 
+
 def agreement_complete(pair: Pair) -> bool:
     accepted = set(AgreementAcceptance.objects.filter(pair=pair).values_list("user_id", flat=True))
     return {pair.junior.user_id, pair.senior.user_id} <= accepted
@@ -36,6 +37,7 @@ def accept_agreement(*, pair: Pair, user) -> AgreementAcceptance:
 
 # --- meetings ----------------------------------------------------------------------------------
 
+
 def _meeting_reminders(meeting: Meeting, *, cancel: bool) -> None:
     """T-24h / T-1h reminders, timed per recipient by sessions_log.reminders."""
     if cancel:
@@ -48,7 +50,9 @@ def _queue_meeting_emails(meeting: Meeting, kind: str) -> None:
     pair = meeting.pair
     for person in (pair.junior.user, pair.senior.user):
         outbox.schedule(
-            recipient=person, kind=kind, due_at=timezone.now(),
+            recipient=person,
+            kind=kind,
+            due_at=timezone.now(),
             dedupe_key=f"meetingmail:{meeting.uid}:{meeting.sequence}:{kind}:{person.pk}",
             payload={"meeting": meeting.pk, "sequence": meeting.sequence},
         )
@@ -64,24 +68,32 @@ def _check_meeting_time(starts_at: datetime, duration_minutes: int) -> None:
 
 
 @transaction.atomic
-def propose_meeting(*, pair: Pair, by, starts_at: datetime, duration_minutes: int,
-                    location: str) -> Meeting:
+def propose_meeting(
+    *, pair: Pair, by, starts_at: datetime, duration_minutes: int, location: str
+) -> Meeting:
     require_member(pair, by)
     require_active(pair)
     if not agreement_complete(pair):
-        raise ValidationError("You can schedule meetings once you have both accepted the "
-                              "mentoring agreement.")
+        raise ValidationError(
+            "You can schedule meetings once you have both accepted the mentoring agreement."
+        )
     _check_meeting_time(starts_at, duration_minutes)
-    meeting = Meeting.objects.create(pair=pair, starts_at=starts_at, proposed_by=by,
-                                     duration_minutes=duration_minutes, location=location.strip())
+    meeting = Meeting.objects.create(
+        pair=pair,
+        starts_at=starts_at,
+        proposed_by=by,
+        duration_minutes=duration_minutes,
+        location=location.strip(),
+    )
     _queue_meeting_emails(meeting, "meeting_invite")
     _meeting_reminders(meeting, cancel=False)
     return meeting
 
 
 @transaction.atomic
-def reschedule_meeting(*, meeting: Meeting, by, starts_at: datetime, duration_minutes: int,
-                       location: str) -> Meeting:
+def reschedule_meeting(
+    *, meeting: Meeting, by, starts_at: datetime, duration_minutes: int, location: str
+) -> Meeting:
     require_member(meeting.pair, by)
     require_active(meeting.pair)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -94,8 +106,9 @@ def reschedule_meeting(*, meeting: Meeting, by, starts_at: datetime, duration_mi
     meeting.duration_minutes = duration_minutes
     meeting.location = location.strip()
     meeting.sequence += 1
-    meeting.save(update_fields=["starts_at", "duration_minutes", "location", "sequence",
-                                "updated_at"])
+    meeting.save(
+        update_fields=["starts_at", "duration_minutes", "location", "sequence", "updated_at"]
+    )
     _queue_meeting_emails(meeting, "meeting_invite")
     _meeting_reminders(meeting, cancel=False)
     return meeting

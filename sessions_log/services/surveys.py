@@ -30,15 +30,22 @@ SCHEDULE_AHEAD = timedelta(days=7)
 
 # --- the pairing-fit check ---------------------------------------------------------------------
 
+
 def schedule_fit_checks(*, pair: Pair) -> None:
     for person in (pair.junior.user, pair.senior.user):
-        outbox.schedule(recipient=person, kind="fit_check_due", due_at=timezone.now(),
-                        dedupe_key=f"fitcheck:{pair.pk}:{person.pk}", payload={"pair": pair.pk})
+        outbox.schedule(
+            recipient=person,
+            kind="fit_check_due",
+            due_at=timezone.now(),
+            dedupe_key=f"fitcheck:{pair.pk}:{person.pk}",
+            payload={"pair": pair.pk},
+        )
 
 
 @transaction.atomic
-def answer_fit_check(*, pair: Pair, respondent, answer: str, comment: str = "",
-                     rematch: bool = False) -> FitCheck:
+def answer_fit_check(
+    *, pair: Pair, respondent, answer: str, comment: str = "", rematch: bool = False
+) -> FitCheck:
     """Save the answer; with a "no" and ``rematch``, also open a no-fault re-match request for
     HR (pairing.services.request_rematch), with the comment as its reason."""
     from pairing.services import RematchRefused, request_rematch
@@ -50,18 +57,22 @@ def answer_fit_check(*, pair: Pair, respondent, answer: str, comment: str = "",
     if answer not in FitCheck.Answer.values:
         raise ValidationError("Choose an answer.")
     fit_check, _ = FitCheck.objects.update_or_create(
-        pair=pair, respondent=respondent,
-        defaults={"answer": answer, "comment": comment.strip()})
+        pair=pair, respondent=respondent, defaults={"answer": answer, "comment": comment.strip()}
+    )
     if rematch and answer == FitCheck.Answer.NO:
         try:
-            request_rematch(pair=pair, by=respondent,
-                            reason=comment.strip() or "The pairing-fit check said it is not working.")
+            request_rematch(
+                pair=pair,
+                by=respondent,
+                reason=comment.strip() or "The pairing-fit check said it is not working.",
+            )
         except RematchRefused as exc:
             raise ValidationError(str(exc)) from None
     return fit_check
 
 
 # --- pulse and impact surveys ------------------------------------------------------------------
+
 
 def pulse_due_at(pair: Pair | datetime, period: int) -> datetime:
     start = pair if isinstance(pair, datetime) else pair.published_at
@@ -79,8 +90,9 @@ def current_pulse_period(pair: Pair, now: datetime | None = None) -> int | None:
 
 
 @transaction.atomic
-def answer_pulse(*, pair: Pair, respondent, score: int, comment: str = "",
-                 now: datetime | None = None) -> Pulse:
+def answer_pulse(
+    *, pair: Pair, respondent, score: int, comment: str = "", now: datetime | None = None
+) -> Pulse:
     require_member(pair, respondent)
     require_open(pair)
     period = current_pulse_period(pair, now)
@@ -89,8 +101,11 @@ def answer_pulse(*, pair: Pair, respondent, score: int, comment: str = "",
     if not 1 <= score <= 5:
         raise ValidationError("Choose a score from 1 to 5.")
     pulse, _ = Pulse.objects.update_or_create(
-        pair=pair, respondent=respondent, period=period,
-        defaults={"score": score, "comment": comment.strip()})
+        pair=pair,
+        respondent=respondent,
+        period=period,
+        defaults={"score": score, "comment": comment.strip()},
+    )
     return pulse
 
 
@@ -113,21 +128,25 @@ def open_impact_stage(enrolment: Enrolment, today: date | None = None) -> str | 
 
 
 @transaction.atomic
-def answer_impact_survey(*, enrolment: Enrolment, respondent, stage: str,
-                         scores: dict[str, int]) -> ImpactSurvey:
+def answer_impact_survey(
+    *, enrolment: Enrolment, respondent, stage: str, scores: dict[str, int]
+) -> ImpactSurvey:
     if enrolment.user_id != respondent.pk:
         raise PermissionDenied("This survey is someone else's.")
     if open_impact_stage(enrolment) != stage:
         raise ValidationError("This survey is not open now.")
     if set(scores) != set(ImpactSurvey.AREAS) or not all(
-            isinstance(v, int) and 1 <= v <= 5 for v in scores.values()):
+        isinstance(v, int) and 1 <= v <= 5 for v in scores.values()
+    ):
         raise ValidationError("Rate every statement from 1 to 5.")
-    survey, _ = ImpactSurvey.objects.update_or_create(enrolment=enrolment, stage=stage,
-                                                      defaults=scores)
+    survey, _ = ImpactSurvey.objects.update_or_create(
+        enrolment=enrolment, stage=stage, defaults=scores
+    )
     return survey
 
 
 # --- the close: reflection and thank-you -------------------------------------------------------
+
 
 def reflection_open(pair: Pair, today: date | None = None) -> bool:
     """From two weeks before the cohort ends (with the closing survey), and after it closes."""
@@ -143,8 +162,10 @@ def save_reflection(*, pair: Pair, author, reflection: str, thank_you: str) -> R
     if not reflection_open(pair):
         raise ValidationError("The reflection opens two weeks before the cohort ends.")
     saved, _ = Reflection.objects.update_or_create(
-        pair=pair, author=author,
-        defaults={"reflection": reflection.strip(), "thank_you": thank_you.strip()})
+        pair=pair,
+        author=author,
+        defaults={"reflection": reflection.strip(), "thank_you": thank_you.strip()},
+    )
     return saved
 
 
@@ -157,53 +178,89 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
     horizon = now + SCHEDULE_AHEAD
     planned: list[tuple[int, datetime, str, dict]] = []
     pairs = list(
-        Pair.objects.filter(status=Pair.Status.ACTIVE, published_at__isnull=False,
-                            cohort__status=Cohort.Status.ACTIVE)
-        .values_list("pk", "published_at", "junior__user_id", "senior__user_id",
-                     "cohort__ends_on")
+        Pair.objects.filter(
+            status=Pair.Status.ACTIVE,
+            published_at__isnull=False,
+            cohort__status=Cohort.Status.ACTIVE,
+        ).values_list("pk", "published_at", "junior__user_id", "senior__user_id", "cohort__ends_on")
     )
-    answered = set(Pulse.objects.filter(pair_id__in=[p[0] for p in pairs])
-                   .values_list("pair_id", "respondent_id", "period"))
+    answered = set(
+        Pulse.objects.filter(pair_id__in=[p[0] for p in pairs]).values_list(
+            "pair_id", "respondent_id", "period"
+        )
+    )
     for pair_id, published_at, junior_id, senior_id, ends_on in pairs:
         days = (now - published_at).days
-        current = (None if days < Pulse.FIRST_AFTER_DAYS
-                   else (days - Pulse.FIRST_AFTER_DAYS) // Pulse.EVERY_DAYS)
+        current = (
+            None
+            if days < Pulse.FIRST_AFTER_DAYS
+            else (days - Pulse.FIRST_AFTER_DAYS) // Pulse.EVERY_DAYS
+        )
         for period in [0] if current is None else [current, current + 1]:
             due = pulse_due_at(published_at, period)
             if due > horizon or (ends_on and due.date() > ends_on):
                 continue
-            planned += [(user_id, due, f"survey:pulse:{pair_id}:{user_id}:{period}",
-                         {"survey": "pulse", "pair": pair_id, "period": period})
-                        for user_id in (junior_id, senior_id)
-                        if (pair_id, user_id, period) not in answered]
+            planned += [
+                (
+                    user_id,
+                    due,
+                    f"survey:pulse:{pair_id}:{user_id}:{period}",
+                    {"survey": "pulse", "pair": pair_id, "period": period},
+                )
+                for user_id in (junior_id, senior_id)
+                if (pair_id, user_id, period) not in answered
+            ]
 
     enrolments = list(
         Enrolment.objects.filter(
             status=Enrolment.Status.ACTIVE,
-            cohort__status__in=[Cohort.Status.ENROLLING, Cohort.Status.PAIRING,
-                                Cohort.Status.ACTIVE])
-        .values_list("pk", "user_id", "created_at", "cohort__ends_on")
+            cohort__status__in=[
+                Cohort.Status.ENROLLING,
+                Cohort.Status.PAIRING,
+                Cohort.Status.ACTIVE,
+            ],
+        ).values_list("pk", "user_id", "created_at", "cohort__ends_on")
     )
-    done = set(ImpactSurvey.objects.filter(enrolment_id__in=[e[0] for e in enrolments])
-               .values_list("enrolment_id", "stage"))
+    done = set(
+        ImpactSurvey.objects.filter(enrolment_id__in=[e[0] for e in enrolments]).values_list(
+            "enrolment_id", "stage"
+        )
+    )
     for enrolment_id, user_id, created_at, ends_on in enrolments:
         opens = final_opens = None
         if ends_on:
             opens = ends_on - timedelta(days=FINAL_SURVEY_OPENS_DAYS_BEFORE_END)
             final_opens = timezone.make_aware(datetime.combine(opens, time(9)))
-        stages = [(ImpactSurvey.Stage.BASELINE, created_at)] if (
-            opens is None or now.date() < opens) else []
+        stages = (
+            [(ImpactSurvey.Stage.BASELINE, created_at)]
+            if (opens is None or now.date() < opens)
+            else []
+        )
         if final_opens is not None and final_opens <= horizon:
             stages.append((ImpactSurvey.Stage.FINAL, final_opens))
-        planned += [(user_id, due, f"survey:impact:{enrolment_id}:{stage}",
-                     {"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)})
-                    for stage, due in stages if (enrolment_id, stage) not in done]
+        planned += [
+            (
+                user_id,
+                due,
+                f"survey:impact:{enrolment_id}:{stage}",
+                {"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)},
+            )
+            for stage, due in stages
+            if (enrolment_id, stage) not in done
+        ]
 
-    existing = set(Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:")
-                   .values_list("dedupe_key", flat=True))
-    rows = [Reminder(recipient_id=user_id, kind="survey_due", due_at=due, dedupe_key=key,
-                     payload=payload)
-            for user_id, due, key, payload in planned if key not in existing]
+    existing = set(
+        Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:").values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    rows = [
+        Reminder(
+            recipient_id=user_id, kind="survey_due", due_at=due, dedupe_key=key, payload=payload
+        )
+        for user_id, due, key, payload in planned
+        if key not in existing
+    ]
     # ignore_conflicts: a run at the same moment may have added some of them.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     return len(rows)

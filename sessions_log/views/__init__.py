@@ -21,8 +21,21 @@ from sessions_log.views.pair import (
 )
 
 __all__ = [
-    "agreement_accept", "contribution_record", "fit_check", "goal_create", "goal_edit",
-    "impact_survey", "meeting_cancel", "meeting_edit", "meeting_ics", "meeting_new",
-    "pair_detail", "private_note_edit", "pulse", "reflection", "session_log_create",
-    "session_log_delete", "session_log_edit",
+    "agreement_accept",
+    "contribution_record",
+    "fit_check",
+    "goal_create",
+    "goal_edit",
+    "impact_survey",
+    "meeting_cancel",
+    "meeting_edit",
+    "meeting_ics",
+    "meeting_new",
+    "pair_detail",
+    "private_note_edit",
+    "pulse",
+    "reflection",
+    "session_log_create",
+    "session_log_delete",
+    "session_log_edit",
 ]

@@ -26,18 +26,22 @@ from sessions_log.views.shared import (
 
 # --- fit check and surveys ---------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 @participant_view
 def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     existing = FitCheck.objects.filter(pair=pair, respondent=request.user).first()
     is_open = SessionLog.objects.filter(pair=pair).exists()
-    form = FitCheckForm(request.POST or None, initial={
-        "answer": existing.answer, "comment": existing.comment} if existing else None)
+    form = FitCheckForm(
+        request.POST or None,
+        initial={"answer": existing.answer, "comment": existing.comment} if existing else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            existing = services.answer_fit_check(pair=pair, respondent=request.user,
-                                                 **form.cleaned_data)
+            existing = services.answer_fit_check(
+                pair=pair, respondent=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -45,13 +49,21 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
             if existing.answer != FitCheck.Answer.NO:
                 return redirect(pair_url(pair, "surveys"))
             return redirect(reverse("sessions_log:fit_check", args=[pair.pk]))
-    return render(request, "sessions_log/fit_check.html", {
-        "pair": pair, "form": form, "existing": existing, "is_open": is_open,
-        "rematch_url": optional_url("pairing:rematch_request", pair),
-        "rematch_asked": RematchRequest.objects.filter(
-            pair=pair, requested_by=request.user, status=RematchRequest.Status.OPEN).exists(),
-        "closed": pair.cohort.status == "closed",
-    })
+    return render(
+        request,
+        "sessions_log/fit_check.html",
+        {
+            "pair": pair,
+            "form": form,
+            "existing": existing,
+            "is_open": is_open,
+            "rematch_url": optional_url("pairing:rematch_request", pair),
+            "rematch_asked": RematchRequest.objects.filter(
+                pair=pair, requested_by=request.user, status=RematchRequest.Status.OPEN
+            ).exists(),
+            "closed": pair.cohort.status == "closed",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,10 +71,15 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
 def pulse(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     period = services.current_pulse_period(pair)
-    existing = (Pulse.objects.filter(pair=pair, respondent=request.user, period=period).first()
-                if period is not None else None)
-    form = PulseForm(request.POST or None, initial={
-        "score": existing.score, "comment": existing.comment} if existing else None)
+    existing = (
+        Pulse.objects.filter(pair=pair, respondent=request.user, period=period).first()
+        if period is not None
+        else None
+    )
+    form = PulseForm(
+        request.POST or None,
+        initial={"score": existing.score, "comment": existing.comment} if existing else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_pulse(pair=pair, respondent=request.user, **form.cleaned_data)
@@ -71,11 +88,18 @@ def pulse(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your pulse is saved.")
             return redirect(pair_url(pair, "surveys"))
-    return render(request, "sessions_log/pulse.html", {
-        "pair": pair, "form": form, "existing": existing, "period": period,
-        "opens_at": services.pulse_due_at(pair, 0) if pair.published_at else None,
-        "closed": pair.cohort.status == "closed",
-    })
+    return render(
+        request,
+        "sessions_log/pulse.html",
+        {
+            "pair": pair,
+            "form": form,
+            "existing": existing,
+            "period": period,
+            "opens_at": services.pulse_due_at(pair, 0) if pair.published_at else None,
+            "closed": pair.cohort.status == "closed",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,24 +110,38 @@ def impact_survey(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         raise Http404("No such survey")
     existing = ImpactSurvey.objects.filter(enrolment=enrolment, stage=stage).first()
     is_open = services.open_impact_stage(enrolment) == stage
-    form = ImpactSurveyForm(request.POST or None, initial={
-        name: getattr(existing, name) for name in ImpactSurvey.AREAS} if existing else None)
+    form = ImpactSurveyForm(
+        request.POST or None,
+        initial={name: getattr(existing, name) for name in ImpactSurvey.AREAS}
+        if existing
+        else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_impact_survey(enrolment=enrolment, respondent=request.user,
-                                          stage=stage, scores=form.scores())
+            services.answer_impact_survey(
+                enrolment=enrolment, respondent=request.user, stage=stage, scores=form.scores()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Thank you: your answers are saved.")
             return redirect("mentoring:home")
-    return render(request, "sessions_log/impact_survey.html", {
-        "enrolment": enrolment, "stage": stage, "form": form, "existing": existing,
-        "is_open": is_open, "final": stage == ImpactSurvey.Stage.FINAL,
-    })
+    return render(
+        request,
+        "sessions_log/impact_survey.html",
+        {
+            "enrolment": enrolment,
+            "stage": stage,
+            "form": form,
+            "existing": existing,
+            "is_open": is_open,
+            "final": stage == ImpactSurvey.Stage.FINAL,
+        },
+    )
 
 
 # --- the close ---------------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @participant_view
@@ -119,11 +157,17 @@ def reflection(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved. Your partner can read your thank-you.")
             return redirect(pair_url(pair, "surveys"))
-    return render(request, "sessions_log/reflection.html", {
-        "pair": pair, "form": form, "partner": pair.partner_of(request.user),
-        "is_open": services.reflection_open(pair),
-        "opens_on": services.final_survey_opens_on(pair.cohort),
-    })
+    return render(
+        request,
+        "sessions_log/reflection.html",
+        {
+            "pair": pair,
+            "form": form,
+            "partner": pair.partner_of(request.user),
+            "is_open": services.reflection_open(pair),
+            "opens_on": services.final_survey_opens_on(pair.cohort),
+        },
+    )
 
 
 @require_GET
@@ -132,9 +176,12 @@ def contribution_record(request: HttpRequest) -> HttpResponse:
     """The person's own record of what they gave and received, to keep as evidence."""
     record = selectors.contribution_record(request.user)
     if request.GET.get("format") == "txt":
-        response = render(request, "sessions_log/contribution_record.txt",
-                          {"record": record, "person": request.user},
-                          content_type="text/plain; charset=utf-8")
+        response = render(
+            request,
+            "sessions_log/contribution_record.txt",
+            {"record": record, "person": request.user},
+            content_type="text/plain; charset=utf-8",
+        )
         response["Content-Disposition"] = 'attachment; filename="twoway-contribution-record.txt"'
         return response
     return render(request, "sessions_log/contribution_record.html", {"record": record})

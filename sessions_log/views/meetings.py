@@ -20,6 +20,7 @@ from sessions_log.views.shared import (
 
 # --- meetings ----------------------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 @participant_view
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -33,11 +34,17 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting scheduled: you both get a calendar invite.")
             return redirect(pair_url(pair, "meetings"))
-    return render(request, "sessions_log/meeting_form.html", {
-        "pair": pair, "form": form, "meeting": None,
-        "agreement_complete": services.agreement_complete(pair),
-        "zone": selectors.zone_of(request.user).key,
-    })
+    return render(
+        request,
+        "sessions_log/meeting_form.html",
+        {
+            "pair": pair,
+            "form": form,
+            "meeting": None,
+            "agreement_complete": services.agreement_complete(pair),
+            "zone": selectors.zone_of(request.user).key,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,9 +52,14 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_member(request.user, pk)
     pair = meeting.pair
-    form = MeetingForm(request.POST or None, initial={
-        "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes,
-        "location": meeting.location})
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "starts_at": meeting.starts_at,
+            "duration_minutes": meeting.duration_minutes,
+            "location": meeting.location,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.reschedule_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
@@ -56,10 +68,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting moved: you both get an updated invite.")
             return redirect(pair_url(pair, "meetings"))
-    return render(request, "sessions_log/meeting_form.html", {
-        "pair": pair, "form": form, "meeting": meeting, "agreement_complete": True,
-        "zone": selectors.zone_of(request.user).key,
-    })
+    return render(
+        request,
+        "sessions_log/meeting_form.html",
+        {
+            "pair": pair,
+            "form": form,
+            "meeting": meeting,
+            "agreement_complete": True,
+            "zone": selectors.zone_of(request.user).key,
+        },
+    )
 
 
 @require_POST
@@ -71,8 +90,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Meeting cancelled: you both get a cancellation for your "
-                                  "calendars.")
+        messages.success(
+            request, "Meeting cancelled: you both get a cancellation for your calendars."
+        )
     return redirect(pair_url(meeting.pair, "meetings"))
 
 
@@ -81,7 +101,8 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_member(request.user, pk)
     cancelled = meeting.status == Meeting.Status.CANCELLED
-    response = HttpResponse(ics.build_invite(meeting, cancel=cancelled),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.build_invite(meeting, cancel=cancelled), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response

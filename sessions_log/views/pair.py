@@ -34,9 +34,15 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting_id.isdigit():
         meeting = selectors.loggable_meetings(pair).filter(pk=int(meeting_id)).first()
         if meeting is not None and not meeting.logged:
-            log_form = log_form_for(pair, request.user, initial={
-                "meeting": meeting, "minutes": meeting.duration_minutes,
-                "held_on": timezone.localtime(meeting.starts_at).date()})
+            log_form = log_form_for(
+                pair,
+                request.user,
+                initial={
+                    "meeting": meeting,
+                    "minutes": meeting.duration_minutes,
+                    "held_on": timezone.localtime(meeting.starts_at).date(),
+                },
+            )
             log_form.prefilled = True
     return render_pair(request, pair, log_form=log_form)
 
@@ -56,12 +62,18 @@ def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- session logs ------------------------------------------------------------------------------
 
+
 def _log_kwargs(form: SessionLogForm) -> dict:
     data = form.cleaned_data
-    return {"held_on": data["held_on"], "minutes": data["minutes"],
-            "direction": data["direction"], "skills": data["all_skills"],
-            "shared_summary": data["shared_summary"], "private_note": data["private_note"],
-            "meeting": data["meeting"]}
+    return {
+        "held_on": data["held_on"],
+        "minutes": data["minutes"],
+        "direction": data["direction"],
+        "skills": data["all_skills"],
+        "shared_summary": data["shared_summary"],
+        "private_note": data["private_note"],
+        "meeting": data["meeting"],
+    }
 
 
 @require_POST
@@ -81,8 +93,13 @@ def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(pair_url(pair, "sessions"))
             form = None
     template = "sessions_log/pair.html#sessions" if request.htmx else "sessions_log/pair.html"
-    return render_pair(request, pair, template=template, log_form=form,
-                        status=200 if form is None or request.htmx else 400)
+    return render_pair(
+        request,
+        pair,
+        template=template,
+        log_form=form,
+        status=200 if form is None or request.htmx else 400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,15 +112,24 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pair_skills = selectors.skills_of_pair(log.pair)
     pair_skill_ids = set(pair_skills.values_list("pk", flat=True))
     covered = list(log.skills.all())
-    initial = {"held_on": log.held_on, "minutes": log.minutes, "direction": log.direction,
-               "meeting": log.meeting,
-               "skills": [s for s in covered if s.pk in pair_skill_ids],
-               "other_skills": [s for s in covered if s.pk not in pair_skill_ids],
-               "shared_summary": log.shared_summary, "private_note": note}
-    form = SessionLogForm(request.POST or None, initial=initial, pair=log.pair,
-                          pair_skills=pair_skills,
-                          meetings=selectors.loggable_meetings(log.pair),
-                          zone=selectors.zone_of(request.user))
+    initial = {
+        "held_on": log.held_on,
+        "minutes": log.minutes,
+        "direction": log.direction,
+        "meeting": log.meeting,
+        "skills": [s for s in covered if s.pk in pair_skill_ids],
+        "other_skills": [s for s in covered if s.pk not in pair_skill_ids],
+        "shared_summary": log.shared_summary,
+        "private_note": note,
+    }
+    form = SessionLogForm(
+        request.POST or None,
+        initial=initial,
+        pair=log.pair,
+        pair_skills=pair_skills,
+        meetings=selectors.loggable_meetings(log.pair),
+        zone=selectors.zone_of(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session_log(log=log, by=request.user, **_log_kwargs(form))
@@ -112,8 +138,9 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Session updated.")
             return redirect(pair_url(log.pair, "sessions"))
-    return render(request, "sessions_log/session_log_form.html",
-                  {"pair": log.pair, "log": log, "form": form})
+    return render(
+        request, "sessions_log/session_log_form.html", {"pair": log.pair, "log": log, "form": form}
+    )
 
 
 @require_POST
@@ -140,18 +167,19 @@ def private_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PrivateNoteForm(request.POST or None, initial={"body": note})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_private_note(log=log, author=request.user,
-                                       body=form.cleaned_data["body"])
+            services.save_private_note(log=log, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Your private note is saved.")
             return redirect(pair_url(log.pair, "sessions"))
-    return render(request, "sessions_log/private_note_form.html",
-                  {"pair": log.pair, "log": log, "form": form})
+    return render(
+        request, "sessions_log/private_note_form.html", {"pair": log.pair, "log": log, "form": form}
+    )
 
 
 # --- goals -------------------------------------------------------------------------------------
+
 
 @require_POST
 @participant_view
@@ -173,8 +201,10 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_view
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_for_owner(request.user, pk)
-    form = GoalUpdateForm(request.POST or None, initial={
-        "title": goal.title, "status": goal.status, "progress_note": goal.progress_note})
+    form = GoalUpdateForm(
+        request.POST or None,
+        initial={"title": goal.title, "status": goal.status, "progress_note": goal.progress_note},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_goal(goal=goal, by=request.user, **form.cleaned_data)
@@ -183,5 +213,6 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Goal updated.")
             return redirect(pair_url(goal.pair, "goals"))
-    return render(request, "sessions_log/goal_form.html",
-                  {"pair": goal.pair, "goal": goal, "form": form})
+    return render(
+        request, "sessions_log/goal_form.html", {"pair": goal.pair, "goal": goal, "form": form}
+    )

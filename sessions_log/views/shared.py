@@ -48,10 +48,15 @@ def explanation_lines(pair: Pair) -> list[str]:
     explanation = pair.explanation if isinstance(pair.explanation, dict) else {}
     junior, senior = pair.junior.user.full_name, pair.senior.user.full_name
     lines = []
-    for key, teacher, learner in (("reverse_flows", junior, senior),
-                                  ("forward_flows", senior, junior)):
-        skills = [str(flow.get("skill")) for flow in explanation.get(key) or []
-                  if isinstance(flow, dict) and flow.get("skill")]
+    for key, teacher, learner in (
+        ("reverse_flows", junior, senior),
+        ("forward_flows", senior, junior),
+    ):
+        skills = [
+            str(flow.get("skill"))
+            for flow in explanation.get(key) or []
+            if isinstance(flow, dict) and flow.get("skill")
+        ]
         if skills:
             lines.append(f"{teacher} can teach {learner}: {', '.join(skills)}.")
     return lines
@@ -59,21 +64,37 @@ def explanation_lines(pair: Pair) -> list[str]:
 
 def log_form_for(pair: Pair, viewer, *, data=None, initial=None) -> SessionLogForm:
     initial = initial or {"held_on": timezone.localdate(), "minutes": 45}
-    return SessionLogForm(data, initial=initial, pair=pair,
-                          pair_skills=selectors.skills_of_pair(pair),
-                          meetings=selectors.loggable_meetings(pair),
-                          zone=selectors.zone_of(viewer))
+    return SessionLogForm(
+        data,
+        initial=initial,
+        pair=pair,
+        pair_skills=selectors.skills_of_pair(pair),
+        meetings=selectors.loggable_meetings(pair),
+        zone=selectors.zone_of(viewer),
+    )
 
 
-def render_pair(request: HttpRequest, pair: Pair, *, template: str = "sessions_log/pair.html",
-                 log_form: SessionLogForm | None = None, goal_form: GoalForm | None = None,
-                 status: int = 200) -> HttpResponse:
+def render_pair(
+    request: HttpRequest,
+    pair: Pair,
+    *,
+    template: str = "sessions_log/pair.html",
+    log_form: SessionLogForm | None = None,
+    goal_form: GoalForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     page = selectors.pair_page(pair, request.user)
-    return render(request, template, {
-        "page": page, "pair": pair,
-        "log_form": log_form or log_form_for(pair, request.user),
-        "goal_form": goal_form or GoalForm(),
-        "why_url": optional_url("pairing:my_pair", pair),
-        "explanation": explanation_lines(pair),
-        "rematch_url": optional_url("pairing:rematch_request", pair),
-    }, status=status)
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "pair": pair,
+            "log_form": log_form or log_form_for(pair, request.user),
+            "goal_form": goal_form or GoalForm(),
+            "why_url": optional_url("pairing:my_pair", pair),
+            "explanation": explanation_lines(pair),
+            "rematch_url": optional_url("pairing:rematch_request", pair),
+        },
+        status=status,
+    )

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 def test_nobody_can_sign_themselves_up(client):
     page = client.get("/accounts/signup/")
     assert "Sign Up Closed" in page.content.decode()
-    client.post("/accounts/signup/", {"email": "new@example.com", "password1": "x9!kLmn0pq7",
-                                      "password2": "x9!kLmn0pq7"})
+    client.post(
+        "/accounts/signup/",
+        {"email": "new@example.com", "password1": "x9!kLmn0pq7", "password2": "x9!kLmn0pq7"},
+    )
     assert not User.objects.filter(email="new@example.com").exists()
 
 
@@ -22,8 +24,9 @@ def test_an_invited_person_sets_a_password_and_is_signed_in(client):
     invited.save()
     path = invitation_url(invited).split("8000", 1)[-1]
     assert "Welcome" in client.get(path).content.decode()
-    response = client.post(path, {"new_password1": "a-long-Passphrase-1",
-                                  "new_password2": "a-long-Passphrase-1"})
+    response = client.post(
+        path, {"new_password1": "a-long-Passphrase-1", "new_password2": "a-long-Passphrase-1"}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(invited.pk)
     assert EmailAddress.objects.get(user=invited).verified

@@ -12,9 +12,11 @@ def test_each_role_logs_in_and_lands_on_their_home(cast, client):
     }
     for user, marker in homes.items():
         client.logout()
-        response = client.post("/accounts/login/",
-                               {"login": user.email.upper(), "password": cast.password},
-                               follow=True)
+        response = client.post(
+            "/accounts/login/",
+            {"login": user.email.upper(), "password": cast.password},
+            follow=True,
+        )
         assert response.redirect_chain[-1][0] == "/"
         assert marker in response.content.decode(), user
 
@@ -37,8 +39,9 @@ def test_logout_ends_the_session(cast, login):
 def test_repeated_failed_logins_are_rate_limited(cast, client):
     for _ in range(5):
         client.post("/accounts/login/", {"login": cast.junior.email, "password": "wrong"})
-    response = client.post("/accounts/login/",
-                           {"login": cast.junior.email, "password": cast.password})
+    response = client.post(
+        "/accounts/login/", {"login": cast.junior.email, "password": cast.password}
+    )
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()

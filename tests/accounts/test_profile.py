@@ -7,14 +7,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 def profile_form(**overrides) -> dict:
-    data = {"full_name": "Asha Okafor", "job_title": "Data Analyst", "department": "Data",
-            "location": "Manchester", "timezone": "Europe/London",
-            "hopes": "Learn how the board thinks.", "nudges_enabled": "on"}
+    data = {
+        "full_name": "Asha Okafor",
+        "job_title": "Data Analyst",
+        "department": "Data",
+        "location": "Manchester",
+        "timezone": "Europe/London",
+        "hopes": "Learn how the board thinks.",
+        "nudges_enabled": "on",
+    }
     data.update(overrides)
     return data
 
@@ -25,8 +33,9 @@ def test_the_profile_page_needs_a_login(client):
 
 def test_a_participant_saves_their_profile(cast, login):
     client = login(cast.junior)
-    response = client.post("/accounts/profile/", profile_form(timezone="Asia/Singapore",
-                                                                nudges_enabled=""))
+    response = client.post(
+        "/accounts/profile/", profile_form(timezone="Asia/Singapore", nudges_enabled="")
+    )
     assert response.status_code == 302
     profile = Profile.objects.get(user=cast.junior)
     assert profile.timezone == "Asia/Singapore" and profile.hopes == "Learn how the board thinks."
@@ -35,11 +44,14 @@ def test_a_participant_saves_their_profile(cast, login):
     assert "Your profile is saved." in page
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"timezone": "Mars/Olympus"}, "is not a time zone name"),
-    ({"full_name": "   "}, "This field is required"),
-    ({"hopes": "x" * 2001}, "at most 2000 characters"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"timezone": "Mars/Olympus"}, "is not a time zone name"),
+        ({"full_name": "   "}, "This field is required"),
+        ({"hopes": "x" * 2001}, "at most 2000 characters"),
+    ],
+)
 def test_bad_profile_input_is_explained_and_nothing_changes(cast, login, bad, message):
     client = login(cast.junior)
     response = client.post("/accounts/profile/", profile_form(**bad))

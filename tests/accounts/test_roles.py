@@ -45,8 +45,9 @@ def test_a_person_with_two_roles_switches_between_homes(cast, login):
 
 def test_role_switch_refuses_to_redirect_off_site(cast, login):
     client = login(cast.junior)
-    response = client.post("/accounts/role/", {"role": "participant",
-                                               "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/role/", {"role": "participant", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

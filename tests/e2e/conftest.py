@@ -20,10 +20,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,8 +45,9 @@ def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI needs Chromium at {CHROMIUM}: apt-get install -y chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium); "
-                    "browser tests skipped")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM} (apt-get install -y chromium); browser tests skipped"
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
@@ -47,8 +55,12 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # axe is injected as a script; the site's CSP forbids inline script, so the test browser
     # (and only it) bypasses CSP to load the checker.
-    return {**browser_context_args, "bypass_csp": True, "locale": "en-GB",
-            "timezone_id": "Europe/London"}
+    return {
+        **browser_context_args,
+        "bypass_csp": True,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
 
 
 class PageChecks:
@@ -79,9 +91,12 @@ class PageChecks:
         )
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                        for n in v["nodes"][:3])
-            for v in result["violations"] if v["impact"] in ("serious", "critical")
+            + ", ".join(
+                n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                for n in v["nodes"][:3]
+            )
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
         ]
         assert not serious, f"accessibility violations on {self.page.url}: {serious}"
         assert not self.foreign_requests, f"requests to other hosts: {self.foreign_requests}"

@@ -5,7 +5,8 @@ from tests.e2e.conftest import log_in
 
 
 def test_hr_filters_the_dashboard_without_a_reload_and_downloads_it(
-        demo_org, checked_page, live_server):
+    demo_org, checked_page, live_server
+):
     page = checked_page
     log_in(page, live_server.url, "hr@twoway.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
@@ -30,7 +31,8 @@ def test_hr_filters_the_dashboard_without_a_reload_and_downloads_it(
 
 
 def test_a_manager_sees_aggregates_for_their_part_of_the_organisation(
-        demo_org, checked_page, live_server):
+    demo_org, checked_page, live_server
+):
     page = checked_page
     log_in(page, live_server.url, "manager@twoway.example")
     page.goto(f"{live_server.url}/dashboard/")

@@ -15,14 +15,18 @@ from tests import factories
 from tests.e2e.conftest import log_in
 
 NEW_PASSWORD = "a-long-Passphrase-1"
-HEADER = ("email,full_name,side,job_title,department,location,manager_email,teaches,"
-          "wants_to_learn,capacity,timezone")
+HEADER = (
+    "email,full_name,side,job_title,department,location,manager_email,teaches,"
+    "wants_to_learn,capacity,timezone"
+)
 
 
 @pytest.fixture
 def hr(transactional_db, settings, live_server):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     settings.SITE_URL = live_server.url  # the emailed link points at the test server
     factories.SkillFactory(name="TikTok")
     factories.SkillFactory(name="Generative AI tools")
@@ -64,8 +68,9 @@ def invite_everyone(page, count: int) -> None:
     assert page.get_by_role("button", name=re.compile("Invite all not yet invited")).count() == 0
 
 
-def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill: str,
-                              already: dict | None = None) -> None:
+def accept_and_fill_in_skills(
+    page, base: str, email: str, *, search: str, skill: str, already: dict | None = None
+) -> None:
     outbox.send_due()
     message = next(m for m in mail.outbox if m.to == [email])
     link = re.search(r"http\S+/accounts/invite/\S+/", message.body).group(0)
@@ -85,7 +90,8 @@ def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill
     teach.get_by_text(skill).wait_for()
     # htmx binds the swapped-in form when the swap settles; a change before that is missed.
     page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.wait_for_timeout(100)
     with page.expect_response(lambda r: r.request.method == "POST"):  # htmx saves the level
         teach.get_by_label(f"Level for {skill}").select_option("3")
@@ -97,8 +103,10 @@ def accept_and_fill_in_skills(page, base: str, email: str, *, search: str, skill
     page.get_by_text("Your profile is saved.").wait_for()
     page.checks.check()
     user = User.objects.get(email=email)
-    skills = {(ps.kind, ps.skill.name): ps.level
-              for ps in ProfileSkill.objects.filter(profile__user=user).select_related("skill")}
+    skills = {
+        (ps.kind, ps.skill.name): ps.level
+        for ps in ProfileSkill.objects.filter(profile__user=user).select_related("skill")
+    }
     assert skills == {("teach", skill): 3, ("learn", "Budget forecasting"): 2, **(already or {})}
     page.goto(base + "/")
     assert page.get_by_text("What happens next").is_visible()
@@ -132,7 +140,8 @@ def _import_url(slug: str) -> str | None:
 
 
 def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
-        hr, checked_page, live_server):
+    hr, checked_page, live_server
+):
     if _import_url("x") is None:
         pytest.fail("the staff import pages are not mounted at /cohorts/<slug>/import/")
     page, base = checked_page, live_server.url
@@ -148,7 +157,8 @@ def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
     ]
     bad = "\n".join([HEADER, *rows]) + "\n"
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
+        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
     page.get_by_role("button", name="Check the file").click()
     problems = page.locator(".import-problems-table")
     problems.wait_for()
@@ -157,7 +167,8 @@ def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
     assert not Enrolment.objects.filter(cohort__slug="spring-2027").exists()
     good = bad.replace(",middle,", ",senior,")
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": good.encode()}])
+        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name=re.compile("Preview")).wait_for()
     page.checks.check()
@@ -168,8 +179,13 @@ def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
     add_one_person_by_hand(page)
     invite_everyone(page, 3)
     accept_and_fill_in_skills(
-        page, base, "asha@example.com", search="gen", skill="Generative AI tools",
-        already={("teach", "TikTok"): 3, ("learn", "Stakeholder management"): 2})
+        page,
+        base,
+        "asha@example.com",
+        search="gen",
+        skill="Generative AI tools",
+        already={("teach", "TikTok"): 3, ("learn", "Stakeholder management"): 2},
+    )
     log_out(page)
     log_in(page, base, hr.email, factories.PASSWORD)
     page.goto(base + "/cohorts/spring-2027/?state=accepted")

@@ -1,14 +1,18 @@
 import pytest
 
 
-@pytest.mark.parametrize("email,heading,nav", [
-    ("hr@twoway.example", "Programmes", "Dashboard"),
-    ("manager@twoway.example", "Hello, Marcus Webb", "Dashboard"),
-    ("junior@twoway.example", "Hello, Asha Okafor", "My programme"),
-    ("senior@twoway.example", "Hello, Robert Lindqvist", "My programme"),
-])
+@pytest.mark.parametrize(
+    "email,heading,nav",
+    [
+        ("hr@twoway.example", "Programmes", "Dashboard"),
+        ("manager@twoway.example", "Hello, Marcus Webb", "Dashboard"),
+        ("junior@twoway.example", "Hello, Asha Okafor", "My programme"),
+        ("senior@twoway.example", "Hello, Robert Lindqvist", "My programme"),
+    ],
+)
 def test_each_demo_role_logs_in_through_the_form_and_sees_their_home(
-        demo_org, checked_page, live_server, email, heading, nav):
+    demo_org, checked_page, live_server, email, heading, nav
+):
     from tests.e2e.conftest import log_in
 
     page = checked_page

@@ -24,14 +24,20 @@ def people(transactional_db):
     hr = factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
     boss = factories.manager(email="boss@example.com", profile__full_name="Marcus Manager")
     junior = factories.UserFactory(email="junior@example.com", profile__full_name="Asha Junior")
-    senior = factories.UserFactory(email="senior@example.com", profile__full_name="Robert Senior",
-                                   profile__manager=boss, profile__timezone="America/New_York")
-    cohort = factories.CohortFactory(name="Autumn", slug="autumn",
-                                     starts_on=timezone.localdate() - timedelta(days=20))
+    senior = factories.UserFactory(
+        email="senior@example.com",
+        profile__full_name="Robert Senior",
+        profile__manager=boss,
+        profile__timezone="America/New_York",
+    )
+    cohort = factories.CohortFactory(
+        name="Autumn", slug="autumn", starts_on=timezone.localdate() - timedelta(days=20)
+    )
     pair = factories.PairFactory(
         cohort=cohort,
         junior=factories.EnrolmentFactory(cohort=cohort, user=junior, side="junior"),
-        senior=factories.EnrolmentFactory(cohort=cohort, user=senior, side="senior"))
+        senior=factories.EnrolmentFactory(cohort=cohort, user=senior, side="senior"),
+    )
     tiktok = factories.SkillFactory(name="TikTok")
     factories.ProfileSkillFactory(profile=junior.profile, skill=tiktok, kind="teach")
     AgreementAcceptance.objects.create(pair=pair, user=senior)
@@ -44,7 +50,8 @@ def _switch_to(page, base: str, user) -> None:
 
 
 def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
-        people, checked_page, live_server):
+    people, checked_page, live_server
+):
     page, base, pair = checked_page, live_server.url, people["pair"]
     log_in(page, base, people["junior"].email, factories.PASSWORD)
     page.get_by_role("link", name="Your pairing with Robert Senior").click()
@@ -102,8 +109,12 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
     log = SessionLog.objects.get()
     assert (log.minutes, log.direction, log.logged_by) == (50, "reverse", people["junior"])
     assert PrivateNote.objects.get().body == NOTE
-    assert Meeting.objects.get().starts_at.astimezone(
-        timezone.get_current_timezone()).strftime("%H:%M") == "14:30"
+    assert (
+        Meeting.objects.get()
+        .starts_at.astimezone(timezone.get_current_timezone())
+        .strftime("%H:%M")
+        == "14:30"
+    )
 
     # The partner (in New York) sees the summary and the meeting in their own time, not the note.
     _switch_to(page, base, people["senior"])
@@ -111,7 +122,8 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
     body = page.locator("main").inner_text()
     assert SUMMARY in body and NOTE not in body
     new_york = datetime.combine(day, time(14, 30), tzinfo=ZoneInfo("Europe/London")).astimezone(
-        ZoneInfo("America/New_York"))
+        ZoneInfo("America/New_York")
+    )
     assert "America/New_York" in body and f"{new_york:%-d %B %Y, %H:%M}" in body
     page.checks.check()
 
@@ -134,9 +146,16 @@ def test_every_pair_page_of_the_demo_junior_passes_the_checks(demo_org, checked_
     page.locator("#sessions summary").click()  # the log form, open
     page.checks.check()
     pair_url = page.url
-    for name in ("^Move the meeting", "^Edit your private note", "^Edit the session", "^Update",
-                 "^Change your answer", "^Change it", "^Review your starting survey",
-                 "^Your contribution record"):
+    for name in (
+        "^Move the meeting",
+        "^Edit your private note",
+        "^Edit the session",
+        "^Update",
+        "^Change your answer",
+        "^Change it",
+        "^Review your starting survey",
+        "^Your contribution record",
+    ):
         page.goto(pair_url)
         page.get_by_role("link", name=re.compile(name)).first.click()
         page.wait_for_load_state()

@@ -16,20 +16,28 @@ from tests.pairing.factories import junior, pairing_cohort, senior
 
 @pytest.fixture
 def cohort(transactional_db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     # No worker in the test: the test computes each queued run itself, while the browser polls.
     from pairing import tasks
 
     monkeypatch.setattr(tasks.run_pairing, "delay", lambda pk: None)
     factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
     cohort = pairing_cohort(slug="e2e-spring", name="Spring")
-    junior(cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2},
-           department="Data")
+    junior(
+        cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2}, department="Data"
+    )
     junior(cohort, "Bea Chen", teaches={"Figma": 3}, department="Sales")
     junior(cohort, "Cleo Diaz", teaches={"SQL basics": 3}, department="Sales")
-    senior(cohort, "Robert Lindqvist", teaches={"Negotiation": 2}, learns={"TikTok": 3},
-           department="Marketing")
+    senior(
+        cohort,
+        "Robert Lindqvist",
+        teaches={"Negotiation": 2},
+        learns={"TikTok": 3},
+        department="Marketing",
+    )
     senior(cohort, "Carl Evans", learns={"Figma": 3, "SQL basics": 1}, department="Finance")
     senior(cohort, "Dana Wu", learns={"SQL basics": 3, "Figma": 1}, department="Legal")
     return cohort
@@ -51,7 +59,8 @@ def _row(page, names: str):
 
 
 def test_hr_runs_locks_swaps_reruns_and_publishes_then_the_junior_sees_why(
-        cohort, checked_page, live_server):
+    cohort, checked_page, live_server
+):
     page, base = checked_page, live_server.url
     log_in(page, base, "hr@example.com", PASSWORD)
     page.goto(f"{base}/pairing/cohorts/e2e-spring/")
@@ -66,8 +75,12 @@ def test_hr_runs_locks_swaps_reruns_and_publishes_then_the_junior_sees_why(
     # Another HR admin edits the board meanwhile: this browser's edit changes nothing and says so.
     page.evaluate("window.__sameDocument = true")
     run = PairingRun.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
-    unpair_proposal(run=run, proposal_id=run.proposals.get(junior__user__email="cleo.diaz@example.com").pk,
-                    version=run.version, by=None)
+    unpair_proposal(
+        run=run,
+        proposal_id=run.proposals.get(junior__user__email="cleo.diaz@example.com").pk,
+        version=run.version,
+        by=None,
+    )
     page.get_by_role("button", name="Lock Asha Okafor and Robert Lindqvist").click()
     page.get_by_text(re.compile("Someone else changed this board")).wait_for()
     assert not run.proposals.filter(locked=True).exists()

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture
@@ -22,29 +24,52 @@ def hr_client(cast, login):
 
 
 def cohort_form(**overrides) -> dict:
-    data = {"name": "Spring 2027", "slug": "", "description": "", "starts_on": "2027-03-01",
-            "ends_on": "2027-09-01", "meeting_cadence_days": 14, "weight_reverse": 3,
-            "weight_forward": 2, "weight_forward_bonus": 2, "weight_department": 1,
-            "weight_location": 1, "min_grade_gap": "", "max_timezone_diff_hours": "",
-            "avoid_previous_partners": "on"}
+    data = {
+        "name": "Spring 2027",
+        "slug": "",
+        "description": "",
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-09-01",
+        "meeting_cadence_days": 14,
+        "weight_reverse": 3,
+        "weight_forward": 2,
+        "weight_forward_bonus": 2,
+        "weight_department": 1,
+        "weight_location": 1,
+        "min_grade_gap": "",
+        "max_timezone_diff_hours": "",
+        "avoid_previous_partners": "on",
+    }
     data.update(overrides)
     return data
 
 
 def test_only_hr_can_open_or_change_a_cohort(cast, client, login):
     slug = cast.cohort.slug
-    gets = [f"/cohorts/{slug}/", f"/cohorts/{slug}/edit/", f"/cohorts/{slug}/people/add/",
-            f"/cohorts/{slug}/people/{cast.pair.junior_id}/"]
-    posts = [f"/cohorts/{slug}/status/", f"/cohorts/{slug}/archive/", f"/cohorts/{slug}/invite/",
-             f"/cohorts/{slug}/remind/",
-             f"/cohorts/{slug}/people/{cast.pair.junior_id}/resend/"]
+    gets = [
+        f"/cohorts/{slug}/",
+        f"/cohorts/{slug}/edit/",
+        f"/cohorts/{slug}/people/add/",
+        f"/cohorts/{slug}/people/{cast.pair.junior_id}/",
+    ]
+    posts = [
+        f"/cohorts/{slug}/status/",
+        f"/cohorts/{slug}/archive/",
+        f"/cohorts/{slug}/invite/",
+        f"/cohorts/{slug}/remind/",
+        f"/cohorts/{slug}/people/{cast.pair.junior_id}/resend/",
+    ]
     for person in (cast.junior, cast.senior, cast.manager, cast.outsider):
         login(person)
         for url in gets:
             assert client.get(url).status_code == 403, (person, url)
         for url in posts:
-            assert client.post(url, {"status": "closed", "confirm": "yes",
-                                     "action": "all"}).status_code == 403, (person, url)
+            assert (
+                client.post(
+                    url, {"status": "closed", "confirm": "yes", "action": "all"}
+                ).status_code
+                == 403
+            ), (person, url)
     cast.cohort.refresh_from_db()
     assert cast.cohort.status == "active" and not cast.cohort.archived_at
     assert not Reminder.objects.exists()
@@ -61,9 +86,10 @@ def test_wrong_cohort_or_enrolment_ids_are_not_found(cast, hr_client):
 
 def test_hr_creates_a_draft_cohort_with_its_weights(cast, hr_client):
     programme = cast.cohort.programme
-    response = hr_client.post(f"/programmes/{programme.slug}/cohorts/new/",
-                              cohort_form(weight_reverse=5, min_grade_gap=2,
-                                          must_differ_department="on"))
+    response = hr_client.post(
+        f"/programmes/{programme.slug}/cohorts/new/",
+        cohort_form(weight_reverse=5, min_grade_gap=2, must_differ_department="on"),
+    )
     cohort = Cohort.objects.get(name="Spring 2027")
     assert response.url == f"/cohorts/{cohort.slug}/"
     assert cohort.slug == "spring-2027" and cohort.status == "draft"
@@ -71,19 +97,22 @@ def test_hr_creates_a_draft_cohort_with_its_weights(cast, hr_client):
     assert cohort.must_differ_department and cohort.starts_on == date(2027, 3, 1)
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"ends_on": "2027-01-01"}, "must end on or after"),
-    ({"meeting_cadence_days": 0}, "greater than or equal to 1"),
-    ({"meeting_cadence_days": 91}, "less than or equal to 90"),
-    ({"meeting_cadence_days": "often"}, "Enter a whole number"),
-    ({"slug": "taken"}, "is taken"),
-    ({"slug": "not a slug!"}, "Enter a valid"),
-    ({"starts_on": "31/02/2027"}, "Enter a valid date"),
-    ({"weight_reverse": -1}, "greater than or equal to 0"),
-    ({"weight_reverse": 0, "weight_forward": 0}, "At least one skill weight"),
-    ({"max_timezone_diff_hours": 30}, "less than or equal to 23"),
-    ({"name": ""}, "This field is required"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"ends_on": "2027-01-01"}, "must end on or after"),
+        ({"meeting_cadence_days": 0}, "greater than or equal to 1"),
+        ({"meeting_cadence_days": 91}, "less than or equal to 90"),
+        ({"meeting_cadence_days": "often"}, "Enter a whole number"),
+        ({"slug": "taken"}, "is taken"),
+        ({"slug": "not a slug!"}, "Enter a valid"),
+        ({"starts_on": "31/02/2027"}, "Enter a valid date"),
+        ({"weight_reverse": -1}, "greater than or equal to 0"),
+        ({"weight_reverse": 0, "weight_forward": 0}, "At least one skill weight"),
+        ({"max_timezone_diff_hours": 30}, "less than or equal to 23"),
+        ({"name": ""}, "This field is required"),
+    ],
+)
 def test_bad_cohort_input_is_explained_and_nothing_is_saved(cast, hr_client, bad, message):
     programme = cast.cohort.programme
     factories.CohortFactory(slug="taken")
@@ -92,17 +121,26 @@ def test_bad_cohort_input_is_explained_and_nothing_is_saved(cast, hr_client, bad
     assert message in response.content.decode()
     assert Cohort.objects.count() == 3  # the cast's two and "taken", no more
     # Editing an existing cohort with the same input changes nothing either.
-    response = hr_client.post(f"/cohorts/{cast.cohort.slug}/edit/",
-                              cohort_form(**{"name": "Autumn", "slug": "autumn", **bad}))
+    response = hr_client.post(
+        f"/cohorts/{cast.cohort.slug}/edit/",
+        cohort_form(**{"name": "Autumn", "slug": "autumn", **bad}),
+    )
     assert response.status_code == 200
     cast.cohort.refresh_from_db()
     assert cast.cohort.meeting_cadence_days == 14 and cast.cohort.weight_reverse == 3
 
 
 def test_hr_edits_a_cohorts_rules(cast, hr_client):
-    hr_client.post(f"/cohorts/{cast.cohort.slug}/edit/", cohort_form(
-        name="Autumn", slug="autumn", max_timezone_diff_hours=4, meeting_cadence_days=21,
-        avoid_previous_partners=""))
+    hr_client.post(
+        f"/cohorts/{cast.cohort.slug}/edit/",
+        cohort_form(
+            name="Autumn",
+            slug="autumn",
+            max_timezone_diff_hours=4,
+            meeting_cadence_days=21,
+            avoid_previous_partners="",
+        ),
+    )
     cast.cohort.refresh_from_db()
     assert cast.cohort.max_timezone_diff_hours == 4 and cast.cohort.meeting_cadence_days == 21
     assert not cast.cohort.avoid_previous_partners
@@ -153,32 +191,67 @@ def test_only_a_draft_or_closed_cohort_can_be_archived(cast, hr_client):
     assert "Archived" in hr_client.get(f"/programmes/{draft.programme.slug}/").content.decode()
 
 
-def _enrol(cohort, side, *, teaches=(), learns=(), hopes="", invited=False, capacity=1,
-           accepted=False, **profile):
+def _enrol(
+    cohort,
+    side,
+    *,
+    teaches=(),
+    learns=(),
+    hopes="",
+    invited=False,
+    capacity=1,
+    accepted=False,
+    **profile,
+):
     """Somebody enrolled who has not signed in yet (unless `accepted`)."""
-    user = factories.UserFactory(profile__hopes=hopes, **{f"profile__{k}": v
-                                                          for k, v in profile.items()})
+    user = factories.UserFactory(
+        profile__hopes=hopes, **{f"profile__{k}": v for k, v in profile.items()}
+    )
     if not accepted:
         user.set_unusable_password()
         user.save()
     for name in teaches:
-        factories.ProfileSkillFactory(profile=user.profile, skill=factories.SkillFactory(
-            name=name), kind=ProfileSkill.Kind.TEACH)
+        factories.ProfileSkillFactory(
+            profile=user.profile,
+            skill=factories.SkillFactory(name=name),
+            kind=ProfileSkill.Kind.TEACH,
+        )
     for name in learns:
-        factories.ProfileSkillFactory(profile=user.profile, skill=factories.SkillFactory(
-            name=name), kind=ProfileSkill.Kind.LEARN)
-    return factories.EnrolmentFactory(cohort=cohort, user=user, side=side, capacity=capacity,
-                                      invited_at="2026-11-01T10:00Z" if invited else None)
+        factories.ProfileSkillFactory(
+            profile=user.profile,
+            skill=factories.SkillFactory(name=name),
+            kind=ProfileSkill.Kind.LEARN,
+        )
+    return factories.EnrolmentFactory(
+        cohort=cohort,
+        user=user,
+        side=side,
+        capacity=capacity,
+        invited_at="2026-11-01T10:00Z" if invited else None,
+    )
 
 
 def test_the_cohort_page_shows_people_balance_and_skill_gaps(cast, hr_client):
     cohort = factories.CohortFactory(status="enrolling", slug="spring")
-    _enrol(cohort, "junior", teaches=["TikTok", "Excel"], learns=["Negotiation"],
-           hopes="Learn how boards work", full_name="Jo Complete", department="Data")
+    _enrol(
+        cohort,
+        "junior",
+        teaches=["TikTok", "Excel"],
+        learns=["Negotiation"],
+        hopes="Learn how boards work",
+        full_name="Jo Complete",
+        department="Data",
+    )
     _enrol(cohort, "junior", teaches=["TikTok"], full_name="Kim Half", invited=True)
     _enrol(cohort, "junior", full_name="Lee Empty")
-    _enrol(cohort, "senior", learns=["TikTok", "Figma"], teaches=["Negotiation"],
-           full_name="Sam Senior", capacity=2)
+    _enrol(
+        cohort,
+        "senior",
+        learns=["TikTok", "Figma"],
+        teaches=["Negotiation"],
+        full_name="Sam Senior",
+        capacity=2,
+    )
     page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert "Jo Complete" in page and "Sam Senior" in page and "Data" in page
     assert "100%" in page and "Missing: skills to learn, hopes" in page
@@ -217,11 +290,17 @@ def test_the_cohort_page_filters_people_by_state(cast, hr_client):
 
 @pytest.mark.parametrize("people", [4, 40])
 def test_the_cohort_page_runs_a_bounded_number_of_queries(
-        cast, hr_client, django_assert_max_num_queries, people):
+    cast, hr_client, django_assert_max_num_queries, people
+):
     cohort = factories.CohortFactory(status="enrolling", slug="big")
     for i in range(people):
-        _enrol(cohort, "junior" if i % 2 else "senior", teaches=[f"Skill {i % 5}"],
-               learns=[f"Skill {(i + 1) % 5}"], invited=i % 3 == 0)
+        _enrol(
+            cohort,
+            "junior" if i % 2 else "senior",
+            teaches=[f"Skill {i % 5}"],
+            learns=[f"Skill {(i + 1) % 5}"],
+            invited=i % 3 == 0,
+        )
     factories.EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WITHDRAWN)
     with django_assert_max_num_queries(12):
         response = hr_client.get(f"/cohorts/{cohort.slug}/")
@@ -253,7 +332,8 @@ def test_a_closed_cohort_offers_no_invitations(cast, hr_client):
 
 @pytest.mark.parametrize("cohorts", [1, 6])
 def test_the_programme_page_runs_a_bounded_number_of_queries(
-        cast, hr_client, django_assert_max_num_queries, cohorts):
+    cast, hr_client, django_assert_max_num_queries, cohorts
+):
     programme = factories.ProgrammeFactory(slug="many")
     for _ in range(cohorts):
         _enrol(factories.CohortFactory(programme=programme), "junior")

@@ -7,13 +7,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 def test_a_newly_enrolled_participant_is_told_to_finish_their_profile(cast, login):
-    cohort = factories.CohortFactory(status="enrolling", name="Spring 2027",
-                                     starts_on="2027-03-01", ends_on="2027-09-01")
+    cohort = factories.CohortFactory(
+        status="enrolling", name="Spring 2027", starts_on="2027-03-01", ends_on="2027-09-01"
+    )
     newcomer = factories.UserFactory(profile__full_name="Nia Reid")
     factories.EnrolmentFactory(cohort=cohort, user=newcomer, side="senior")
     page = login(newcomer).get("/").content.decode()
@@ -31,11 +34,14 @@ def test_a_paired_participant_sees_their_partner_and_the_cadence(cast, login):
     assert '<a href="/accounts/profile/">My skills</a>' in page  # in the main navigation
 
 
-@pytest.mark.parametrize("status, text", [
-    ("pairing", "HR is choosing pairs now"),
-    ("active", "HR is still finding you a partner"),
-    ("closed", "This cohort has closed"),
-])
+@pytest.mark.parametrize(
+    "status, text",
+    [
+        ("pairing", "HR is choosing pairs now"),
+        ("active", "HR is still finding you a partner"),
+        ("closed", "This cohort has closed"),
+    ],
+)
 def test_what_happens_next_follows_the_cohorts_stage(cast, login, status, text):
     cohort = factories.CohortFactory(status=status)
     person = factories.UserFactory()

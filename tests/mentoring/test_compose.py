@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _compose() -> list[str] | None:
     if shutil.which("docker-compose"):
         return ["docker-compose"]
-    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"],
-                                                 capture_output=True).returncode == 0:
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
         return ["docker", "compose"]
     return None
 
@@ -27,14 +29,32 @@ def test_compose_file_validates_and_has_the_production_services():
             pytest.fail("CI must install docker-compose to validate docker-compose.yml")
         pytest.skip("no docker compose tool here (apt-get install docker-compose)")
     env = {**os.environ, "SECRET_KEY": "compose-validation-only"}
-    check = subprocess.run([*tool, "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=60)
+    check = subprocess.run(
+        [*tool, "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert check.returncode == 0, check.stderr
-    services = subprocess.run([*tool, "-f", "docker-compose.yml", "config", "--services"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    services = subprocess.run(
+        [*tool, "-f", "docker-compose.yml", "config", "--services"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "mailpit"}
-    rendered = subprocess.run([*tool, "-f", "docker-compose.yml", "config"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=60).stdout
+    rendered = subprocess.run(
+        [*tool, "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     assert "gunicorn mentoring.wsgi:application" in rendered
     assert "manage.py migrate" in rendered
     assert rendered.count("healthcheck:") == 6

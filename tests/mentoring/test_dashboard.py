@@ -11,9 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _log(pair, *, days_ago=3, minutes=60, direction="reverse", skills=()):
-    log = SessionLog.objects.create(pair=pair, held_on=timezone.localdate() - timedelta(days=days_ago),
-                                    minutes=minutes, direction=direction,
-                                    shared_summary="secret shared summary")
+    log = SessionLog.objects.create(
+        pair=pair,
+        held_on=timezone.localdate() - timedelta(days=days_ago),
+        minutes=minutes,
+        direction=direction,
+        shared_summary="secret shared summary",
+    )
     log.skills.set(skills)
     return log
 
@@ -24,10 +28,13 @@ def _team(boss, cohort, n, department="Marketing"):
     for _ in range(n):
         junior = factories.UserFactory(profile__manager=boss, profile__department=department)
         senior = factories.UserFactory(profile__department="Finance")
-        pairs.append(factories.PairFactory(
-            cohort=cohort,
-            junior=factories.EnrolmentFactory(cohort=cohort, user=junior, side="junior"),
-            senior=factories.EnrolmentFactory(cohort=cohort, user=senior, side="senior")))
+        pairs.append(
+            factories.PairFactory(
+                cohort=cohort,
+                junior=factories.EnrolmentFactory(cohort=cohort, user=junior, side="junior"),
+                senior=factories.EnrolmentFactory(cohort=cohort, user=senior, side="senior"),
+            )
+        )
     return pairs
 
 
@@ -99,7 +106,7 @@ def test_an_htmx_filter_change_returns_only_the_figures(cast, login):
 
 
 def test_the_csv_export_neutralises_formula_department_names(cast, login):
-    for pair in _team(cast.manager, cast.cohort, 5, department="=HYPERLINK(\"x\")"):
+    for pair in _team(cast.manager, cast.cohort, 5, department='=HYPERLINK("x")'):
         _log(pair)
     export = login(cast.hr).get("/dashboard/export.csv")
     assert export["Content-Type"].startswith("text/csv")
@@ -112,8 +119,9 @@ def test_participants_and_outsiders_cannot_open_the_dashboard(cast, login):
 
 
 @pytest.mark.parametrize("size", [5, 30])
-def test_the_dashboard_runs_a_bounded_number_of_queries(cast, login, size,
-                                                        django_assert_max_num_queries):
+def test_the_dashboard_runs_a_bounded_number_of_queries(
+    cast, login, size, django_assert_max_num_queries
+):
     skill = Skill.objects.create(name="Excel")
     for pair in _team(cast.manager, cast.cohort, size):
         _log(pair, skills=[skill])
@@ -139,18 +147,20 @@ def test_impact_shows_the_mean_change_per_area_and_hides_small_departments(cast,
     enrolments.append(cast.pair.junior)  # the only one from Data
     for i, enrolment in enumerate(enrolments):
         ImpactSurvey.objects.create(enrolment=enrolment, stage="baseline", **areas)
-        ImpactSurvey.objects.create(enrolment=enrolment, stage="final",
-                                    **{**areas, "confidence": 3 + i % 3, "inclusion": 4})
+        ImpactSurvey.objects.create(
+            enrolment=enrolment, stage="final", **{**areas, "confidence": 3 + i % 3, "inclusion": 4}
+        )
     page = " ".join(login(cast.hr).get("/dashboard/").content.decode().split())
     assert "6 people answered both" in page
     assert "Sense of inclusion</th> <td>+1.00</td><td>+1.00 to +1.00</td> <td>6</td>" in page
     # confidence moved by 0, 1, 2, 0, 1, 2: mean 1, t(5) interval ±0.94
     assert "Confidence</th> <td>+1.00</td><td>+0.06 to +1.94</td>" in page
-    assert "<th scope=\"row\">Data</th>" in page and "n&lt;5" in page
+    assert '<th scope="row">Data</th>' in page and "n&lt;5" in page
 
 
-def test_figures_are_served_from_cache_until_the_data_changes(cast, login,
-                                                              django_assert_max_num_queries):
+def test_figures_are_served_from_cache_until_the_data_changes(
+    cast, login, django_assert_max_num_queries
+):
     hr = login(cast.hr)
     flat = lambda r: " ".join(r.content.decode().split()).replace("</span>", "")  # noqa: E731
     assert "0 sessions logged" in flat(hr.get("/dashboard/"))

@@ -29,8 +29,9 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_it_creates_the_cohort_and_a_programme_when_the_slug_is_new(tmp_path):
-    path = write(tmp_path, csv_bytes([person("a@example.com"),
-                                      person("b@example.com", side="senior")]))
+    path = write(
+        tmp_path, csv_bytes([person("a@example.com"), person("b@example.com", side="senior")])
+    )
     out, _ = run(path, "--cohort", "summer-2026")
     cohort = Cohort.objects.get(slug="summer-2026")
     assert cohort.programme.slug == "default"
@@ -51,9 +52,16 @@ def test_it_imports_into_an_existing_cohort_from_xlsx(tmp_path):
 
 
 def test_a_bad_file_exits_1_with_the_per_row_report_and_writes_nothing(tmp_path):
-    path = write(tmp_path, csv_bytes([
-        person("a@example.com", side="boss"), person("b@example.com"),
-        person("c@example.com", timezone="Moon/Base")]))
+    path = write(
+        tmp_path,
+        csv_bytes(
+            [
+                person("a@example.com", side="boss"),
+                person("b@example.com"),
+                person("c@example.com", timezone="Moon/Base"),
+            ]
+        ),
+    )
     with pytest.raises(CommandError) as failure:
         run(path, "--cohort", "brand-new")
     assert failure.value.returncode == 1
@@ -63,8 +71,9 @@ def test_a_bad_file_exits_1_with_the_per_row_report_and_writes_nothing(tmp_path)
 
 
 def test_the_exit_status_from_the_shell_is_1_and_the_rows_go_to_stderr(tmp_path, capsys):
-    path = write(tmp_path, csv_bytes([person("a@example.com"),
-                                      person("b@example.com", capacity="zero")]))
+    path = write(
+        tmp_path, csv_bytes([person("a@example.com"), person("b@example.com", capacity="zero")])
+    )
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", "import_participants", path, "--cohort", "x"])
     assert exit_.value.code == 1

@@ -20,44 +20,60 @@ def reasons(staff_file) -> dict[int, str]:
 
 
 def test_it_reads_a_good_file_into_rows_with_defaults():
-    staff = read(csv_bytes([
-        person("Asha@Example.com", side="JUNIOR", capacity="", timezone="", grade="",
-               teaches="TikTok:3;  data   Visualisation ; Excel:1", wants_to_learn=""),
-        person("rob@example.com", side="Senior", capacity="2", timezone="america/new_york"),
-    ]))
+    staff = read(
+        csv_bytes(
+            [
+                person(
+                    "Asha@Example.com",
+                    side="JUNIOR",
+                    capacity="",
+                    timezone="",
+                    grade="",
+                    teaches="TikTok:3;  data   Visualisation ; Excel:1",
+                    wants_to_learn="",
+                ),
+                person("rob@example.com", side="Senior", capacity="2", timezone="america/new_york"),
+            ]
+        )
+    )
     assert staff.is_valid, staff.problems
     asha, rob = staff.rows
     assert asha.email == "asha@example.com" and asha.side == "junior" and asha.line == 2
     assert asha.capacity == 1 and asha.timezone == "Europe/London" and asha.grade is None
     assert [(c.name, c.key, c.level) for c in asha.teaches] == [
-        ("TikTok", "tiktok", 3), ("data Visualisation", "data visualisation", 2),
-        ("Excel", "excel", 1)]
+        ("TikTok", "tiktok", 3),
+        ("data Visualisation", "data visualisation", 2),
+        ("Excel", "excel", 1),
+    ]
     assert asha.wants_to_learn == ()
     assert rob.side == "senior" and rob.capacity == 2 and rob.timezone == "America/New_York"
     assert rob.line == 3 and rob.grade == 2
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({"email": ""}, "email is empty"),
-    ({"email": "not-an-address"}, "is not an email address"),
-    ({"full_name": ""}, "full_name is empty"),
-    ({"side": "mentor"}, "side must be junior or senior"),
-    ({"side": ""}, "side is empty"),
-    ({"capacity": "0"}, "capacity must be a whole number from 1"),
-    ({"capacity": "-1"}, "capacity must be a whole number from 1"),
-    ({"capacity": "two"}, "capacity must be a whole number from 1"),
-    ({"capacity": "1.5"}, "capacity must be a whole number from 1"),
-    ({"timezone": "Mars/Olympus"}, "is not an IANA time zone name"),
-    ({"grade": "senior"}, "grade must be a whole number"),
-    ({"grade": "99999999999"}, "grade must be a whole number"),
-    ({"teaches": "TikTok:4"}, "the level of “TikTok” must be 1, 2 or 3, not “4”"),
-    ({"teaches": "TikTok:0"}, "must be 1, 2 or 3"),
-    ({"wants_to_learn": "Negotiation:high"}, "the priority of “Negotiation” must be 1, 2 or 3"),
-    ({"teaches": ":2"}, "has no skill name"),
-    ({"manager_email": "boss-at-example"}, "manager_email “boss-at-example” is not an email"),
-    ({"manager_email": "ME@example.com"}, "nobody is their own manager"),
-    ({"full_name": "x" * 201}, "full_name is longer than 200"),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"email": ""}, "email is empty"),
+        ({"email": "not-an-address"}, "is not an email address"),
+        ({"full_name": ""}, "full_name is empty"),
+        ({"side": "mentor"}, "side must be junior or senior"),
+        ({"side": ""}, "side is empty"),
+        ({"capacity": "0"}, "capacity must be a whole number from 1"),
+        ({"capacity": "-1"}, "capacity must be a whole number from 1"),
+        ({"capacity": "two"}, "capacity must be a whole number from 1"),
+        ({"capacity": "1.5"}, "capacity must be a whole number from 1"),
+        ({"timezone": "Mars/Olympus"}, "is not an IANA time zone name"),
+        ({"grade": "senior"}, "grade must be a whole number"),
+        ({"grade": "99999999999"}, "grade must be a whole number"),
+        ({"teaches": "TikTok:4"}, "the level of “TikTok” must be 1, 2 or 3, not “4”"),
+        ({"teaches": "TikTok:0"}, "must be 1, 2 or 3"),
+        ({"wants_to_learn": "Negotiation:high"}, "the priority of “Negotiation” must be 1, 2 or 3"),
+        ({"teaches": ":2"}, "has no skill name"),
+        ({"manager_email": "boss-at-example"}, "manager_email “boss-at-example” is not an email"),
+        ({"manager_email": "ME@example.com"}, "nobody is their own manager"),
+        ({"full_name": "x" * 201}, "full_name is longer than 200"),
+    ],
+)
 def test_it_reports_a_bad_cell_with_its_line_and_keeps_no_rows(fields, expected):
     staff = read(csv_bytes([person("ok@example.com"), person("me@example.com", **fields)]))
     assert not staff.is_valid
@@ -66,25 +82,33 @@ def test_it_reports_a_bad_cell_with_its_line_and_keeps_no_rows(fields, expected)
 
 
 def test_it_reports_every_bad_row_not_just_the_first():
-    staff = read(csv_bytes([
-        person("a@example.com", side="boss"),
-        person("b@example.com"),
-        person("c@example.com", capacity="0", timezone="Nowhere/Land"),
-    ]))
+    staff = read(
+        csv_bytes(
+            [
+                person("a@example.com", side="boss"),
+                person("b@example.com"),
+                person("c@example.com", capacity="0", timezone="Nowhere/Land"),
+            ]
+        )
+    )
     assert sorted({p.line for p in staff.problems}) == [2, 4]
     assert len([p for p in staff.problems if p.line == 4]) == 2
     assert [p.email for p in staff.problems][0] == "a@example.com"
 
 
 def test_it_reports_duplicate_emails_ignoring_case_with_the_first_line():
-    staff = read(csv_bytes([person("a@example.com"), person("b@example.com"),
-                            person("A@Example.COM")]))
+    staff = read(
+        csv_bytes([person("a@example.com"), person("b@example.com"), person("A@Example.COM")])
+    )
     assert reasons(staff) == {4: "a@example.com appears twice in the file (first on line 2)."}
 
 
 def test_line_numbers_count_blank_rows_as_a_spreadsheet_shows_them():
-    data = csv_bytes([person("a@example.com")]) + b"\n\n" + csv_bytes(
-        [person("b@example.com", side="x")]).split(b"\n", 1)[1]
+    data = (
+        csv_bytes([person("a@example.com")])
+        + b"\n\n"
+        + csv_bytes([person("b@example.com", side="x")]).split(b"\n", 1)[1]
+    )
     staff = read(data)
     assert list(reasons(staff)) == [5]
 
@@ -105,7 +129,9 @@ def test_optional_columns_may_be_left_out_and_unknown_ones_are_noted():
 
 
 def test_header_names_ignore_case_and_spaces():
-    data = csv_bytes([person("a@example.com")]).replace(b"email,full_name", b" Email , FULL_NAME", 1)
+    data = csv_bytes([person("a@example.com")]).replace(
+        b"email,full_name", b" Email , FULL_NAME", 1
+    )
     assert read(data).is_valid
 
 
@@ -148,12 +174,15 @@ def test_a_header_without_people_is_refused():
     assert "no people" in read(csv_bytes([])).errors[0]
 
 
-@pytest.mark.parametrize(("filename", "data"), [
-    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-    ("notes.pdf", b"%PDF-1.7 email,full_name"),
-    ("staff.docx.csv", b"\x00\x01\x02binary"),
-    ("staff.docx", b"PK\x03\x04word document"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("notes.pdf", b"%PDF-1.7 email,full_name"),
+        ("staff.docx.csv", b"\x00\x01\x02binary"),
+        ("staff.docx", b"PK\x03\x04word document"),
+    ],
+)
 def test_a_file_that_is_not_csv_or_xlsx_is_refused(filename, data):
     staff = read(data, filename)
     assert "CSV file (.csv) or an Excel workbook (.xlsx)" in staff.errors[0]
@@ -183,9 +212,20 @@ def test_a_file_over_20000_people_is_refused(monkeypatch):
 
 
 def test_formula_like_cells_are_kept_as_text():
-    staff = read(csv_bytes([person("a@example.com", full_name="=HYPERLINK(\"http://x\")",
-                                   job_title="+44 Lead", department="-Ops", location="@home",
-                                   teaches="=cmd|' /C calc'!A0:3")]))
+    staff = read(
+        csv_bytes(
+            [
+                person(
+                    "a@example.com",
+                    full_name='=HYPERLINK("http://x")',
+                    job_title="+44 Lead",
+                    department="-Ops",
+                    location="@home",
+                    teaches="=cmd|' /C calc'!A0:3",
+                )
+            ]
+        )
+    )
     assert staff.is_valid, staff.problems
     row = staff.rows[0]
     assert row.full_name == '=HYPERLINK("http://x")'
@@ -205,8 +245,15 @@ def test_the_same_skill_twice_in_a_cell_keeps_its_highest_level():
 
 
 def test_an_xlsx_file_is_read_like_a_csv_with_numbers_as_numbers():
-    staff = read(xlsx_bytes([person("a@example.com", capacity="2", grade="7"),
-                             person("b@example.com", side="senior")]), "staff.xlsx")
+    staff = read(
+        xlsx_bytes(
+            [
+                person("a@example.com", capacity="2", grade="7"),
+                person("b@example.com", side="senior"),
+            ]
+        ),
+        "staff.xlsx",
+    )
     assert staff.is_valid, staff.errors or staff.problems
     assert staff.rows[0].capacity == 2 and staff.rows[0].grade == 7
     assert staff.rows[1].side == "senior" and staff.rows[1].line == 3
@@ -214,8 +261,9 @@ def test_an_xlsx_file_is_read_like_a_csv_with_numbers_as_numbers():
 
 
 def test_an_xlsx_file_reports_bad_rows_by_their_sheet_line():
-    staff = read(xlsx_bytes([person("a@example.com"), person("b@example.com", capacity="0")]),
-                 "staff.xlsx")
+    staff = read(
+        xlsx_bytes([person("a@example.com"), person("b@example.com", capacity="0")]), "staff.xlsx"
+    )
     assert list(reasons(staff)) == [3]
 
 
@@ -257,8 +305,9 @@ def test_any_bytes_are_read_or_refused_never_raised(data, filename):
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(st.lists(st.text(max_size=40), min_size=1, max_size=14), max_size=6))
 def test_any_text_under_the_right_header_is_read_or_reported(cells):
-    lines = [",".join(parse.ALL_COLUMNS)] + [",".join(c.replace("\x00", "") for c in row)
-                                              for row in cells]
+    lines = [",".join(parse.ALL_COLUMNS)] + [
+        ",".join(c.replace("\x00", "") for c in row) for row in cells
+    ]
     staff = read("\n".join(lines).encode("utf-8", "surrogatepass"))
     for problem in staff.problems:
         assert problem.line >= 2 and problem.reason
@@ -269,10 +318,12 @@ def test_any_text_under_the_right_header_is_read_or_reported(cells):
 
 
 def test_skills_separated_by_commas_are_imported_as_written_with_a_notice():
-    staff = read(csv_bytes([person("a@example.com"),
-                            person("b@example.com", teaches="TikTok, Excel:2")]))
+    staff = read(
+        csv_bytes([person("a@example.com"), person("b@example.com", teaches="TikTok, Excel:2")])
+    )
     assert staff.is_valid
     assert [c.name for c in staff.rows[1].teaches] == ["TikTok, Excel"]
     assert staff.notices == [
         "Skill names with a comma on line 3: skills are separated by “;”, so “TikTok, Excel” "
-        "is one skill. Check the new skills before importing."]
+        "is one skill. Check the new skills before importing."
+    ]

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +33,7 @@ def url(name: str, cohort, *args) -> str:
 
 
 def upload(client: Client, cohort, data: bytes, filename: str = "staff.csv"):
-    return client.post(url("upload", cohort),
-                       {"staff_file": SimpleUploadedFile(filename, data)})
+    return client.post(url("upload", cohort), {"staff_file": SimpleUploadedFile(filename, data)})
 
 
 def stored_files(settings) -> list[str]:
@@ -41,9 +42,13 @@ def stored_files(settings) -> list[str]:
 
 
 def good_file() -> bytes:
-    return csv_bytes([person("new.one@example.com", full_name="New One", teaches="Podcasting:3"),
-                      person("junior@example.com", full_name="Asha Junior", department="Data"),
-                      person("b@example.com", full_name="Bee", side="senior")])
+    return csv_bytes(
+        [
+            person("new.one@example.com", full_name="New One", teaches="Podcasting:3"),
+            person("junior@example.com", full_name="Asha Junior", department="Data"),
+            person("b@example.com", full_name="Bee", side="senior"),
+        ]
+    )
 
 
 def test_the_upload_page_explains_the_columns_and_labels_the_file_input(cast, login):
@@ -66,8 +71,9 @@ def test_upload_preview_commit_imports_the_people(cast, login, settings):
     assert "2</span> new" in html and "1</span> updated" in html
     assert "Podcasting" in html
     assert "<td>2</td><td>new.one@example.com</td><td>New One</td><td>new to Twoway</td>" in html
-    assert ("<td>3</td><td>junior@example.com</td><td>Asha Junior</td>"
-            "<td>grade, skills</td>") in html
+    assert (
+        "<td>3</td><td>junior@example.com</td><td>Asha Junior</td><td>grade, skills</td>"
+    ) in html
     assert not User.objects.filter(email="new.one@example.com").exists()
     assert len(stored_files(settings)) == 2  # the file and its note
 
@@ -75,8 +81,9 @@ def test_upload_preview_commit_imports_the_people(cast, login, settings):
     done = client.post(url("commit", cast.cohort, token), follow=True)
     assert done.redirect_chain[-1][0] == cast.cohort.get_absolute_url()
     assert "Imported 3 people into Autumn: 2 new, 1 updated, 0 unchanged" in done.content.decode()
-    assert Enrolment.objects.filter(cohort=cast.cohort, user__email="b@example.com",
-                                    side="senior").exists()
+    assert Enrolment.objects.filter(
+        cohort=cast.cohort, user__email="b@example.com", side="senior"
+    ).exists()
     assert stored_files(settings) == []
     # The token is spent: committing again finds nothing.
     assert client.post(url("commit", cast.cohort, token)).status_code == 404
@@ -84,11 +91,17 @@ def test_upload_preview_commit_imports_the_people(cast, login, settings):
 
 def test_a_bad_file_shows_every_bad_row_in_a_table_and_stores_nothing(cast, login, settings):
     client = login(cast.hr)
-    response = upload(client, cast.cohort, csv_bytes([
-        person("a@example.com", side="boss"),
-        person("b@example.com"),
-        person("c@example.com", capacity="0", manager_email="ghost@example.com"),
-    ]))
+    response = upload(
+        client,
+        cast.cohort,
+        csv_bytes(
+            [
+                person("a@example.com", side="boss"),
+                person("b@example.com"),
+                person("c@example.com", capacity="0", manager_email="ghost@example.com"),
+            ]
+        ),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was imported from staff.csv" in html
@@ -100,12 +113,15 @@ def test_a_bad_file_shows_every_bad_row_in_a_table_and_stores_nothing(cast, logi
     assert not User.objects.filter(email="b@example.com").exists()
 
 
-@pytest.mark.parametrize(("filename", "data", "message"), [
-    ("staff.csv", "email,full_name\nJosé,x\n".encode("cp1252"), "not UTF-8"),
-    ("staff.csv", b"\n\n", "The file is empty"),
-    ("staff.pdf", b"%PDF-1.4", "Upload a CSV file (.csv) or an Excel workbook (.xlsx)"),
-    ("staff.csv", b"email,side\na@example.com,junior\n", "lacks the required columns"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("staff.csv", "email,full_name\nJosé,x\n".encode("cp1252"), "not UTF-8"),
+        ("staff.csv", b"\n\n", "The file is empty"),
+        ("staff.pdf", b"%PDF-1.4", "Upload a CSV file (.csv) or an Excel workbook (.xlsx)"),
+        ("staff.csv", b"email,side\na@example.com,junior\n", "lacks the required columns"),
+    ],
+)
 def test_a_file_that_cannot_be_read_says_why(cast, login, filename, data, message):
     response = upload(login(cast.hr), cast.cohort, data, filename)
     assert response.status_code == 200
@@ -126,16 +142,18 @@ def test_a_file_over_5_mb_is_refused(cast, login, settings):
 
 def test_an_xlsx_with_several_sheets_previews_with_a_notice(cast, login):
     client = login(cast.hr)
-    response = upload(client, cast.cohort,
-                      xlsx_bytes([person("x@example.com")], extra_sheets=1), "staff.xlsx")
+    response = upload(
+        client, cast.cohort, xlsx_bytes([person("x@example.com")], extra_sheets=1), "staff.xlsx"
+    )
     preview = client.get(response["Location"])
     assert "only the first, “Staff”, was read" in preview.content.decode()
 
 
 def test_commit_checks_the_file_again(cast, login, settings):
     client = login(cast.hr)
-    response = upload(client, cast.cohort, csv_bytes([
-        person("a@example.com", manager_email="boss@example.com")]))
+    response = upload(
+        client, cast.cohort, csv_bytes([person("a@example.com", manager_email="boss@example.com")])
+    )
     token = response["Location"].rstrip("/").rsplit("/", 1)[1]
     cast.manager.delete()  # boss@example.com leaves between preview and commit
     done = client.post(url("commit", cast.cohort, token))
@@ -206,8 +224,10 @@ def test_the_template_download_has_the_header_and_two_examples(cast, login):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("email,full_name,side,job_title,department,location,"
-                               "manager_email,teaches,wants_to_learn,capacity,timezone")
+    assert lines[0].startswith(
+        "email,full_name,side,job_title,department,location,"
+        "manager_email,teaches,wants_to_learn,capacity,timezone"
+    )
     assert len(lines) == 3
 
 
@@ -221,31 +241,51 @@ def test_the_export_download_reimports_unchanged_through_the_pages(cast, login):
     assert "2</span> unchanged" in preview
 
 
-@pytest.mark.parametrize(("filename", "data"), [
-    ("staff.xlsx", xlsx_bytes([person("x@example.com", capacity="2"),
-                               person("y@example.com", side="senior")])),
-    ("staff.csv", csv_bytes([person("x@example.com", capacity="2"),
-                             person("y@example.com", side="senior")], bom=True, newline="\r\n")),
-])
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        (
+            "staff.xlsx",
+            xlsx_bytes(
+                [person("x@example.com", capacity="2"), person("y@example.com", side="senior")]
+            ),
+        ),
+        (
+            "staff.csv",
+            csv_bytes(
+                [person("x@example.com", capacity="2"), person("y@example.com", side="senior")],
+                bom=True,
+                newline="\r\n",
+            ),
+        ),
+    ],
+)
 def test_xlsx_and_excel_style_csv_files_import_through_the_pages(cast, login, filename, data):
     client = login(cast.hr)
     response = upload(client, cast.cohort, data, filename)
     assert response.status_code == 302, response.content.decode()[:2000]
     token = response["Location"].rstrip("/").rsplit("/", 1)[1]
     client.post(url("commit", cast.cohort, token))
-    enrolments = dict(Enrolment.objects.filter(
-        cohort=cast.cohort, user__email__in=["x@example.com", "y@example.com"])
-        .values_list("user__email", "capacity"))
+    enrolments = dict(
+        Enrolment.objects.filter(
+            cohort=cast.cohort, user__email__in=["x@example.com", "y@example.com"]
+        ).values_list("user__email", "capacity")
+    )
     assert enrolments == {"x@example.com": 2, "y@example.com": 1}
     assert User.objects.get(email="y@example.com").profile.timezone == "Europe/London"
 
 
 @pytest.mark.parametrize("people", [5, 300])
 def test_the_preview_and_commit_run_a_bounded_number_of_queries(
-        cast, login, people, django_assert_max_num_queries):
+    cast, login, people, django_assert_max_num_queries
+):
     client = login(cast.hr)
-    data = csv_bytes([person(f"p{i}@example.com", manager_email="p0@example.com" if i else "")
-                      for i in range(people)])
+    data = csv_bytes(
+        [
+            person(f"p{i}@example.com", manager_email="p0@example.com" if i else "")
+            for i in range(people)
+        ]
+    )
     with django_assert_max_num_queries(25):
         response = upload(client, cast.cohort, data)
     with django_assert_max_num_queries(25):

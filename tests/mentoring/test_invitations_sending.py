@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture
@@ -76,11 +78,14 @@ def test_the_service_itself_is_idempotent(enrolling):
 def test_hr_can_invite_a_selection_only(enrolling, hr_client):
     cohort, people = enrolling
     stranger = factories.EnrolmentFactory()  # another cohort's: never invited from here
-    hr_client.post(f"/cohorts/{cohort.slug}/invite/", {
-        "action": "selected", "enrolment": [people[0].pk, stranger.pk, "junk"]})
+    hr_client.post(
+        f"/cohorts/{cohort.slug}/invite/",
+        {"action": "selected", "enrolment": [people[0].pk, stranger.pk, "junk"]},
+    )
     assert list(Reminder.objects.values_list("recipient", flat=True)) == [people[0].user_id]
-    response = hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "selected"},
-                              follow=True)
+    response = hr_client.post(
+        f"/cohorts/{cohort.slug}/invite/", {"action": "selected"}, follow=True
+    )
     assert "Tick the people to invite first." in response.content.decode()
 
 
@@ -97,8 +102,7 @@ def test_withdrawn_people_and_closed_cohorts_get_no_invitation(enrolling, hr_cli
     assert Reminder.objects.count() == 2
 
 
-def test_the_emailed_link_lets_the_person_in_and_marks_them_accepted(enrolling, hr_client,
-                                                                       client):
+def test_the_emailed_link_lets_the_person_in_and_marks_them_accepted(enrolling, hr_client, client):
     cohort, people = enrolling
     hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
     outbox.send_due()
@@ -108,8 +112,9 @@ def test_the_emailed_link_lets_the_person_in_and_marks_them_accepted(enrolling, 
     hr_client.logout()
     response = client.get("/" + path)
     assert response.status_code == 200 and person.email in response.content.decode()
-    client.post("/" + path, {"new_password1": "a-long-Passphrase-1",
-                             "new_password2": "a-long-Passphrase-1"})
+    client.post(
+        "/" + path, {"new_password1": "a-long-Passphrase-1", "new_password2": "a-long-Passphrase-1"}
+    )
     person.refresh_from_db()
     assert person.has_usable_password()
 
@@ -121,7 +126,7 @@ def test_acceptance_shows_on_the_cohort_page(enrolling, hr_client):
     people[1].user.save()
     page = hr_client.get(f"/cohorts/{cohort.slug}/?state=accepted").content.decode()
     assert "Person 1" in page and "Person 0" not in page
-    assert "1</span>\n      <small class=\"muted\">accepted" in page
+    assert '1</span>\n      <small class="muted">accepted' in page
 
 
 def test_resend_sends_a_second_email_but_not_twice_in_five_minutes(enrolling, hr_client):
@@ -133,13 +138,16 @@ def test_resend_sends_a_second_email_but_not_twice_in_five_minutes(enrolling, hr
     assert "less than five minutes ago" in response.content.decode()
     assert Reminder.objects.filter(recipient=enrolment.user).count() == 1
     Enrolment.objects.filter(pk=enrolment.pk).update(
-        invited_at=timezone.now() - timedelta(minutes=6))
+        invited_at=timezone.now() - timedelta(minutes=6)
+    )
     response = hr_client.post(url, follow=True)
     assert f"A new invitation is on its way to {enrolment.user.email}" in response.content.decode()
     hr_client.post(url)  # a quick second click
     rows = Reminder.objects.filter(recipient=enrolment.user).order_by("pk")
-    assert [r.dedupe_key for r in rows] == [f"invitation:{enrolment.pk}",
-                                            f"invitation:{enrolment.pk}:resend:1"]
+    assert [r.dedupe_key for r in rows] == [
+        f"invitation:{enrolment.pk}",
+        f"invitation:{enrolment.pk}:resend:1",
+    ]
     outbox.send_due()
     assert len([m for m in mail.outbox if m.to == [enrolment.user.email]]) == 2
     enrolment.refresh_from_db()
@@ -156,8 +164,9 @@ def test_resend_to_somebody_never_invited_is_their_first_invitation(enrolling, h
 
 def test_resend_is_refused_for_somebody_who_has_accepted(cast, hr_client):
     enrolment = cast.pair.junior  # has a password
-    response = hr_client.post(f"/cohorts/{cast.cohort.slug}/people/{enrolment.pk}/resend/",
-                              follow=True)
+    response = hr_client.post(
+        f"/cohorts/{cast.cohort.slug}/people/{enrolment.pk}/resend/", follow=True
+    )
     assert "has already accepted" in response.content.decode()
     assert not Reminder.objects.filter(kind="invitation").exists()
 
@@ -165,8 +174,10 @@ def test_resend_is_refused_for_somebody_who_has_accepted(cast, hr_client):
 def test_an_invitation_to_a_withdrawn_person_is_never_sent(enrolling, hr_client):
     cohort, people = enrolling
     hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
-    hr_client.post(f"/cohorts/{cohort.slug}/people/{people[0].pk}/",
-                   {"side": "junior", "capacity": 1, "status": "withdrawn"})
+    hr_client.post(
+        f"/cohorts/{cohort.slug}/people/{people[0].pk}/",
+        {"side": "junior", "capacity": 1, "status": "withdrawn"},
+    )
     outbox.send_due()
     assert people[0].user.email not in [m.to[0] for m in mail.outbox]
     assert len(mail.outbox) == 2
@@ -194,8 +205,9 @@ def test_hr_can_read_the_invitation_before_sending_it(enrolling, hr_client):
 def test_hr_reminds_people_who_signed_in_but_did_not_finish_once_a_day(cast, hr_client):
     cohort = factories.CohortFactory(status="enrolling", slug="remind")
     started = factories.EnrolmentFactory(cohort=cohort).user  # signed up, no skills yet
-    done = factories.EnrolmentFactory(cohort=cohort, user=factories.UserFactory(
-        profile__hopes="Learn the board's view")).user
+    done = factories.EnrolmentFactory(
+        cohort=cohort, user=factories.UserFactory(profile__hopes="Learn the board's view")
+    ).user
     for kind in ("teach", "learn"):
         factories.ProfileSkillFactory(profile=done.profile, kind=kind)
     invitee(cohort)  # not accepted yet: the invitation is their reminder

@@ -8,8 +8,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture
@@ -19,8 +21,12 @@ def hr_client(cast, login):
 
 def test_only_hr_can_open_the_programme_pages(cast, client, login):
     programme = cast.cohort.programme
-    urls = ["/programmes/new/", f"/programmes/{programme.slug}/",
-            f"/programmes/{programme.slug}/edit/", f"/programmes/{programme.slug}/cohorts/new/"]
+    urls = [
+        "/programmes/new/",
+        f"/programmes/{programme.slug}/",
+        f"/programmes/{programme.slug}/edit/",
+        f"/programmes/{programme.slug}/cohorts/new/",
+    ]
     for url in urls:
         assert client.get(url).status_code == 302  # anonymous: to the log-in page
     for person in (cast.junior, cast.manager, cast.outsider):
@@ -39,9 +45,15 @@ def test_a_wrong_programme_slug_is_not_found(hr_client):
 
 
 def test_hr_creates_a_programme_and_its_slug_comes_from_the_name(hr_client):
-    response = hr_client.post("/programmes/new/", {
-        "name": "Leaders Learn", "slug": "", "description": "Twice a year.",
-        "agreement": "What is said here stays here.\nNo question is a stupid question."})
+    response = hr_client.post(
+        "/programmes/new/",
+        {
+            "name": "Leaders Learn",
+            "slug": "",
+            "description": "Twice a year.",
+            "agreement": "What is said here stays here.\nNo question is a stupid question.",
+        },
+    )
     programme = Programme.objects.get(name="Leaders Learn")
     assert programme.slug == "leaders-learn"
     assert response.url == f"/programmes/{programme.slug}/cohorts/new/"
@@ -61,8 +73,10 @@ def test_a_taken_slug_or_missing_name_is_refused_and_nothing_is_saved(cast, hr_c
 def test_editing_with_bad_input_changes_nothing(cast, hr_client):
     programme = cast.cohort.programme
     other = factories.ProgrammeFactory(slug="other")
-    response = hr_client.post(f"/programmes/{programme.slug}/edit/", {
-        "name": "Renamed", "slug": other.slug, "agreement": "New words"})
+    response = hr_client.post(
+        f"/programmes/{programme.slug}/edit/",
+        {"name": "Renamed", "slug": other.slug, "agreement": "New words"},
+    )
     assert response.status_code == 200
     assert "is taken" in response.content.decode()
     programme.refresh_from_db()
@@ -71,8 +85,10 @@ def test_editing_with_bad_input_changes_nothing(cast, hr_client):
 
 def test_hr_edits_the_agreement(cast, hr_client):
     programme = cast.cohort.programme
-    hr_client.post(f"/programmes/{programme.slug}/edit/", {
-        "name": programme.name, "slug": programme.slug, "agreement": "Cancel a day ahead."})
+    hr_client.post(
+        f"/programmes/{programme.slug}/edit/",
+        {"name": programme.name, "slug": programme.slug, "agreement": "Cancel a day ahead."},
+    )
     programme.refresh_from_db()
     assert programme.agreement == "Cancel a day ahead."
 
@@ -97,7 +113,8 @@ def test_archive_only_answers_post(cast, hr_client):
 
 @pytest.mark.parametrize("programmes", [1, 6])
 def test_the_programmes_home_runs_a_bounded_number_of_queries(
-        cast, hr_client, django_assert_max_num_queries, programmes):
+    cast, hr_client, django_assert_max_num_queries, programmes
+):
     for _ in range(programmes):
         cohort = factories.CohortFactory()
         factories.PairFactory(cohort=cohort)

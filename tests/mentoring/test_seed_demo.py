@@ -15,8 +15,12 @@ def test_seed_demo_builds_the_demo_logins_and_is_idempotent(client):
     counts = (User.objects.count(), Enrolment.objects.count(), Pair.objects.count())
     call_command("seed_demo", participants=30, verbosity=0)
     assert (User.objects.count(), Enrolment.objects.count(), Pair.objects.count()) == counts
-    for email in ("hr@twoway.example", "manager@twoway.example", "junior@twoway.example",
-                  "senior@twoway.example"):
+    for email in (
+        "hr@twoway.example",
+        "manager@twoway.example",
+        "junior@twoway.example",
+        "senior@twoway.example",
+    ):
         client.logout()
         assert client.login(username=email, password="twoway-demo"), email
     pair = Pair.objects.get(junior__user__email="junior@twoway.example")

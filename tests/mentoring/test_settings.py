@@ -11,11 +11,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTEST_VERSION", "SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+    }
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_missing_secret_key_with_debug_off_stops_start_up_naming_it():
@@ -38,14 +47,25 @@ def test_debug_must_be_a_boolean():
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50 + "production-secret-key-value",
-           "ALLOWED_HOSTS": "twoway.example"}
-    env_all = {k: v for k, v in os.environ.items()
-               if k not in {"PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50 + "production-secret-key-value",
+        "ALLOWED_HOSTS": "twoway.example",
+    }
+    env_all = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env_all.update(env)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                             "WARNING"], cwd=ROOT, env=env_all, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env_all,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -62,8 +82,9 @@ def test_numbers_are_checked():
 
 
 def test_database_urls_are_parsed_or_refused():
-    pg = database_config("DATABASE_URL", "",
-                         env={"DATABASE_URL": "postgres://u:p@db.internal:5432/twoway"})
+    pg = database_config(
+        "DATABASE_URL", "", env={"DATABASE_URL": "postgres://u:p@db.internal:5432/twoway"}
+    )
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert pg["NAME"] == "twoway" and pg["HOST"] == "db.internal"
     with pytest.raises(ConfigError, match="DATABASE_URL has a bad port"):
@@ -89,9 +110,18 @@ def test_a_nul_byte_in_any_field_is_refused_with_a_clear_400(client):
 
 def test_manage_py_assumes_debug_but_the_web_server_never_does():
     assert _start({}).returncode == 0  # manage.py check in a bare development checkout
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTEST_VERSION", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    server = subprocess.run([sys.executable, "-c", "import mentoring.wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    server = subprocess.run(
+        [sys.executable, "-c", "import mentoring.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert server.returncode != 0
     assert "SECRET_KEY is required" in server.stderr

@@ -7,24 +7,43 @@ from mentoring.models import Cohort, Enrolment
 from tests import factories
 
 
-def enrol(cohort: Cohort, side: str, name: str, *, teaches: dict[str, int] | None = None,
-          learns: dict[str, int] | None = None, department: str = "", location: str = "",
-          capacity: int = 1, manager=None, grade: int | None = None,
-          timezone: str = "Europe/London", email: str | None = None,
-          user=None) -> Enrolment:
+def enrol(
+    cohort: Cohort,
+    side: str,
+    name: str,
+    *,
+    teaches: dict[str, int] | None = None,
+    learns: dict[str, int] | None = None,
+    department: str = "",
+    location: str = "",
+    capacity: int = 1,
+    manager=None,
+    grade: int | None = None,
+    timezone: str = "Europe/London",
+    email: str | None = None,
+    user=None,
+) -> Enrolment:
     """Enrol a person (new unless ``user`` is given) with skills to teach and learn."""
     if user is None:
         slug = name.lower().replace(" ", ".")
         user = factories.UserFactory(
-            email=email or f"{slug}@example.com", profile__full_name=name,
-            profile__department=department, profile__location=location,
-            profile__manager=manager, profile__grade=grade, profile__timezone=timezone)
+            email=email or f"{slug}@example.com",
+            profile__full_name=name,
+            profile__department=department,
+            profile__location=location,
+            profile__manager=manager,
+            profile__grade=grade,
+            profile__timezone=timezone,
+        )
     profile = user.profile
     for kind, table in ((ProfileSkill.Kind.TEACH, teaches), (ProfileSkill.Kind.LEARN, learns)):
         for skill_name, level in (table or {}).items():
             ProfileSkill.objects.get_or_create(
-                profile=profile, skill=factories.SkillFactory(name=skill_name), kind=kind,
-                defaults={"level": level})
+                profile=profile,
+                skill=factories.SkillFactory(name=skill_name),
+                kind=kind,
+                defaults={"level": level},
+            )
     return Enrolment.objects.create(cohort=cohort, user=user, side=side, capacity=capacity)
 
 

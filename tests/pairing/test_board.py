@@ -27,11 +27,17 @@ def cohort(db):
 @pytest.fixture
 def two_pairs(cohort):
     """Two obvious pairs: Asha teaches Robert TikTok, Bea teaches Carl Figma."""
-    asha = junior(cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2},
-                  department="Data")
+    asha = junior(
+        cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2}, department="Data"
+    )
     bea = junior(cohort, "Bea Chen", teaches={"Figma": 2}, department="Sales")
-    robert = senior(cohort, "Robert Lindqvist", teaches={"Negotiation": 2},
-                    learns={"TikTok": 3}, department="Marketing")
+    robert = senior(
+        cohort,
+        "Robert Lindqvist",
+        teaches={"Negotiation": 2},
+        learns={"TikTok": 3},
+        department="Marketing",
+    )
     carl = senior(cohort, "Carl Evans", learns={"Figma": 3}, department="Sales")
     run = compute_run(cohort=cohort)
     return run, asha, bea, robert, carl
@@ -58,8 +64,10 @@ def test_the_board_is_for_hr_only(cast, login, two_pairs):
     for user in (cast.junior, cast.manager, cast.outsider):
         client = login(user)
         assert client.get(reverse("pairing:board", args=["spring", run.pk])).status_code == 403
-        response = client.post(reverse("pairing:board_edit", args=["spring", run.pk, "lock"]),
-                               {"proposal": run.proposals.first().pk, "version": run.version})
+        response = client.post(
+            reverse("pairing:board_edit", args=["spring", run.pk, "lock"]),
+            {"proposal": run.proposals.first().pk, "version": run.version},
+        )
         assert response.status_code == 403
         client.logout()
     assert not Rule.objects.exists()
@@ -78,7 +86,9 @@ def test_locking_by_htmx_returns_only_the_board_fragment(cast, login, two_pairs)
     proposal = _proposal(run, asha)
     response = login(cast.hr).post(
         reverse("pairing:board_edit", args=["spring", run.pk, "lock"]),
-        {"proposal": proposal.pk, "version": run.version}, **HX)
+        {"proposal": proposal.pk, "version": run.version},
+        **HX,
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="board">')
@@ -91,8 +101,9 @@ def test_locking_by_htmx_returns_only_the_board_fragment(cast, login, two_pairs)
 
 def test_filtering_by_htmx_returns_only_the_proposals(cast, login, two_pairs):
     run, *_ = two_pairs
-    response = login(cast.hr).get(reverse("pairing:board", args=["spring", run.pk]),
-                                  {"q": "bea"}, **HX)
+    response = login(cast.hr).get(
+        reverse("pairing:board", args=["spring", run.pk]), {"q": "bea"}, **HX
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="proposals"')
     assert "Bea Chen" in html and "Asha Okafor" not in html
@@ -102,6 +113,7 @@ def test_filters_narrow_by_department_score_and_lock(two_pairs):
     from pairing import selectors
 
     run, asha, bea, *_ = two_pairs
+
     def shown(**query):
         board = selectors.board(run, selectors.BoardFilters.from_query(query))
         return {p.junior_id for p in board.proposals}
@@ -113,28 +125,29 @@ def test_filters_narrow_by_department_score_and_lock(two_pairs):
     assert shown(min_score="not a number") == {asha.pk, bea.pk}
 
 
-def test_a_stale_version_changes_nothing_and_says_someone_else_changed_it(cast, login,
-                                                                         two_pairs):
+def test_a_stale_version_changes_nothing_and_says_someone_else_changed_it(cast, login, two_pairs):
     run, asha, bea, *_ = two_pairs
     seen = run.version
     lock_proposal(run=run, proposal_id=_proposal(run, bea).pk, version=seen, by=cast.hr)
     response = login(cast.hr).post(
         reverse("pairing:board_edit", args=["spring", run.pk, "exclude"]),
-        {"proposal": _proposal(run, asha).pk, "version": seen}, **HX)
+        {"proposal": _proposal(run, asha).pk, "version": seen},
+        **HX,
+    )
     assert response.status_code == 200  # htmx would drop a 4xx fragment
     assert "Someone else changed this board" in response.content.decode()
     assert Proposal.objects.filter(run=run).count() == 2
     assert not Rule.objects.filter(kind="exclude").exists()
 
 
-def test_without_javascript_a_stale_edit_is_a_409_page_and_changes_nothing(cast, login,
-                                                                           two_pairs):
+def test_without_javascript_a_stale_edit_is_a_409_page_and_changes_nothing(cast, login, two_pairs):
     run, asha, bea, *_ = two_pairs
     seen = run.version
     lock_proposal(run=run, proposal_id=_proposal(run, bea).pk, version=seen, by=cast.hr)
     response = login(cast.hr).post(
         reverse("pairing:board_edit", args=["spring", run.pk, "exclude"]),
-        {"proposal": _proposal(run, asha).pk, "version": seen})
+        {"proposal": _proposal(run, asha).pk, "version": seen},
+    )
     assert response.status_code == 409
     assert "Someone else changed this board" in response.content.decode()
     assert "<html" in response.content.decode()
@@ -150,13 +163,16 @@ def test_two_editors_one_wins_the_other_gets_a_conflict(cast, two_pairs):
     assert not _proposal(run, bea).locked
 
 
-def test_swapping_rescores_both_pairs_with_the_engine_and_warns_on_rule_breaks(cast, login,
-                                                                               two_pairs):
+def test_swapping_rescores_both_pairs_with_the_engine_and_warns_on_rule_breaks(
+    cast, login, two_pairs
+):
     run, asha, bea, robert, carl = two_pairs
     first, second = _proposal(run, asha), _proposal(run, bea)
     response = login(cast.hr).post(
         reverse("pairing:board_edit", args=["spring", run.pk, "swap"]),
-        {"proposal": [first.pk, second.pk], "version": run.version}, **HX)
+        {"proposal": [first.pk, second.pk], "version": run.version},
+        **HX,
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Swapped partners" in html
@@ -165,8 +181,7 @@ def test_swapping_rescores_both_pairs_with_the_engine_and_warns_on_rule_breaks(c
     assert asha_now.senior_id == carl.pk and asha_now.by_hand
     assert asha_now.warnings
     run.refresh_from_db()
-    assert run.total_score == sum(Proposal.objects.filter(run=run).values_list("score",
-                                                                                flat=True))
+    assert run.total_score == sum(Proposal.objects.filter(run=run).values_list("score", flat=True))
 
 
 def test_a_locked_pair_cannot_be_swapped(cast, two_pairs):
@@ -174,8 +189,13 @@ def test_a_locked_pair_cannot_be_swapped(cast, two_pairs):
     lock_proposal(run=run, proposal_id=_proposal(run, asha).pk, version=run.version, by=cast.hr)
     run.refresh_from_db()
     with pytest.raises(BoardError):
-        swap_partners(run=run, first_id=_proposal(run, asha).pk,
-                      second_id=_proposal(run, bea).pk, version=run.version, by=cast.hr)
+        swap_partners(
+            run=run,
+            first_id=_proposal(run, asha).pk,
+            second_id=_proposal(run, bea).pk,
+            version=run.version,
+            by=cast.hr,
+        )
 
 
 def test_pairing_two_free_people_by_hand(cast, login, cohort, two_pairs):
@@ -185,8 +205,11 @@ def test_pairing_two_free_people_by_hand(cast, login, cohort, two_pairs):
     client = login(cast.hr)
     board = client.get(reverse("pairing:board", args=["spring", run.pk])).content.decode()
     assert "Dan Free" in board and "Eve Free" in board
-    response = client.post(reverse("pairing:board_edit", args=["spring", run.pk, "pair"]),
-                           {"junior": dan.pk, "senior": eve.pk, "version": run.version}, **HX)
+    response = client.post(
+        reverse("pairing:board_edit", args=["spring", run.pk, "pair"]),
+        {"junior": dan.pk, "senior": eve.pk, "version": run.version},
+        **HX,
+    )
     assert response.status_code == 200
     assert "Paired by hand: Dan Free and Eve Free score" in response.content.decode()
     assert Proposal.objects.get(run=run, junior=dan).senior_id == eve.pk
@@ -195,8 +218,7 @@ def test_pairing_two_free_people_by_hand(cast, login, cohort, two_pairs):
 def test_pairing_by_hand_refuses_people_without_a_free_place(cast, two_pairs):
     run, asha, bea, robert, carl = two_pairs
     with pytest.raises(BoardError):
-        pair_by_hand(run=run, junior_id=asha.pk, senior_id=carl.pk, version=run.version,
-                     by=cast.hr)
+        pair_by_hand(run=run, junior_id=asha.pk, senior_id=carl.pk, version=run.version, by=cast.hr)
 
 
 def test_a_bad_board_edit_is_a_clear_message_not_a_crash(cast, login, two_pairs):
@@ -208,23 +230,29 @@ def test_a_bad_board_edit_is_a_clear_message_not_a_crash(cast, login, two_pairs)
     assert client.post(url, {"proposal": ["x"], "version": run.version}).status_code == 422
     response = client.post(url, {"proposal": ["1", "2"], "version": "abc"}, **HX)
     assert "Someone else changed this board" in response.content.decode()
-    assert client.post(reverse("pairing:board_edit", args=["spring", run.pk, "nuke"]),
-                       {}).status_code == 404
+    assert (
+        client.post(reverse("pairing:board_edit", args=["spring", run.pk, "nuke"]), {}).status_code
+        == 404
+    )
 
 
 def test_excluding_removes_the_pair_and_a_rerun_never_proposes_it(cast, login, two_pairs):
     run, asha, bea, robert, carl = two_pairs
     client = login(cast.hr)
-    client.post(reverse("pairing:board_edit", args=["spring", run.pk, "exclude"]),
-                {"proposal": _proposal(run, asha).pk, "version": run.version}, **HX)
+    client.post(
+        reverse("pairing:board_edit", args=["spring", run.pk, "exclude"]),
+        {"proposal": _proposal(run, asha).pk, "version": run.version},
+        **HX,
+    )
     assert not Proposal.objects.filter(run=run, junior=asha).exists()
     rerun = compute_run(cohort=run.cohort)
     assert not Proposal.objects.filter(run=rerun, junior=asha, senior=robert).exists()
 
 
 def test_progress_polling_refreshes_the_page_once_the_run_is_done(cast, login, cohort):
-    run = PairingRun.objects.create(cohort=cohort, progress=0.4, progress_label="solving",
-                                    status="running")
+    run = PairingRun.objects.create(
+        cohort=cohort, progress=0.4, progress_label="solving", status="running"
+    )
     client = login(cast.hr)
     url = reverse("pairing:run_progress", args=["spring", run.pk])
     waiting = client.get(url, **HX)
@@ -235,8 +263,9 @@ def test_progress_polling_refreshes_the_page_once_the_run_is_done(cast, login, c
     assert client.get(url, **HX).headers["HX-Refresh"] == "true"
 
 
-def test_board_queries_do_not_grow_with_the_cohort(cast, login, cohort,
-                                                   django_assert_max_num_queries):
+def test_board_queries_do_not_grow_with_the_cohort(
+    cast, login, cohort, django_assert_max_num_queries
+):
     client = login(cast.hr)
 
     def grow(n: int, offset: int) -> PairingRun:
@@ -267,5 +296,7 @@ def test_hr_downloads_the_proposals_as_csv_with_formulas_neutralised(cast, login
     assert lines[1].startswith("'=HYPERLINK(evil),evil@example.com")
     assert "'+Sales" in lines[1] and "TikTok (3x3)" in lines[1]
     client.logout()
-    assert login(cast.junior).get(
-        reverse("pairing:run_export", args=["spring", run.pk])).status_code == 403
+    assert (
+        login(cast.junior).get(reverse("pairing:run_export", args=["spring", run.pk])).status_code
+        == 403
+    )

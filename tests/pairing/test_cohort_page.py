@@ -21,10 +21,17 @@ def cohort(db):
 
 
 def test_hr_starts_a_run_with_its_own_weights_and_lands_on_its_board(
-        cast, login, cohort, eager_celery, django_capture_on_commit_callbacks):
+    cast, login, cohort, eager_celery, django_capture_on_commit_callbacks
+):
     client = login(cast.hr)
-    form = {"weight_reverse": 5, "weight_forward": 2, "weight_forward_bonus": 2,
-            "weight_department": 0, "weight_location": 1, "avoid_previous_partners": "on"}
+    form = {
+        "weight_reverse": 5,
+        "weight_forward": 2,
+        "weight_forward_bonus": 2,
+        "weight_department": 0,
+        "weight_location": 1,
+        "avoid_previous_partners": "on",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("pairing:run_start", args=["spring"]), form)
     run = PairingRun.objects.get(cohort=cohort)
@@ -36,8 +43,9 @@ def test_hr_starts_a_run_with_its_own_weights_and_lands_on_its_board(
 
 
 def test_bad_weights_are_refused_with_the_form_and_no_run(cast, login, cohort):
-    response = login(cast.hr).post(reverse("pairing:run_start", args=["spring"]),
-                                   {"weight_reverse": "-4"})
+    response = login(cast.hr).post(
+        reverse("pairing:run_start", args=["spring"]), {"weight_reverse": "-4"}
+    )
     assert response.status_code == 422
     assert not PairingRun.objects.exists()
 
@@ -57,8 +65,9 @@ def test_comparing_two_runs_shows_totals_and_the_pairs_that_differ(cast, login, 
     cohort.weight_reverse, cohort.weight_department = 1, 50
     cohort.save()
     second = compute_run(cohort=cohort)
-    page = login(cast.hr).get(reverse("pairing:compare", args=["spring"]),
-                              {"a": first.pk, "b": second.pk})
+    page = login(cast.hr).get(
+        reverse("pairing:compare", args=["spring"]), {"a": first.pk, "b": second.pk}
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert f"<td>{first.total_score}</td><td>{second.total_score}</td>" in html
@@ -70,8 +79,9 @@ def test_compare_refuses_a_run_of_another_cohort(cast, login, cohort):
     other = pairing_cohort(slug="other")
     theirs = compute_run(cohort=other)
     mine = compute_run(cohort=cohort)
-    response = login(cast.hr).get(reverse("pairing:compare", args=["spring"]),
-                                  {"a": mine.pk, "b": theirs.pk})
+    response = login(cast.hr).get(
+        reverse("pairing:compare", args=["spring"]), {"a": mine.pk, "b": theirs.pk}
+    )
     assert response.status_code == 404
 
 
@@ -112,15 +122,17 @@ def test_hr_sees_who_set_each_lock_and_exclude_and_can_remove_one(cast, login, c
     assert not compute_run(cohort=cohort).rules["locked"]
 
 
-def test_comparing_runs_takes_the_same_queries_at_any_size(cast, login, cohort,
-                                                           django_assert_max_num_queries):
+def test_comparing_runs_takes_the_same_queries_at_any_size(
+    cast, login, cohort, django_assert_max_num_queries
+):
     client = login(cast.hr)
 
     def compare_two() -> None:
         first, second = compute_run(cohort=cohort), compute_run(cohort=cohort)
         with django_assert_max_num_queries(20):
-            response = client.get(reverse("pairing:compare", args=["spring"]),
-                                  {"a": first.pk, "b": second.pk})
+            response = client.get(
+                reverse("pairing:compare", args=["spring"]), {"a": first.pk, "b": second.pk}
+            )
         assert response.status_code == 200
 
     compare_two()

@@ -54,15 +54,22 @@ def test_it_prefers_one_more_pair_to_a_higher_score():
 
 
 def test_it_explains_every_point_and_the_skills_flowing_each_way():
-    j = junior(1, teach={PYTHON: 3, SQL: 1}, learn={BUDGETS: 3}, department="Tech",
-               location="Lagos")
-    s = senior(10, learn={PYTHON: 2, SQL: 3}, teach={BUDGETS: 2}, department="finance",
-               location="lagos")
+    j = junior(
+        1, teach={PYTHON: 3, SQL: 1}, learn={BUDGETS: 3}, department="Tech", location="Lagos"
+    )
+    s = senior(
+        10, learn={PYTHON: 2, SQL: 3}, teach={BUDGETS: 2}, department="finance", location="lagos"
+    )
     (proposal,) = solve([j], [s]).proposals
     assert proposal.reverse == 3 * 2 + 1 * 3
     assert proposal.forward == 2 * 3
-    assert dict(proposal.breakdown) == {"reverse": 27, "forward": 12, "forward_bonus": 2,
-                                        "department": 1, "location": 0}
+    assert dict(proposal.breakdown) == {
+        "reverse": 27,
+        "forward": 12,
+        "forward_bonus": 2,
+        "department": 1,
+        "location": 0,
+    }
     assert proposal.score == 42 == sum(points for _, points in proposal.breakdown)
     assert proposal.reverse_flows == (Flow(PYTHON, 3, 2), Flow(SQL, 1, 3))
     assert proposal.forward_flows == (Flow(BUDGETS, 2, 3),)
@@ -70,8 +77,10 @@ def test_it_explains_every_point_and_the_skills_flowing_each_way():
 
 def test_hr_weights_change_the_score_and_the_choice():
     juniors = [junior(1, teach={PYTHON: 1}, department="Sales")]
-    seniors = [senior(10, learn={PYTHON: 3}, department="Sales"),
-               senior(11, learn={PYTHON: 1}, department="Legal")]
+    seniors = [
+        senior(10, learn={PYTHON: 3}, department="Sales"),
+        senior(11, learn={PYTHON: 1}, department="Legal"),
+    ]
     assert pairs_of(solve(juniors, seniors)) == {(1, 10)}
     heavy_department = Weights(reverse=1, department=10)
     result = solve(juniors, seniors, weights=heavy_department)
@@ -130,7 +139,9 @@ def test_locked_pairs_are_kept_even_when_ineligible_and_use_up_capacity():
     seniors = [senior(10, learn={TIKTOK: 1}), senior(11)]
     result = solve(juniors, seniors, rules=Rules(locked=((1, 10),)))
     assert {(p.junior_id, p.senior_id, p.locked) for p in result.proposals} == {
-        (1, 10, True), (2, 11, False)}
+        (1, 10, True),
+        (2, 11, False),
+    }
     assert result.total_score == 0 + 18
 
 
@@ -162,12 +173,21 @@ def test_a_missing_grade_or_time_zone_does_not_break_a_rule():
 
 
 def test_evaluate_says_every_broken_rule_in_plain_words():
-    j = junior(1, name="Asha", teach={TIKTOK: 2}, grade=4, department="Sales",
-               utc_offset_hours=9.0)
-    s = senior(10, name="Robert", grade=5, department="SALES", utc_offset_hours=0.0,
-               manager_chain=frozenset({j.user_id}))
-    rules = Rules(min_grade_gap=3, must_differ_department=True, max_timezone_diff_hours=4,
-                  excluded=frozenset({(1, 10)}))
+    j = junior(1, name="Asha", teach={TIKTOK: 2}, grade=4, department="Sales", utc_offset_hours=9.0)
+    s = senior(
+        10,
+        name="Robert",
+        grade=5,
+        department="SALES",
+        utc_offset_hours=0.0,
+        manager_chain=frozenset({j.user_id}),
+    )
+    rules = Rules(
+        min_grade_gap=3,
+        must_differ_department=True,
+        max_timezone_diff_hours=4,
+        excluded=frozenset({(1, 10)}),
+    )
     proposal, breaks = evaluate(j, s, rules=rules)
     assert breaks == [
         "no skill flows from the junior to the senior",
@@ -185,15 +205,20 @@ def test_time_zones_are_compared_around_the_clock():
     s = senior(10, utc_offset_hours=-11.0)
     assert evaluate(j, s, rules=Rules(max_timezone_diff_hours=1))[1] == []
     assert evaluate(j, s, rules=Rules(max_timezone_diff_hours=0.5))[1] == [
-        "time zones 1 h apart (max 0.5)"]
+        "time zones 1 h apart (max 0.5)"
+    ]
 
 
 def test_the_same_input_gives_the_same_answer_in_any_order():
     rng = random.Random(7)
-    juniors = [junior(i, teach={rng.randint(1, 4): rng.randint(1, 3)}, capacity=rng.randint(1, 2))
-               for i in range(1, 40)]
-    seniors = [senior(i, learn={rng.randint(1, 4): rng.randint(1, 3)}, capacity=rng.randint(1, 3))
-               for i in range(100, 130)]
+    juniors = [
+        junior(i, teach={rng.randint(1, 4): rng.randint(1, 3)}, capacity=rng.randint(1, 2))
+        for i in range(1, 40)
+    ]
+    seniors = [
+        senior(i, learn={rng.randint(1, 4): rng.randint(1, 3)}, capacity=rng.randint(1, 3))
+        for i in range(100, 130)
+    ]
     first = solve(juniors, seniors)
     shuffled_j, shuffled_s = juniors[:], seniors[:]
     rng.shuffle(shuffled_j)
@@ -203,10 +228,15 @@ def test_the_same_input_gives_the_same_answer_in_any_order():
 
 def test_proposals_are_sorted_by_score_then_ids_and_progress_is_reported():
     juniors = [junior(2, teach={PYTHON: 1}), junior(1, teach={PYTHON: 3}), junior(3)]
-    seniors = [senior(10, learn={PYTHON: 1}), senior(11, learn={PYTHON: 1}),
-               senior(12, learn={PYTHON: 3})]
+    seniors = [
+        senior(10, learn={PYTHON: 1}),
+        senior(11, learn={PYTHON: 1}),
+        senior(12, learn={PYTHON: 3}),
+    ]
     seen: list[tuple[float, str]] = []
-    result = solve(juniors, seniors, progress=lambda fraction, stage: seen.append((fraction, stage)))
+    result = solve(
+        juniors, seniors, progress=lambda fraction, stage: seen.append((fraction, stage))
+    )
     keys = [(-p.score, p.junior_id, p.senior_id) for p in result.proposals]
     assert keys == sorted(keys)
     assert seen[-1][0] == 1.0 and [f for f, _ in seen] == sorted(f for f, _ in seen)

@@ -30,10 +30,13 @@ def _score(junior: Person, senior: Person, weights: Weights) -> tuple[int, int, 
     def differ(a: str, b: str) -> bool:
         return bool(a) and bool(b) and a.lower() != b.lower()
 
-    score = (weights.reverse * reverse + weights.forward * forward
-             + weights.forward_bonus * (forward > 0)
-             + weights.department * differ(junior.department, senior.department)
-             + weights.location * differ(junior.location, senior.location))
+    score = (
+        weights.reverse * reverse
+        + weights.forward * forward
+        + weights.forward_bonus * (forward > 0)
+        + weights.department * differ(junior.department, senior.department)
+        + weights.location * differ(junior.location, senior.location)
+    )
     return score, reverse, forward
 
 
@@ -45,14 +48,25 @@ def _eligible(junior: Person, senior: Person, rules: Rules, weights: Weights) ->
         return False
     if (junior.id, senior.id) in rules.excluded:
         return False
-    if (rules.min_grade_gap is not None and junior.grade is not None and senior.grade is not None
-            and senior.grade - junior.grade < rules.min_grade_gap):
+    if (
+        rules.min_grade_gap is not None
+        and junior.grade is not None
+        and senior.grade is not None
+        and senior.grade - junior.grade < rules.min_grade_gap
+    ):
         return False
-    if (rules.must_differ_department and junior.department and senior.department
-            and junior.department.lower() == senior.department.lower()):
+    if (
+        rules.must_differ_department
+        and junior.department
+        and senior.department
+        and junior.department.lower() == senior.department.lower()
+    ):
         return False
-    if (rules.max_timezone_diff_hours is not None and junior.utc_offset_hours is not None
-            and senior.utc_offset_hours is not None):
+    if (
+        rules.max_timezone_diff_hours is not None
+        and junior.utc_offset_hours is not None
+        and senior.utc_offset_hours is not None
+    ):
         gap = abs(junior.utc_offset_hours - senior.utc_offset_hours) % 24
         if min(gap, 24 - gap) > rules.max_timezone_diff_hours:
             return False
@@ -61,16 +75,22 @@ def _eligible(junior: Person, senior: Person, rules: Rules, weights: Weights) ->
 
 def brute_force(juniors, seniors, weights: Weights, rules: Rules) -> tuple[int, int]:
     """(number of pairs, total score) of the best answer, by trying every assignment."""
-    locked = [(j, s) for j, s in dict.fromkeys(rules.locked)
-              if any(p.id == j for p in juniors) and any(p.id == s for p in seniors)]
+    locked = [
+        (j, s)
+        for j, s in dict.fromkeys(rules.locked)
+        if any(p.id == j for p in juniors) and any(p.id == s for p in seniors)
+    ]
     by_id = {("j", p.id): p for p in juniors} | {("s", p.id): p for p in seniors}
     locked_score = sum(_score(by_id["j", j], by_id["s", s], weights)[0] for j, s in locked)
     left_j = [max(0, p.capacity - sum(1 for j, _ in locked if j == p.id)) for p in juniors]
     left_s = tuple(max(0, p.capacity - sum(1 for _, s in locked if s == p.id)) for p in seniors)
     options = []
     for i, junior in enumerate(juniors):
-        row = [(k, _score(junior, senior, weights)[0]) for k, senior in enumerate(seniors)
-               if _eligible(junior, senior, rules, weights) and (junior.id, senior.id) not in locked]
+        row = [
+            (k, _score(junior, senior, weights)[0])
+            for k, senior in enumerate(seniors)
+            if _eligible(junior, senior, rules, weights) and (junior.id, senior.id) not in locked
+        ]
         options.append((left_j[i], row))
 
     @functools.cache
@@ -111,10 +131,17 @@ def cohorts(draw, max_side: int = 7, max_capacity: int = 2):
     def person(pid: int, user: int) -> Person:
         chain = frozenset(rng.sample(users, min(len(users), rng.choice([0, 0, 1, 2])))) - {user}
         return Person(
-            id=pid, user_id=user, capacity=rng.choice([1, 1, 1, 0, *range(1, max_capacity + 1)]),
-            teach=skills(), learn=skills(), department=rng.choice(DEPARTMENTS),
-            location=rng.choice(LOCATIONS), grade=rng.choice([None, 1, 2, 3, 4, 5, 6]),
-            utc_offset_hours=rng.choice(OFFSETS), manager_chain=chain, name=f"P{pid}",
+            id=pid,
+            user_id=user,
+            capacity=rng.choice([1, 1, 1, 0, *range(1, max_capacity + 1)]),
+            teach=skills(),
+            learn=skills(),
+            department=rng.choice(DEPARTMENTS),
+            location=rng.choice(LOCATIONS),
+            grade=rng.choice([None, 1, 2, 3, 4, 5, 6]),
+            utc_offset_hours=rng.choice(OFFSETS),
+            manager_chain=chain,
+            name=f"P{pid}",
         )
 
     juniors = [person(1 + i, users[i]) for i in range(n_j)]
@@ -131,13 +158,23 @@ def cohorts(draw, max_side: int = 7, max_capacity: int = 2):
         excluded=frozenset(some_pairs(4)),
         locked=tuple(some_pairs(2)),
     )
-    weights = rng.choice([Weights(), Weights(), Weights(1, 1, 0, 0, 0), Weights(3, 2, 2, 5, 0),
-                          Weights(0, 0, 0, 0, 0)])
+    weights = rng.choice(
+        [
+            Weights(),
+            Weights(),
+            Weights(1, 1, 0, 0, 0),
+            Weights(3, 2, 2, 5, 0),
+            Weights(0, 0, 0, 0, 0),
+        ]
+    )
     return juniors, seniors, weights, rules
 
 
-SETTINGS = settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", "120")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @SETTINGS
@@ -145,8 +182,9 @@ SETTINGS = settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", "120")), 
 def test_it_finds_as_many_pairs_and_as_high_a_total_as_brute_force(cohort):
     juniors, seniors, weights, rules = cohort
     result = solve(juniors, seniors, weights=weights, rules=rules)
-    assert (len(result.proposals), result.total_score) == brute_force(juniors, seniors, weights,
-                                                                      rules)
+    assert (len(result.proposals), result.total_score) == brute_force(
+        juniors, seniors, weights, rules
+    )
 
 
 @SETTINGS
@@ -159,8 +197,14 @@ def test_every_answer_respects_capacities_rules_excludes_and_locks(cohort):
     assert len(seen) == len(set(seen)), "a pair is proposed twice"
     for key, person in people.items():
         count = sum(1 for j, s in seen if (j if key[0] == "junior" else s) == key[1])
-        assert count <= max(person.capacity, sum(
-            1 for j, s in dict.fromkeys(rules.locked) if (j if key[0] == "junior" else s) == key[1]))
+        assert count <= max(
+            person.capacity,
+            sum(
+                1
+                for j, s in dict.fromkeys(rules.locked)
+                if (j if key[0] == "junior" else s) == key[1]
+            ),
+        )
     locked = set(rules.locked)
     assert {(p.junior_id, p.senior_id) for p in result.proposals if p.locked} == locked
     for proposal in result.proposals:
@@ -173,7 +217,8 @@ def test_every_answer_respects_capacities_rules_excludes_and_locks(cohort):
             assert _eligible(junior, senior, rules, weights)
     assert result.total_score == sum(p.score for p in result.proposals)
     assert [(-p.score, p.junior_id, p.senior_id) for p in result.proposals] == sorted(
-        (-p.score, p.junior_id, p.senior_id) for p in result.proposals)
+        (-p.score, p.junior_id, p.senior_id) for p in result.proposals
+    )
     for unmatched in (*result.unmatched_juniors, *result.unmatched_seniors):
         person = people[unmatched.side, unmatched.person_id]
         taken = sum(1 for j, s in seen if (j if unmatched.side == "junior" else s) == person.id)
@@ -184,8 +229,12 @@ def test_every_answer_respects_capacities_rules_excludes_and_locks(cohort):
 @given(cohorts(max_side=6, max_capacity=3))
 def test_the_flow_solver_alone_matches_brute_force(cohort):
     juniors, seniors, weights, rules = cohort
-    rules = Rules(rules.min_grade_gap, rules.must_differ_department, rules.max_timezone_diff_hours,
-                  rules.excluded)
+    rules = Rules(
+        rules.min_grade_gap,
+        rules.must_differ_department,
+        rules.max_timezone_diff_hours,
+        rules.excluded,
+    )
     juniors = sorted(juniors, key=lambda p: p.id)
     seniors = sorted(seniors, key=lambda p: p.id)
     built = build_cohort(juniors, seniors, weights, rules)
@@ -201,19 +250,28 @@ def test_the_square_and_the_rectangular_solvers_agree_with_scipy_on_bigger_cohor
     rng = np.random.default_rng(seed)
 
     def people(n: int, start: int, capacity_max: int) -> list[Person]:
-        return [Person(id=start + i, user_id=start + i, capacity=int(rng.integers(1, capacity_max + 1)),
-                       teach={int(k): int(rng.integers(1, 4)) for k in rng.choice(12, 3, replace=False)},
-                       learn={int(k): int(rng.integers(1, 4)) for k in rng.choice(12, 2, replace=False)},
-                       department=str(rng.choice(["a", "b", "c"])), location=str(rng.choice(["x", "y"])))
-                for i in range(n)]
+        return [
+            Person(
+                id=start + i,
+                user_id=start + i,
+                capacity=int(rng.integers(1, capacity_max + 1)),
+                teach={int(k): int(rng.integers(1, 4)) for k in rng.choice(12, 3, replace=False)},
+                learn={int(k): int(rng.integers(1, 4)) for k in rng.choice(12, 2, replace=False)},
+                department=str(rng.choice(["a", "b", "c"])),
+                location=str(rng.choice(["x", "y"])),
+            )
+            for i in range(n)
+        ]
 
     juniors, seniors = people(60, 1, 1), people(45, 1000, 2)
     rules = Rules(must_differ_department=bool(seed % 2))
     built = build_cohort(juniors, seniors, Weights(), rules)
     caps_j = np.ones(60, dtype=np.int64)
     caps_s = np.asarray([p.capacity for p in seniors], dtype=np.int64)
-    answers = {method: _solve.solve_dense(built, Weights(), rules, caps_j, caps_s, method=method)
-               for method in ("lapjv", "scipy")}
+    answers = {
+        method: _solve.solve_dense(built, Weights(), rules, caps_j, caps_s, method=method)
+        for method in ("lapjv", "scipy")
+    }
     flow = _flow.min_cost_flow_cohort(built, Weights(), rules, caps_j, caps_s)
 
     def summary(pairs):
@@ -249,8 +307,10 @@ def test_the_double_precision_path_finds_an_equally_good_answer(cohort):
         double = solve(juniors, seniors, weights=weights, rules=rules)
     finally:
         _solve.FLOAT32_EXACT = exact
-    assert (len(double.proposals), double.total_score) == (len(single.proposals),
-                                                           single.total_score)
+    assert (len(double.proposals), double.total_score) == (
+        len(single.proposals),
+        single.total_score,
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -282,14 +342,21 @@ def test_the_candidate_solver_with_its_proof_matches_brute_force(cohort):
         result = solve(juniors, seniors, weights=weights, rules=rules)
     finally:
         _solve.SPARSE_MIN_CELLS, _sparse.CANDIDATES_PER_ROW, _sparse.CANDIDATES_PER_COLUMN = saved
-    assert (len(result.proposals), result.total_score) == brute_force(juniors, seniors, weights,
-                                                                      rules)
+    assert (len(result.proposals), result.total_score) == brute_force(
+        juniors, seniors, weights, rules
+    )
 
 
-@pytest.mark.parametrize(("rows", "cols", "eligible_share", "dtype"),
-                         [(300, 300, 0.3, np.float32), (300, 300, 0.05, np.float32),
-                          (300, 220, 0.5, np.float32), (200, 300, 0.1, np.float32),
-                          (300, 300, 0.3, np.float64)])
+@pytest.mark.parametrize(
+    ("rows", "cols", "eligible_share", "dtype"),
+    [
+        (300, 300, 0.3, np.float32),
+        (300, 300, 0.05, np.float32),
+        (300, 220, 0.5, np.float32),
+        (200, 300, 0.1, np.float32),
+        (300, 300, 0.3, np.float64),
+    ],
+)
 def test_the_candidate_solver_agrees_with_scipys_dense_solve(rows, cols, eligible_share, dtype):
     from pairing import _sparse
 
@@ -310,11 +377,16 @@ def test_big_cohorts_take_the_candidate_path_and_match_lapjv():
     rng = np.random.default_rng(11)
 
     def people(n: int, start: int) -> list[Person]:
-        return [Person(id=start + i, user_id=start + i,
-                       teach={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 3, replace=False)},
-                       learn={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 2, replace=False)},
-                       department=str(rng.choice(["a", "b", "c"])))
-                for i in range(n)]
+        return [
+            Person(
+                id=start + i,
+                user_id=start + i,
+                teach={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 3, replace=False)},
+                learn={int(k): int(rng.integers(1, 4)) for k in rng.choice(20, 2, replace=False)},
+                department=str(rng.choice(["a", "b", "c"])),
+            )
+            for i in range(n)
+        ]
 
     juniors, seniors = people(400, 1), people(400, 1000)
     built = build_cohort(juniors, seniors, Weights(), Rules())

@@ -12,10 +12,16 @@ from tests.pairing.factories import junior, pairing_cohort, senior
 @pytest.fixture
 def pairs(db, cast):
     cohort = pairing_cohort(slug="spring")
-    asha = junior(cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2},
-                  department="Data")
-    robert = senior(cohort, "Robert Lindqvist", teaches={"Negotiation": 2},
-                    learns={"TikTok": 3}, department="Marketing")
+    asha = junior(
+        cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2}, department="Data"
+    )
+    robert = senior(
+        cohort,
+        "Robert Lindqvist",
+        teaches={"Negotiation": 2},
+        learns={"TikTok": 3},
+        department="Marketing",
+    )
     bea = junior(cohort, "Bea Chen", teaches={"Figma": 2}, department="Sales")
     carl = senior(cohort, "Carl Evans", learns={"Figma": 3}, department="Sales")
     published = pair_publish(run=compute_run(cohort=cohort), by=cast.hr)
@@ -44,7 +50,7 @@ def test_the_senior_sees_the_same_pair_from_their_side(login, pairs):
 def test_no_score_and_no_other_pair_is_ever_shown(login, pairs):
     asha_pair, bea_pair, asha, *_ = pairs
     html = login(asha.user).get(reverse("pairing:my_pair", args=[asha_pair.pk])).content.decode()
-    main = html[html.index('<main'):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     assert str(asha_pair.score) not in main and "score" not in main.lower()
     assert "Bea Chen" not in html and "Carl Evans" not in html and "Figma" not in html
 

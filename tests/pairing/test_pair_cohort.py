@@ -34,10 +34,20 @@ def test_it_prints_pairs_totals_and_unmatched_people_with_capacity_two(db):
 
     assert set(result) == {"pairs", "total_score", "unmatched_juniors", "unmatched_seniors"}
     assert result["pairs"] == [
-        {"junior": "asha@example.com", "senior": "robert@example.com", "score": 27,
-         "reverse": 9, "forward": 0},
-        {"junior": "bea@example.com", "senior": "robert@example.com", "score": 18,
-         "reverse": 6, "forward": 0},
+        {
+            "junior": "asha@example.com",
+            "senior": "robert@example.com",
+            "score": 27,
+            "reverse": 9,
+            "forward": 0,
+        },
+        {
+            "junior": "bea@example.com",
+            "senior": "robert@example.com",
+            "score": 18,
+            "reverse": 6,
+            "forward": 0,
+        },
     ]
     assert result["total_score"] == 45
     assert result["unmatched_juniors"] == ["cleo@example.com"]

@@ -20,11 +20,18 @@ def cohort(db):
 
 @pytest.fixture
 def run(cohort):
-    junior(cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2},
-           department="Data")
+    junior(
+        cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2}, department="Data"
+    )
     junior(cohort, "Bea Chen", teaches={"Figma": 2})
-    senior(cohort, "Robert Lindqvist", teaches={"Negotiation": 2}, learns={"TikTok": 3, "Figma": 1},
-           department="Marketing", capacity=2)
+    senior(
+        cohort,
+        "Robert Lindqvist",
+        teaches={"Negotiation": 2},
+        learns={"TikTok": 3, "Figma": 1},
+        department="Marketing",
+        capacity=2,
+    )
     return compute_run(cohort=cohort)
 
 
@@ -45,7 +52,10 @@ def test_each_person_is_emailed_once_even_with_two_partners(cast, run):
     pair_publish(run=run, by=cast.hr)
     rows = Reminder.objects.filter(kind="pairs_published")
     assert sorted(r.recipient.email for r in rows) == [
-        "asha.okafor@example.com", "bea.chen@example.com", "robert.lindqvist@example.com"]
+        "asha.okafor@example.com",
+        "bea.chen@example.com",
+        "robert.lindqvist@example.com",
+    ]
     outbox.send_due()
     assert len(mail.outbox) == 3
     robert = next(m for m in mail.outbox if m.to == ["robert.lindqvist@example.com"])
@@ -83,8 +93,11 @@ def test_publishing_with_a_stale_board_version_publishes_nothing(cast, run):
 
 def test_hr_publishes_from_the_board_and_lands_on_the_cohorts_pairs(cast, login, run):
     client = login(cast.hr)
-    response = client.post(reverse("pairing:run_publish", args=["spring", run.pk]),
-                           {"version": run.version}, follow=True)
+    response = client.post(
+        reverse("pairing:run_publish", args=["spring", run.pk]),
+        {"version": run.version},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == reverse("pairing:cohort", args=["spring"])
     assert "Published 2 pairs" in response.content.decode()
     assert Pair.objects.filter(run=run).count() == 2
@@ -93,8 +106,9 @@ def test_hr_publishes_from_the_board_and_lands_on_the_cohorts_pairs(cast, login,
 
 
 def test_nobody_but_hr_can_publish(cast, login, run):
-    response = login(cast.senior).post(reverse("pairing:run_publish", args=["spring", run.pk]),
-                                       {"version": run.version})
+    response = login(cast.senior).post(
+        reverse("pairing:run_publish", args=["spring", run.pk]), {"version": run.version}
+    )
     assert response.status_code == 403
     assert not Pair.objects.filter(run=run).exists()
 
@@ -105,7 +119,8 @@ def test_a_published_board_refuses_edits(cast, login, run):
     response = login(cast.hr).post(
         reverse("pairing:board_edit", args=["spring", run.pk, "lock"]),
         {"proposal": Proposal.objects.filter(run=run).first().pk, "version": run.version},
-        HTTP_HX_REQUEST="true")
+        HTTP_HX_REQUEST="true",
+    )
     assert "This run is published" in response.content.decode()
 
 

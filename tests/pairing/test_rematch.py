@@ -53,8 +53,7 @@ def test_only_members_of_an_active_pair_can_ask(cast, published):
     assert request_rematch(pair=pair, by=people["robert"].user, reason="") == request
 
 
-def test_resolving_ends_the_pair_repairs_from_free_people_and_keeps_other_pairs(cast,
-                                                                               published):
+def test_resolving_ends_the_pair_repairs_from_free_people_and_keeps_other_pairs(cast, published):
     cohort, people = published
     pair = _pair(people, "asha", "robert")
     untouched = _pair(people, "bea", "carl")
@@ -63,17 +62,27 @@ def test_resolving_ends_the_pair_repairs_from_free_people_and_keeps_other_pairs(
     pair.refresh_from_db()
     assert pair.status == "ended"
     assert {(p.junior_id, p.senior_id) for p in new_pairs} == {
-        (people["asha"].pk, people["eve"].pk), (people["dan"].pk, people["robert"].pk)}
+        (people["asha"].pk, people["eve"].pk),
+        (people["dan"].pk, people["robert"].pk),
+    }
     untouched.refresh_from_db()
     assert untouched.status == "active"
     request.refresh_from_db()
     assert request.status == "resolved" and request.resolved_by == cast.hr
     # The former partners hear the outcome with their new partner; the two who were free
     # get the usual "meet your partner".
-    told = {r.recipient.full_name: r.kind for r in Reminder.objects.filter(
-        Q(dedupe_key__startswith="rematch:") | Q(dedupe_key__startswith="rematched:"))}
-    assert told == {"Asha": "rematch_decided", "Robert": "rematch_decided",
-                    "Eve": "pairs_published", "Dan": "pairs_published"}
+    told = {
+        r.recipient.full_name: r.kind
+        for r in Reminder.objects.filter(
+            Q(dedupe_key__startswith="rematch:") | Q(dedupe_key__startswith="rematched:")
+        )
+    }
+    assert told == {
+        "Asha": "rematch_decided",
+        "Robert": "rematch_decided",
+        "Eve": "pairs_published",
+        "Dan": "pairs_published",
+    }
     outbox.send_due()
     asha = next(m for m in mail.outbox if m.to == [people["asha"].user.email])
     assert asha.subject.startswith("Your new partner")
@@ -86,8 +95,9 @@ def test_former_partners_are_not_paired_with_each_other_again(cast, published):
     pair = _pair(people, "asha", "robert")
     people["dan"].delete()
     people["eve"].delete()
-    new_pairs = resolve_rematch(request=request_rematch(pair=pair, by=people["robert"].user,
-                                                        reason=""), by=cast.hr)
+    new_pairs = resolve_rematch(
+        request=request_rematch(pair=pair, by=people["robert"].user, reason=""), by=cast.hr
+    )
     assert new_pairs == []
     assert not Pair.objects.filter(status="active", junior=people["asha"]).exists()
 
@@ -95,9 +105,11 @@ def test_former_partners_are_not_paired_with_each_other_again(cast, published):
 def test_hr_declines_with_a_note_and_the_pair_stays(cast, published):
     cohort, people = published
     pair = _pair(people, "asha", "robert")
-    request = decline_rematch(request=request_rematch(pair=pair, by=people["asha"].user,
-                                                      reason=""),
-                              by=cast.hr, note="Talked it through; they will try again")
+    request = decline_rematch(
+        request=request_rematch(pair=pair, by=people["asha"].user, reason=""),
+        by=cast.hr,
+        note="Talked it through; they will try again",
+    )
     assert request.status == "declined" and request.note.startswith("Talked")
     pair.refresh_from_db()
     assert pair.status == "active"
@@ -126,8 +138,10 @@ def test_people_outside_the_pair_get_404_on_the_request_page(cast, login, publis
     pair = _pair(people, "asha", "robert")
     client = login(people["bea"].user)
     assert client.get(reverse("pairing:rematch_request", args=[pair.pk])).status_code == 404
-    assert client.post(reverse("pairing:rematch_request", args=[pair.pk]),
-                       {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("pairing:rematch_request", args=[pair.pk]), {"reason": "x"}).status_code
+        == 404
+    )
     assert not RematchRequest.objects.exists()
 
 
@@ -135,9 +149,12 @@ def test_hr_resolves_from_the_cohort_page(cast, login, published):
     cohort, people = published
     pair = _pair(people, "asha", "robert")
     request = request_rematch(pair=pair, by=people["asha"].user, reason="")
-    response = login(cast.hr).post(reverse("pairing:rematch_decide",
-                                           args=[request.pk, "resolve"]), follow=True)
-    assert "New partners: Asha" in response.content.decode() or "New partners:" in \
-        response.content.decode()
+    response = login(cast.hr).post(
+        reverse("pairing:rematch_decide", args=[request.pk, "resolve"]), follow=True
+    )
+    assert (
+        "New partners: Asha" in response.content.decode()
+        or "New partners:" in response.content.decode()
+    )
     request.refresh_from_db()
     assert request.status == "resolved"

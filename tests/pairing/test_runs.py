@@ -17,10 +17,16 @@ def cohort(db):
 
 
 def test_a_run_pairs_skills_that_flow_and_explains_them_by_name(cohort):
-    asha = junior(cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2},
-                  department="Data")
-    robert = senior(cohort, "Robert Lindqvist", teaches={"Negotiation": 2},
-                    learns={"TikTok": 3}, department="Marketing")
+    asha = junior(
+        cohort, "Asha Okafor", teaches={"TikTok": 3}, learns={"Negotiation": 2}, department="Data"
+    )
+    robert = senior(
+        cohort,
+        "Robert Lindqvist",
+        teaches={"Negotiation": 2},
+        learns={"TikTok": 3},
+        department="Marketing",
+    )
     run = compute_run(cohort=cohort)
     assert run.status == PairingRun.Status.DONE
     proposal = Proposal.objects.get(run=run)
@@ -28,8 +34,14 @@ def test_a_run_pairs_skills_that_flow_and_explains_them_by_name(cohort):
     assert proposal.reverse == 9 and proposal.forward == 4
     assert proposal.score == 3 * 9 + 2 * 4 + 2 + 1  # departments differ, locations unknown
     assert proposal.reverse_flows == [
-        {"skill_id": proposal.reverse_flows[0]["skill_id"], "skill": "TikTok", "teach": 3,
-         "learn": 3, "points": 9}]
+        {
+            "skill_id": proposal.reverse_flows[0]["skill_id"],
+            "skill": "TikTok",
+            "teach": 3,
+            "learn": 3,
+            "points": 9,
+        }
+    ]
     assert proposal.forward_flows[0]["skill"] == "Negotiation"
     assert dict(proposal.breakdown)["reverse"] == 27
     assert run.total_score == proposal.score and run.pairs_count == 1
@@ -70,11 +82,11 @@ def test_previous_partners_in_the_same_programme_are_not_paired_again(cohort):
     earlier = factories.CohortFactory(programme=cohort.programme, status="closed")
     asha = junior(cohort, "Asha", teaches={"TikTok": 3})
     robert = senior(cohort, "Robert", learns={"TikTok": 3})
-    factories.PairFactory(cohort=earlier,
-                          junior=factories.EnrolmentFactory(cohort=earlier, user=robert.user,
-                                                            side="junior"),
-                          senior=factories.EnrolmentFactory(cohort=earlier, user=asha.user,
-                                                            side="senior"))
+    factories.PairFactory(
+        cohort=earlier,
+        junior=factories.EnrolmentFactory(cohort=earlier, user=robert.user, side="junior"),
+        senior=factories.EnrolmentFactory(cohort=earlier, user=asha.user, side="senior"),
+    )
     assert compute_run(cohort=cohort).pairs_count == 0
     cohort.avoid_previous_partners = False
     cohort.save()
@@ -95,9 +107,9 @@ def test_a_run_snapshots_weights_rules_and_locks(cohort):
     assert Proposal.objects.get(run=run).locked
 
 
-def test_starting_a_run_queues_the_task_after_commit_and_the_task_fills_it(cohort,
-                                                                            eager_celery,
-                                                                            django_capture_on_commit_callbacks):
+def test_starting_a_run_queues_the_task_after_commit_and_the_task_fills_it(
+    cohort, eager_celery, django_capture_on_commit_callbacks
+):
     junior(cohort, "Asha", teaches={"TikTok": 3})
     senior(cohort, "Robert", learns={"TikTok": 3})
     hr = factories.hr_admin()
@@ -152,7 +164,8 @@ def test_a_run_left_running_by_a_dead_worker_is_taken_over_when_stale(cohort):
     senior(cohort, "Robert", learns={"TikTok": 3})
     fresh = PairingRun.objects.create(cohort=cohort, status="running", started_at=timezone.now())
     assert execute_run(run=fresh).status == "running"  # somebody is on it
-    stale = PairingRun.objects.create(cohort=cohort, status="running",
-                                      started_at=timezone.now() - timedelta(hours=1))
+    stale = PairingRun.objects.create(
+        cohort=cohort, status="running", started_at=timezone.now() - timedelta(hours=1)
+    )
     assert execute_run(run=stale).status == "done"
     assert stale.proposals.count() == 1

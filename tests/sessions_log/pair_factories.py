@@ -58,7 +58,8 @@ class GoalFactory(factory.django.DjangoModelFactory):
     pair = factory.SubFactory(PairFactory)
     owner = factory.LazyAttribute(lambda o: o.pair.senior.user)
     direction = factory.LazyAttribute(
-        lambda o: "reverse" if o.owner.pk == o.pair.senior.user_id else "forward")
+        lambda o: "reverse" if o.owner.pk == o.pair.senior.user_id else "forward"
+    )
     title = "Post on LinkedIn without cringing"
 
 
@@ -84,7 +85,6 @@ class PulseFactory(factory.django.DjangoModelFactory):
 def both_accept(pair) -> None:
     for person in (pair.junior.user, pair.senior.user):
         AgreementAcceptance.objects.get_or_create(pair=pair, user=person)
-
 
 
 @pytest.fixture

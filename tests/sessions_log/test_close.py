@@ -24,15 +24,23 @@ def test_the_reflection_opens_two_weeks_before_the_end(cast, login):
     client.post(url, {"reflection": "x", "thank_you": "y"})
     assert not Reflection.objects.exists()
     _closing(cast.cohort)
-    assert client.post(url, {"reflection": "I learnt to listen.",
-                             "thank_you": "Thank you for your patience!"}).status_code == 302
+    assert (
+        client.post(
+            url, {"reflection": "I learnt to listen.", "thank_you": "Thank you for your patience!"}
+        ).status_code
+        == 302
+    )
     assert Reflection.objects.get().author == cast.junior
 
 
 def test_the_partner_reads_the_thank_you_but_never_the_reflection(cast, login):
     _closing(cast.cohort)
-    Reflection.objects.create(pair=cast.pair, author=cast.junior,
-                              reflection="REFLECTION-ONLY-MINE", thank_you="Thank you, Robert!")
+    Reflection.objects.create(
+        pair=cast.pair,
+        author=cast.junior,
+        reflection="REFLECTION-ONLY-MINE",
+        thank_you="Thank you, Robert!",
+    )
     client = login(cast.senior)
     page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
     record = client.get("/sessions/record/").content.decode()
@@ -73,8 +81,9 @@ def test_the_record_needs_a_login_and_is_always_your_own(cast, client):
     assert "You have not been paired yet." in page and "Robert Senior" not in page
 
 
-def test_the_record_page_runs_a_bounded_number_of_queries(cast, login,
-                                                          django_assert_max_num_queries):
+def test_the_record_page_runs_a_bounded_number_of_queries(
+    cast, login, django_assert_max_num_queries
+):
     client = login(cast.junior)
     SessionLogFactory(pair=cast.pair).skills.add(factories.SkillFactory())
     with django_assert_max_num_queries(25) as small:
@@ -82,7 +91,8 @@ def test_the_record_page_runs_a_bounded_number_of_queries(cast, login,
     for _ in range(3):
         cohort = factories.CohortFactory()
         pair = factories.PairFactory(
-            cohort=cohort, junior=factories.EnrolmentFactory(cohort=cohort, user=cast.junior))
+            cohort=cohort, junior=factories.EnrolmentFactory(cohort=cohort, user=cast.junior)
+        )
         SessionLogFactory(pair=pair).skills.add(factories.SkillFactory())
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/sessions/record/").content.decode().count("<article") == 4

@@ -14,8 +14,10 @@ def test_each_learner_sets_goals_in_their_own_direction(cast, login):
     client.force_login(cast.junior)
     client.post(f"/sessions/pair/{cast.pair.pk}/goals/", {"title": "Negotiate a budget"})
     goals = {g.title: (g.owner, g.direction) for g in Goal.objects.all()}
-    assert goals == {"Make a TikTok": (cast.senior, "reverse"),
-                     "Negotiate a budget": (cast.junior, "forward")}
+    assert goals == {
+        "Make a TikTok": (cast.senior, "reverse"),
+        "Negotiate a budget": (cast.junior, "forward"),
+    }
     page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
     assert "Make a TikTok" in page and "Negotiate a budget" in page
     assert "What Robert Senior wants to learn from you" in page
@@ -31,11 +33,17 @@ def test_only_the_owner_updates_a_goal(cast, login):
     goal = GoalFactory(pair=cast.pair, owner=cast.senior)
     client = login(cast.junior)
     assert client.get(f"/sessions/goals/{goal.pk}/edit/").status_code == 404
-    assert client.post(f"/sessions/goals/{goal.pk}/edit/", {
-        "title": "Hijacked", "status": "dropped"}).status_code == 404
+    assert (
+        client.post(
+            f"/sessions/goals/{goal.pk}/edit/", {"title": "Hijacked", "status": "dropped"}
+        ).status_code
+        == 404
+    )
     client.force_login(cast.senior)
-    response = client.post(f"/sessions/goals/{goal.pk}/edit/", {
-        "title": goal.title, "status": "in_progress", "progress_note": "Posted twice."})
+    response = client.post(
+        f"/sessions/goals/{goal.pk}/edit/",
+        {"title": goal.title, "status": "in_progress", "progress_note": "Posted twice."},
+    )
     assert response.status_code == 302
     goal.refresh_from_db()
     assert (goal.status, goal.progress_note) == ("in_progress", "Posted twice.")
@@ -45,8 +53,9 @@ def test_only_the_owner_updates_a_goal(cast, login):
 
 def test_a_bad_status_is_refused(cast, login):
     goal = GoalFactory(pair=cast.pair, owner=cast.senior)
-    response = login(cast.senior).post(f"/sessions/goals/{goal.pk}/edit/", {
-        "title": "x", "status": "hacked"})
+    response = login(cast.senior).post(
+        f"/sessions/goals/{goal.pk}/edit/", {"title": "x", "status": "hacked"}
+    )
     assert "Select a valid choice" in response.content.decode()
     goal.refresh_from_db()
     assert goal.status == "open"

@@ -18,20 +18,26 @@ pytestmark = pytest.mark.django_db
 login = pair_factories.login
 
 
-
 def _future(days: int = 5, hour: int = 14) -> datetime:
     return (timezone.localdate() + timedelta(days=days)).__format__("%Y-%m-%d") + f"T{hour:02d}:00"
 
 
 def _propose(client, pair, **overrides):
-    data = {"starts_at": _future(), "duration_minutes": 45, "location": "https://meet.example.com/abc"}
+    data = {
+        "starts_at": _future(),
+        "duration_minutes": 45,
+        "location": "https://meet.example.com/abc",
+    }
     data.update(overrides)
     return client.post(f"/sessions/pair/{pair.pk}/meetings/new/", data)
 
 
 def _invites() -> list[Calendar]:
-    return [Calendar.from_ical(content) for message in mail.outbox
-            for _, content, _ in message.attachments]
+    return [
+        Calendar.from_ical(content)
+        for message in mail.outbox
+        for _, content, _ in message.attachments
+    ]
 
 
 def test_scheduling_waits_until_both_have_accepted_the_agreement(cast, login):
@@ -73,8 +79,10 @@ def test_a_proposed_time_is_read_in_the_proposers_zone_and_both_get_an_ics_invit
     assert event.decoded("DTSTART").utcoffset() == timedelta(0)
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
     assert "mailto:junior@example.com" in str(event["ORGANIZER"])
-    assert {str(a) for a in event["ATTENDEE"]} == {"mailto:junior@example.com",
-                                                   "mailto:senior@example.com"}
+    assert {str(a) for a in event["ATTENDEE"]} == {
+        "mailto:junior@example.com",
+        "mailto:senior@example.com",
+    }
     assert event["SUMMARY"] == "Reverse mentoring meeting"
     assert event["LOCATION"] == "https://meet.example.com/abc"
 
@@ -88,8 +96,10 @@ def test_rescheduling_sends_the_same_uid_with_the_next_sequence(cast, login):
     mail.outbox.clear()
 
     client.force_login(cast.senior)
-    response = client.post(f"/sessions/meetings/{meeting.pk}/edit/", {
-        "starts_at": _future(days=6, hour=16), "duration_minutes": 60, "location": "Room 4"})
+    response = client.post(
+        f"/sessions/meetings/{meeting.pk}/edit/",
+        {"starts_at": _future(days=6, hour=16), "duration_minutes": 60, "location": "Room 4"},
+    )
     assert response.status_code == 302
     outbox.send_due()
     assert len(mail.outbox) == 2 and all("Meeting moved" in m.subject for m in mail.outbox)
@@ -120,12 +130,16 @@ def test_an_invite_superseded_before_it_went_out_is_not_sent(cast, login):
     client = login(cast.junior)
     _propose(client, cast.pair)
     meeting = Meeting.objects.get()
-    client.post(f"/sessions/meetings/{meeting.pk}/edit/", {
-        "starts_at": _future(days=8), "duration_minutes": 30, "location": ""})
+    client.post(
+        f"/sessions/meetings/{meeting.pk}/edit/",
+        {"starts_at": _future(days=8), "duration_minutes": 30, "location": ""},
+    )
     outbox.send_due()
     assert len(mail.outbox) == 2
-    assert all(Calendar.from_ical(m.attachments[0][1]).walk("VEVENT")[0]["SEQUENCE"] == 1
-               for m in mail.outbox)
+    assert all(
+        Calendar.from_ical(m.attachments[0][1]).walk("VEVENT")[0]["SEQUENCE"] == 1
+        for m in mail.outbox
+    )
 
 
 def test_meeting_reminders_are_scheduled_and_dropped_on_cancel(cast, login):
@@ -138,12 +152,15 @@ def test_meeting_reminders_are_scheduled_and_dropped_on_cancel(cast, login):
     assert not Reminder.objects.filter(kind="meeting_reminder", sent_at__isnull=True).exists()
 
 
-@pytest.mark.parametrize("location,error", [
-    ("javascript:alert(1)", "http:// or https://"),
-    ("ftp://files.example.com/x", "http:// or https://"),
-    ("https://exa mple.com", "valid web address"),
-    ("data:text/html,hi", "http:// or https://"),
-])
+@pytest.mark.parametrize(
+    "location,error",
+    [
+        ("javascript:alert(1)", "http:// or https://"),
+        ("ftp://files.example.com/x", "http:// or https://"),
+        ("https://exa mple.com", "valid web address"),
+        ("data:text/html,hi", "http:// or https://"),
+    ],
+)
 def test_links_other_than_http_are_refused(cast, login, location, error):
     both_accept(cast.pair)
     response = _propose(login(cast.junior), cast.pair, location=location)
@@ -151,23 +168,29 @@ def test_links_other_than_http_are_refused(cast, login, location, error):
     assert not Meeting.objects.exists()
 
 
-@pytest.mark.parametrize("location,stored", [
-    ("Café on floor 2", "Café on floor 2"),
-    ("meet.example.com/abc", "https://meet.example.com/abc"),
-    ("Room 3: by the window", "Room 3: by the window"),
-])
+@pytest.mark.parametrize(
+    "location,stored",
+    [
+        ("Café on floor 2", "Café on floor 2"),
+        ("meet.example.com/abc", "https://meet.example.com/abc"),
+        ("Room 3: by the window", "Room 3: by the window"),
+    ],
+)
 def test_places_and_web_links_are_accepted(cast, login, location, stored):
     both_accept(cast.pair)
     assert _propose(login(cast.junior), cast.pair, location=location).status_code == 302
     assert Meeting.objects.get().location == stored
 
 
-@pytest.mark.parametrize("data,error", [
-    ({"starts_at": "2001-01-01T10:00"}, "in the future"),
-    ({"starts_at": "not a date"}, "Enter a valid date/time"),
-    ({"duration_minutes": 0}, "greater than or equal to 5"),
-    ({"duration_minutes": 9999}, "less than or equal to 480"),
-])
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        ({"starts_at": "2001-01-01T10:00"}, "in the future"),
+        ({"starts_at": "not a date"}, "Enter a valid date/time"),
+        ({"duration_minutes": 0}, "greater than or equal to 5"),
+        ({"duration_minutes": 9999}, "less than or equal to 480"),
+    ],
+)
 def test_bad_meeting_input_gets_a_message_and_changes_nothing(cast, login, data, error):
     both_accept(cast.pair)
     response = _propose(login(cast.junior), cast.pair, **data)

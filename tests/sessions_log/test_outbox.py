@@ -31,8 +31,11 @@ def test_kinds():
                 cursor.execute("SELECT * FROM no_such_table_at_all")
         if reminder.payload.get("gone"):
             return None
-        return outbox.Email(subject="Hello & welcome", text="Plain words.",
-                            html="<html><body><p>Plain words.</p></body></html>")
+        return outbox.Email(
+            subject="Hello & welcome",
+            text="Plain words.",
+            html="<html><body><p>Plain words.</p></body></html>",
+        )
 
     outbox.register("test_hello")(hello)
     outbox.register("test_nudge", nudge=True)(hello)
@@ -42,9 +45,13 @@ def test_kinds():
 
 
 def _row(user, kind="test_hello", *, due=None, key=None, **payload) -> Reminder:
-    return outbox.schedule(recipient=user, kind=kind, due_at=due or timezone.now(),
-                           dedupe_key=key or f"test:{Reminder.objects.count()}:{kind}",
-                           payload=payload)
+    return outbox.schedule(
+        recipient=user,
+        kind=kind,
+        due_at=due or timezone.now(),
+        dedupe_key=key or f"test:{Reminder.objects.count()}:{kind}",
+        payload=payload,
+    )
 
 
 def test_a_due_row_is_sent_once_with_text_and_html_and_marked_sent(cast, test_kinds):
@@ -73,15 +80,20 @@ def test_the_same_dedupe_key_never_makes_a_second_row(cast, test_kinds):
     first = _row(cast.junior, key="once")
     again = _row(cast.junior, key="once")
     assert first.pk == again.pk
-    planned = [outbox.Planned(recipient_id=cast.junior.pk, kind="test_hello",
-                              due_at=timezone.now(), dedupe_key=key) for key in ("once", "twice")]
+    planned = [
+        outbox.Planned(
+            recipient_id=cast.junior.pk, kind="test_hello", due_at=timezone.now(), dedupe_key=key
+        )
+        for key in ("once", "twice")
+    ]
     outbox.schedule_many(planned)
     outbox.schedule_many(planned)
     assert sorted(Reminder.objects.values_list("dedupe_key", flat=True)) == ["once", "twice"]
 
 
-def test_a_mail_server_failure_is_retried_later_with_a_growing_delay(cast, test_kinds,
-                                                                     monkeypatch, caplog):
+def test_a_mail_server_failure_is_retried_later_with_a_growing_delay(
+    cast, test_kinds, monkeypatch, caplog
+):
     row = _row(cast.junior)
 
     def refuse(self, messages):
@@ -140,35 +152,54 @@ def test_failures_never_write_builder_text_to_the_row_or_the_log(cast, test_kind
     assert f"reminder {row.pk} (test_hello) failed" in caplog.text
 
 
-@pytest.mark.parametrize("payload", [
-    {"note": SECRET * 4},
-    {"summary": {"text": "anything"}},
-    {"ids": ["a", "b"]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"note": SECRET * 4},
+        {"summary": {"text": "anything"}},
+        {"ids": ["a", "b"]},
+    ],
+)
 def test_payloads_carry_ids_and_short_labels_only(cast, test_kinds, payload):
     with pytest.raises(ValueError):
-        outbox.schedule(recipient=cast.junior, kind="test_hello", due_at=timezone.now(),
-                        dedupe_key="x", payload=payload)
+        outbox.schedule(
+            recipient=cast.junior,
+            kind="test_hello",
+            due_at=timezone.now(),
+            dedupe_key="x",
+            payload=payload,
+        )
     assert not Reminder.objects.exists()
 
 
 def test_unknown_kinds_and_naive_times_are_refused(cast, test_kinds):
     with pytest.raises(ValueError):
-        outbox.schedule(recipient=cast.junior, kind="no_such_kind", due_at=timezone.now(),
-                        dedupe_key="x")
+        outbox.schedule(
+            recipient=cast.junior, kind="no_such_kind", due_at=timezone.now(), dedupe_key="x"
+        )
     with pytest.raises(ValueError):
-        outbox.schedule(recipient=cast.junior, kind="test_hello",
-                        due_at=datetime(2026, 1, 1), dedupe_key="x")
+        outbox.schedule(
+            recipient=cast.junior, kind="test_hello", due_at=datetime(2026, 1, 1), dedupe_key="x"
+        )
     with pytest.raises(ValueError):
         outbox.cancel(dedupe_prefix="")
 
 
-@pytest.mark.parametrize("setup, reason", [
-    (lambda cast: cast.junior.__class__.objects.filter(pk=cast.junior.pk).update(
-        is_active=False), "recipient inactive"),
-    (lambda cast: preferences.set_nudges(user=cast.junior, enabled=False),
-     "recipient turned nudges off"),
-])
+@pytest.mark.parametrize(
+    "setup, reason",
+    [
+        (
+            lambda cast: cast.junior.__class__.objects.filter(pk=cast.junior.pk).update(
+                is_active=False
+            ),
+            "recipient inactive",
+        ),
+        (
+            lambda cast: preferences.set_nudges(user=cast.junior, enabled=False),
+            "recipient turned nudges off",
+        ),
+    ],
+)
 def test_rows_that_should_not_go_are_recorded_as_skipped(cast, test_kinds, setup, reason):
     row = _row(cast.junior, kind="test_nudge")
     setup(cast)
@@ -187,8 +218,9 @@ def test_a_builder_with_nothing_to_say_any_more_is_skipped(cast, test_kinds):
 
 def test_meeting_reminders_ignore_the_nudge_preference(cast):
     preferences.set_nudges(user=cast.junior, enabled=False)
-    meeting = Meeting.objects.create(pair=cast.pair,
-                                     starts_at=timezone.now() + timedelta(minutes=90))
+    meeting = Meeting.objects.create(
+        pair=cast.pair, starts_at=timezone.now() + timedelta(minutes=90)
+    )
     reminders.schedule_meeting_reminders(meeting=meeting)
     outbox.send_due(now=timezone.now() + timedelta(minutes=31))
     assert sorted(m.to[0] for m in mail.outbox) == [cast.junior.email, cast.senior.email]
@@ -205,8 +237,9 @@ def test_every_nudge_carries_an_unsubscribe_link_even_if_its_template_forgot(cas
     assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
 
 
-def test_send_soon_asks_for_a_sweep_only_after_commit(cast, monkeypatch,
-                                                       django_capture_on_commit_callbacks):
+def test_send_soon_asks_for_a_sweep_only_after_commit(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
     queued = []
     monkeypatch.setattr(tasks.send_due_reminders, "delay", lambda *a, **k: queued.append(1))
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,8 +248,7 @@ def test_send_soon_asks_for_a_sweep_only_after_commit(cast, monkeypatch,
     assert queued == [1]
 
 
-def test_send_soon_survives_a_missing_broker(cast, monkeypatch,
-                                             django_capture_on_commit_callbacks):
+def test_send_soon_survives_a_missing_broker(cast, monkeypatch, django_capture_on_commit_callbacks):
     def down(*args, **kwargs):
         raise ConnectionRefusedError("redis is away")
 
@@ -225,8 +257,7 @@ def test_send_soon_survives_a_missing_broker(cast, monkeypatch,
         outbox.send_soon()  # the beat will find the row; the request must not fail
 
 
-def test_a_big_backlog_brings_in_helper_sweeps_that_do_not_multiply(cast, test_kinds,
-                                                                     monkeypatch):
+def test_a_big_backlog_brings_in_helper_sweeps_that_do_not_multiply(cast, test_kinds, monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.send_due_reminders, "delay", lambda *a, **k: queued.append(k))
     monkeypatch.setattr(tasks, "HELPER_THRESHOLD", 2)
@@ -242,8 +273,9 @@ def test_no_email_row_or_log_line_ever_holds_private_note_text(cast, caplog):
     published = timezone.now() - timedelta(days=40)
     cast.pair.published_at = published
     cast.pair.save()
-    log = SessionLog.objects.create(pair=cast.pair, held_on=published.date(), minutes=30,
-                                    direction="both")
+    log = SessionLog.objects.create(
+        pair=cast.pair, held_on=published.date(), minutes=30, direction="both"
+    )
     PrivateNote.objects.create(session_log=log, author=cast.junior, body=SECRET)
     meeting = Meeting.objects.create(pair=cast.pair, starts_at=timezone.now() + timedelta(days=2))
     with caplog.at_level(logging.DEBUG):
@@ -264,6 +296,7 @@ def test_no_email_row_or_log_line_ever_holds_private_note_text(cast, caplog):
 
 
 # --- the nudge preference pages ---------------------------------------------------------------
+
 
 def test_the_unsubscribe_link_asks_first_and_works_without_logging_in(cast, client):
     url = preferences.unsubscribe_url(cast.junior).removeprefix("http://127.0.0.1:8000")
@@ -338,7 +371,8 @@ def test_nothing_is_scheduled_as_a_celery_countdown_or_eta():
     offenders = [
         f"{path.relative_to(root)}:{number}"
         for app in ("accounts", "mentoring", "pairing", "sessions_log")
-        for path in (root / app).rglob("*.py") if "migrations" not in path.parts
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if re.search(r"\b(countdown|eta)\s*=", line)
     ]

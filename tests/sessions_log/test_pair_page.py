@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 login = pair_factories.login
 
 
-
 def url(pair) -> str:
     return f"/sessions/pair/{pair.pk}/"
 
@@ -86,7 +85,7 @@ def test_it_lists_the_skills_covered_each_way(cast, login):
 def test_it_shows_who_has_accepted_the_agreement(cast, login):
     AgreementAcceptance.objects.create(pair=cast.pair, user=cast.senior)
     page = login(cast.junior).get(url(cast.pair)).content.decode()
-    assert "Robert Senior: <span class=\"badge\">accepted</span>" in page
+    assert 'Robert Senior: <span class="badge">accepted</span>' in page
     assert f"on {timezone.localdate():%-d %B %Y}" in page
     assert "You: not yet accepted" in page
     assert "I accept the agreement" in page
@@ -102,8 +101,7 @@ def _fill(pair, n: int) -> None:
         GoalFactory(pair=pair)
 
 
-def test_the_pair_page_runs_a_bounded_number_of_queries(cast, login,
-                                                        django_assert_max_num_queries):
+def test_the_pair_page_runs_a_bounded_number_of_queries(cast, login, django_assert_max_num_queries):
     client = login(cast.junior)
     _fill(cast.pair, 2)
     with django_assert_max_num_queries(25) as small:

@@ -40,26 +40,40 @@ def secrets(cast):
     both_accept(cast.pair)
     cast.pair.published_at = timezone.now() - timedelta(days=40)
     cast.pair.save(update_fields=["published_at"])
-    past = Meeting.objects.create(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=3),
-                                  proposed_by=cast.junior)
-    log = services.log_session(pair=cast.pair, by=cast.junior, held_on=timezone.localdate(),
-                               minutes=60, direction="both", shared_summary=SUMMARY,
-                               private_note=JUNIOR_NOTE, meeting=past)
+    past = Meeting.objects.create(
+        pair=cast.pair, starts_at=timezone.now() - timedelta(hours=3), proposed_by=cast.junior
+    )
+    log = services.log_session(
+        pair=cast.pair,
+        by=cast.junior,
+        held_on=timezone.localdate(),
+        minutes=60,
+        direction="both",
+        shared_summary=SUMMARY,
+        private_note=JUNIOR_NOTE,
+        meeting=past,
+    )
     services.save_private_note(log=log, author=cast.senior, body=SENIOR_NOTE)
-    services.propose_meeting(pair=cast.pair, by=cast.senior,
-                             starts_at=timezone.now() + timedelta(days=3),
-                             duration_minutes=45, location="Room 4")
+    services.propose_meeting(
+        pair=cast.pair,
+        by=cast.senior,
+        starts_at=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        location="Room 4",
+    )
     services.add_goal(pair=cast.pair, owner=cast.senior, title="Learn TikTok")
     services.answer_fit_check(pair=cast.pair, respondent=cast.junior, answer="yes")
     cast.cohort.ends_on = timezone.localdate() + timedelta(days=7)  # the close has begun
     cast.cohort.save(update_fields=["ends_on"])
-    services.save_reflection(pair=cast.pair, author=cast.junior, reflection=REFLECTION,
-                             thank_you="Thank you!")
+    services.save_reflection(
+        pair=cast.pair, author=cast.junior, reflection=REFLECTION, thank_you="Thank you!"
+    )
     superuser = User.objects.create_superuser("root@example.com", "x")
     return cast, log, superuser
 
 
 # --- a crawler over every URL pattern ----------------------------------------------------------
+
 
 def _routes():
     def walk(patterns, prefix=""):
@@ -77,11 +91,23 @@ def _routes():
 def _urls(cast, log) -> list[str]:
     pair, meeting = cast.pair, Meeting.objects.filter(pair=cast.pair).first()
     goal = Goal.objects.get(pair=pair)
-    ints = sorted({pair.pk, log.pk, meeting.pk, goal.pk, pair.junior.pk, pair.senior.pk,
-                   FitCheck.objects.get().pk})
-    values = {"int": [str(i) for i in ints],
-              "slug": [cast.cohort.slug, cast.cohort.programme.slug],
-              "str": ["baseline", "final", "x"], "path": ["x"]}
+    ints = sorted(
+        {
+            pair.pk,
+            log.pk,
+            meeting.pk,
+            goal.pk,
+            pair.junior.pk,
+            pair.senior.pk,
+            FitCheck.objects.get().pk,
+        }
+    )
+    values = {
+        "int": [str(i) for i in ints],
+        "slug": [cast.cohort.slug, cast.cohort.programme.slug],
+        "str": ["baseline", "final", "x"],
+        "path": ["x"],
+    }
     urls = []
     for route in _routes():
         slots = re.findall(r"<(?:(\w+):)?(\w+)>", route)
@@ -99,7 +125,9 @@ def _fetch_everything(client: Client, urls: list[str]) -> dict[str, str]:
     pages = {}
     for url in urls:
         # Fragments are the participant pages' business; ask those for their htmx shape too.
-        for headers in ({}, {"HTTP_HX_REQUEST": "true"})[:2 if url.startswith("/sessions/") else 1]:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"})[
+            : 2 if url.startswith("/sessions/") else 1
+        ]:
             response = client.get(url, **headers)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             pages[f"{url} {'htmx' if headers else ''}"] = body.decode("utf-8", "replace")
@@ -152,7 +180,7 @@ def test_the_django_admin_shows_neither_summaries_nor_notes(secrets):
         base = f"/admin/{meta.app_label}/{meta.model_name}/"
         urls += [base, f"{base}?q=SHARED"]
         ours = meta.app_label == "sessions_log"
-        for pk in model.objects.values_list("pk", flat=True)[:10 if ours else 1]:
+        for pk in model.objects.values_list("pk", flat=True)[: 10 if ours else 1]:
             urls += [f"{base}{pk}/change/"]
             # The delete confirmation lists related rows (a log's notes, a pair's logs).
             urls += [f"{base}{pk}/delete/"] if meta.model_name in ("sessionlog", "pair") else []
@@ -166,14 +194,23 @@ def test_the_django_admin_shows_neither_summaries_nor_notes(secrets):
 
 def test_no_email_carries_a_summary_or_a_note(secrets):
     cast, log, _ = secrets
-    meeting = Meeting.objects.filter(pair=cast.pair, status="scheduled",
-                                     starts_at__gt=timezone.now()).get()
-    services.reschedule_meeting(meeting=meeting, by=cast.junior,
-                                starts_at=meeting.starts_at + timedelta(hours=2),
-                                duration_minutes=30, location="Room 5")
-    extra = services.propose_meeting(pair=cast.pair, by=cast.junior,
-                                     starts_at=timezone.now() + timedelta(days=9),
-                                     duration_minutes=30, location="")
+    meeting = Meeting.objects.filter(
+        pair=cast.pair, status="scheduled", starts_at__gt=timezone.now()
+    ).get()
+    services.reschedule_meeting(
+        meeting=meeting,
+        by=cast.junior,
+        starts_at=meeting.starts_at + timedelta(hours=2),
+        duration_minutes=30,
+        location="Room 5",
+    )
+    extra = services.propose_meeting(
+        pair=cast.pair,
+        by=cast.junior,
+        starts_at=timezone.now() + timedelta(days=9),
+        duration_minutes=30,
+        location="",
+    )
     services.cancel_meeting(meeting=extra, by=cast.senior)
     services.schedule_surveys_due()
     reminders.scan_quiet_pairs(now=timezone.now() + timedelta(days=90))
@@ -183,8 +220,7 @@ def test_no_email_carries_a_summary_or_a_note(secrets):
     for message in mail.outbox:
         parts = [message.subject, message.body]
         parts += [content for content, _ in message.alternatives]
-        parts += [c.decode() if isinstance(c, bytes) else str(c)
-                  for _, c, _ in message.attachments]
+        parts += [c.decode() if isinstance(c, bytes) else str(c) for _, c, _ in message.attachments]
         for secret in SECRETS:
             assert not any(secret in part for part in parts), (message.subject, secret)
 
@@ -192,9 +228,15 @@ def test_no_email_carries_a_summary_or_a_note(secrets):
 def test_no_log_line_carries_a_summary_or_a_note(cast, caplog):
     caplog.set_level(logging.DEBUG)
     both_accept(cast.pair)
-    log = services.log_session(pair=cast.pair, by=cast.junior, held_on=timezone.localdate(),
-                               minutes=60, direction="reverse", shared_summary=SUMMARY,
-                               private_note=JUNIOR_NOTE)
+    log = services.log_session(
+        pair=cast.pair,
+        by=cast.junior,
+        held_on=timezone.localdate(),
+        minutes=60,
+        direction="reverse",
+        shared_summary=SUMMARY,
+        private_note=JUNIOR_NOTE,
+    )
     client = _as(cast.senior)
     client.post(f"/sessions/logs/{log.pk}/note/", {"body": SENIOR_NOTE})
     client.get(f"/sessions/pair/{cast.pair.pk}/")
@@ -217,8 +259,10 @@ def test_an_ended_pair_still_keeps_notes_private_from_a_new_partner(secrets):
     cast.pair.end("re-matched")
     newcomer = factories.UserFactory()
     new_pair = factories.PairFactory(
-        cohort=cast.cohort, junior=cast.pair.junior,
-        senior=factories.EnrolmentFactory(cohort=cast.cohort, user=newcomer, side="senior"))
+        cohort=cast.cohort,
+        junior=cast.pair.junior,
+        senior=factories.EnrolmentFactory(cohort=cast.cohort, user=newcomer, side="senior"),
+    )
     urls = [url for url in _urls(cast, log) if url.startswith("/sessions/")]
     pages = _fetch_everything(_as(newcomer), urls + [f"/sessions/pair/{new_pair.pk}/"])
     for secret in SECRETS:

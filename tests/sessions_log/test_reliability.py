@@ -33,15 +33,18 @@ from tests import factories
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL") or not RedisServer.available(),
-    reason="needs REDIS_URL and a redis-server binary to start a broker of its own")
+    reason="needs REDIS_URL and a redis-server binary to start a broker of its own",
+)
 
 
 @pytest.fixture
 def shared_database() -> str:
     url = database_url(connection.settings_dict)
     if url is None:
-        pytest.skip("the test database is SQLite in memory, which no other process can open; "
-                    "run with DATABASE_URL=postgres://... to test real workers")
+        pytest.skip(
+            "the test database is SQLite in memory, which no other process can open; "
+            "run with DATABASE_URL=postgres://... to test real workers"
+        )
     return url
 
 
@@ -63,11 +66,15 @@ def due_meeting_reminders(*, pairs: int, meetings_per_pair: int) -> set[str]:
             meeting = Meeting.objects.create(pair=pair, starts_at=now + timedelta(hours=3))
             for user_id in (pair.junior.user_id, pair.senior.user_id):
                 for label in ("24h", "1h"):
-                    planned.append(outbox.Planned(
-                        recipient_id=user_id, kind="meeting_reminder",
-                        due_at=now - timedelta(minutes=1),
-                        dedupe_key=f"meeting:{meeting.pk}:0:{user_id}:{label}",
-                        payload={"meeting_id": meeting.pk, "label": label, "sequence": 0}))
+                    planned.append(
+                        outbox.Planned(
+                            recipient_id=user_id,
+                            kind="meeting_reminder",
+                            due_at=now - timedelta(minutes=1),
+                            dedupe_key=f"meeting:{meeting.pk}:0:{user_id}:{label}",
+                            payload={"meeting_id": meeting.pk, "label": label, "sequence": 0},
+                        )
+                    )
     outbox.schedule_many(planned)
     return {str(pk) for pk in Reminder.objects.values_list("pk", flat=True)}
 
@@ -84,12 +91,12 @@ def lines(sink: Path) -> int:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_message(
-        tmp_path, shared_database, redis_server):
+    tmp_path, shared_database, redis_server
+):
     expected = due_meeting_reminders(pairs=10, meetings_per_pair=3)
     sink = tmp_path / "sink.log"
     # Each send holds its claim open 20 ms, so the kill lands inside a send.
-    env = process_env(database=shared_database, broker=redis_server.url, sink=sink,
-                      sink_delay=0.02)
+    env = process_env(database=shared_database, broker=redis_server.url, sink=sink, sink_delay=0.02)
     worker = Worker("killed", env=env, queue="reminders", logdir=tmp_path)
     beat = Beat(redis_server.url, "reminders")
     try:
@@ -118,12 +125,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_message
 @needs_redis
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_redis_restart_loses_nothing_and_repeats_nothing(tmp_path, shared_database,
-                                                           redis_server):
+def test_a_redis_restart_loses_nothing_and_repeats_nothing(tmp_path, shared_database, redis_server):
     expected = due_meeting_reminders(pairs=10, meetings_per_pair=2)
     sink = tmp_path / "sink.log"
-    env = process_env(database=shared_database, broker=redis_server.url, sink=sink,
-                      sink_delay=0.02)
+    env = process_env(database=shared_database, broker=redis_server.url, sink=sink, sink_delay=0.02)
     worker = Worker("steady", env=env, queue="reminders", logdir=tmp_path)
     beat = Beat(redis_server.url, "reminders")
     try:
@@ -134,11 +139,23 @@ def test_a_redis_restart_loses_nothing_and_repeats_nothing(tmp_path, shared_data
         redis_server.restart()  # nothing on disk: every queued message is gone
 
         # Rows that fall due after the restart only reach a worker through the database.
-        later = {str(row.pk) for row in [outbox.schedule(
-            recipient=Reminder.objects.first().recipient, kind="meeting_reminder",
-            due_at=timezone.now() + timedelta(seconds=2), dedupe_key=f"later:{n}",
-            payload={"meeting_id": Meeting.objects.first().pk, "label": "1h", "sequence": 0})
-            for n in range(3)]}
+        later = {
+            str(row.pk)
+            for row in [
+                outbox.schedule(
+                    recipient=Reminder.objects.first().recipient,
+                    kind="meeting_reminder",
+                    due_at=timezone.now() + timedelta(seconds=2),
+                    dedupe_key=f"later:{n}",
+                    payload={
+                        "meeting_id": Meeting.objects.first().pk,
+                        "label": "1h",
+                        "sequence": 0,
+                    },
+                )
+                for n in range(3)
+            ]
+        }
 
         def ticking_until_done() -> bool:
             if pending() == 0:
@@ -163,8 +180,9 @@ def test_two_sweepers_at_once_never_send_the_same_reminder_twice(tmp_path, share
         pytest.skip("SQLite serialises writers and has no SKIP LOCKED: nothing runs in parallel")
     expected = due_meeting_reminders(pairs=10, meetings_per_pair=5)
     sink = tmp_path / "sink.log"
-    env = process_env(database=shared_database, broker="redis://127.0.0.1:1/0", sink=sink,
-                      sink_delay=0.02)
+    env = process_env(
+        database=shared_database, broker="redis://127.0.0.1:1/0", sink=sink, sink_delay=0.02
+    )
     sweepers = [sweep_in_subprocess(env=env) for _ in range(2)]
     results = [sweeper.communicate(timeout=60) for sweeper in sweepers]
     for sweeper, (_out, err) in zip(sweepers, results, strict=True):

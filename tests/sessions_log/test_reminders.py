@@ -27,6 +27,7 @@ def utc(*args) -> datetime:
 
 # --- pure timing -------------------------------------------------------------------------------
 
+
 def test_a_london_meeting_the_day_the_clocks_go_forward_is_reminded_at_the_same_wall_time():
     times = dict(meeting_reminder_times(at(LONDON, 2026, 3, 29, 9, 0), "Europe/London"))
     assert times["24h"] == utc(2026, 3, 28, 9, 0)  # 09:00 GMT on Saturday
@@ -91,6 +92,7 @@ def test_nudges_wait_for_working_hours_in_the_recipients_zone():
 
 # --- meeting reminder scheduling --------------------------------------------------------------
 
+
 def _meeting(pair, starts_at: datetime, **kwargs) -> Meeting:
     return Meeting.objects.create(pair=pair, starts_at=starts_at, **kwargs)
 
@@ -114,7 +116,9 @@ def test_both_members_get_both_reminders_in_their_own_zone(new_yorker_pair):
         (cast.senior.pk, "1h"): utc(2026, 3, 29, 7, 0),
     }
     assert {row.dedupe_key for row in rows} >= {
-        f"meeting:{meeting.pk}:0:{cast.junior.pk}:24h", f"meeting:{meeting.pk}:0:{cast.senior.pk}:1h"}
+        f"meeting:{meeting.pk}:0:{cast.junior.pk}:24h",
+        f"meeting:{meeting.pk}:0:{cast.senior.pk}:1h",
+    }
 
 
 def test_scheduling_twice_makes_no_second_set(cast):
@@ -152,8 +156,7 @@ def test_a_cancelled_meeting_loses_its_pending_reminders_but_keeps_sent_ones(cas
 
 
 def test_an_ended_pair_or_a_cancelled_meeting_gets_no_reminders(cast):
-    cancelled = _meeting(cast.pair, at(LONDON, 2026, 3, 29, 9, 0),
-                         status=Meeting.Status.CANCELLED)
+    cancelled = _meeting(cast.pair, at(LONDON, 2026, 3, 29, 9, 0), status=Meeting.Status.CANCELLED)
     assert reminders.schedule_meeting_reminders(meeting=cancelled, now=utc(2026, 3, 1)) == []
     cast.pair.end("moved on")
     meeting = _meeting(cast.pair, at(LONDON, 2026, 3, 30, 9, 0))
@@ -161,13 +164,17 @@ def test_an_ended_pair_or_a_cancelled_meeting_gets_no_reminders(cast):
     assert not Reminder.objects.exists()
 
 
-@pytest.mark.parametrize("starts_at, zone, expect_local", [
-    (at(LONDON, 2026, 3, 29, 9, 0), "Europe/London", (2026, 3, 28, 9, 0)),
-    (at(LONDON, 2026, 10, 25, 9, 0), "Europe/London", (2026, 10, 24, 9, 0)),
-    (at(NEW_YORK, 2026, 11, 1, 9, 0), "America/New_York", (2026, 10, 31, 9, 0)),
-])
+@pytest.mark.parametrize(
+    "starts_at, zone, expect_local",
+    [
+        (at(LONDON, 2026, 3, 29, 9, 0), "Europe/London", (2026, 3, 28, 9, 0)),
+        (at(LONDON, 2026, 10, 25, 9, 0), "Europe/London", (2026, 10, 24, 9, 0)),
+        (at(NEW_YORK, 2026, 11, 1, 9, 0), "America/New_York", (2026, 10, 31, 9, 0)),
+    ],
+)
 def test_an_outbox_run_sends_each_reminder_once_at_the_right_local_time(
-        cast, starts_at, zone, expect_local):
+    cast, starts_at, zone, expect_local
+):
     cast.junior.profile.timezone = zone
     cast.junior.profile.save()
     meeting = _meeting(cast.pair, starts_at)
@@ -189,8 +196,7 @@ def test_an_outbox_run_sends_each_reminder_once_at_the_right_local_time(
     assert mine.get().sent_at is not None
 
 
-def test_the_reminder_shows_the_recipients_local_time_and_links_to_the_pair_page(
-        new_yorker_pair):
+def test_the_reminder_shows_the_recipients_local_time_and_links_to_the_pair_page(new_yorker_pair):
     cast = new_yorker_pair
     meeting = _meeting(cast.pair, at(LONDON, 2026, 3, 29, 9, 0), location="Room 4 & café")
     reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1))
@@ -214,10 +220,12 @@ def test_a_reminder_for_a_meeting_moved_since_is_skipped(cast):
     outbox.send_due(now=utc(2026, 3, 29, 8))
     assert mail.outbox == []
     assert set(Reminder.objects.values_list("skipped_reason", flat=True)) == {
-        "nothing to send any more"}
+        "nothing to send any more"
+    }
 
 
 # --- quiet pairs -------------------------------------------------------------------------------
+
 
 def _published(cast, when: datetime) -> None:
     cast.pair.published_at = when
@@ -238,7 +246,8 @@ def test_a_pair_quiet_for_the_cadence_is_nudged_once(cast):
     reminders.scan_quiet_pairs(now=NOW + timedelta(hours=1))
     nudges = Reminder.objects.filter(kind="quiet_pair_nudge")
     assert sorted(nudges.values_list("recipient_id", flat=True)) == sorted(
-        [cast.junior.pk, cast.senior.pk])
+        [cast.junior.pk, cast.senior.pk]
+    )
     assert not Reminder.objects.filter(kind="quiet_pair_hr_alert").exists()
 
     outbox.send_due(now=NOW + timedelta(hours=1))
@@ -274,7 +283,8 @@ def test_a_nudge_waiting_for_working_hours_is_dropped_if_a_meeting_gets_booked(c
     outbox.send_due(now=NOW)
     assert mail.outbox == []
     assert set(Reminder.objects.values_list("skipped_reason", flat=True)) == {
-        "nothing to send any more"}
+        "nothing to send any more"
+    }
 
 
 def test_a_new_quiet_spell_after_a_session_is_nudged_again(cast):
@@ -284,10 +294,15 @@ def test_a_new_quiet_spell_after_a_session_is_nudged_again(cast):
     _log(cast.pair, (NOW + timedelta(days=1)).date())
     reminders.scan_quiet_pairs(now=NOW + timedelta(days=14))
     assert reminders.scan_quiet_pairs(now=NOW + timedelta(days=15)) > 0
-    spells = set(Reminder.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior)
-                 .values_list("payload__quiet_since", flat=True))
-    assert spells == {(NOW - timedelta(days=45)).date().isoformat(),
-                      (NOW + timedelta(days=1)).date().isoformat()}
+    spells = set(
+        Reminder.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior).values_list(
+            "payload__quiet_since", flat=True
+        )
+    )
+    assert spells == {
+        (NOW - timedelta(days=45)).date().isoformat(),
+        (NOW + timedelta(days=1)).date().isoformat(),
+    }
 
 
 def test_hr_is_alerted_a_week_after_the_nudge_if_the_pair_is_still_quiet(cast):
@@ -352,7 +367,8 @@ def test_nudges_for_a_night_owl_zone_wait_for_their_morning(cast):
     reminders.scan_quiet_pairs(now=NOW)
     due = Reminder.objects.get(recipient=cast.senior).due_at
     assert due.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo")) == datetime(
-        2026, 6, 17, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))
+        2026, 6, 17, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")
+    )
 
 
 def test_ended_pairs_and_inactive_cohorts_are_not_scanned(cast):
@@ -382,8 +398,9 @@ def test_the_scan_takes_a_fixed_number_of_queries(db, django_assert_max_num_quer
 def test_beat_sweeps_every_minute_and_scans_for_quiet_pairs_hourly(settings):
     from mentoring.celery import app
 
-    schedule = {entry["task"]: entry["schedule"]
-                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
     assert schedule["sessions_log.tasks.send_due_reminders"] == 60.0
     assert schedule["sessions_log.tasks.scan_quiet_pairs"] == 3600.0
     app.loader.import_default_modules()

@@ -14,9 +14,13 @@ login = pair_factories.login
 
 
 def _log(client, pair, *, htmx: bool = False, **overrides):
-    data = {"held_on": timezone.localdate().isoformat(), "minutes": 50, "direction": "reverse",
-            "shared_summary": "We set up a TikTok account together.",
-            "private_note": "I was worried I would sound patronising."}
+    data = {
+        "held_on": timezone.localdate().isoformat(),
+        "minutes": 50,
+        "direction": "reverse",
+        "shared_summary": "We set up a TikTok account together.",
+        "private_note": "I was worried I would sound patronising.",
+    }
     data.update(overrides)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(f"/sessions/pair/{pair.pk}/logs/", data, **headers)
@@ -56,16 +60,22 @@ def test_the_pairs_own_skills_are_offered_first(cast, login):
     assert list(SessionLog.objects.get().skills.all()) == [skill]
 
 
-@pytest.mark.parametrize("overrides,error", [
-    ({"held_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
-    ({"held_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, "The cohort started on"),
-    ({"minutes": 0}, "greater than or equal to 1"),
-    ({"minutes": 601}, "less than or equal to 600"),
-    ({"minutes": "lots"}, "Enter a whole number"),
-    ({"direction": "sideways"}, "Select a valid choice"),
-    ({"held_on": "yesterday"}, "Enter a valid date"),
-    ({"other_skills": ["999999"]}, "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    "overrides,error",
+    [
+        ({"held_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
+        (
+            {"held_on": (timezone.localdate() - timedelta(days=1)).isoformat()},
+            "The cohort started on",
+        ),
+        ({"minutes": 0}, "greater than or equal to 1"),
+        ({"minutes": 601}, "less than or equal to 600"),
+        ({"minutes": "lots"}, "Enter a whole number"),
+        ({"direction": "sideways"}, "Select a valid choice"),
+        ({"held_on": "yesterday"}, "Enter a valid date"),
+        ({"other_skills": ["999999"]}, "Select a valid choice"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_nothing_saved(cast, login, overrides, error):
     response = _log(login(cast.junior), cast.pair, htmx=True, **overrides)
     assert error in response.content.decode()
@@ -87,16 +97,28 @@ def test_only_the_author_can_edit_or_delete_a_log(cast, login):
     log = SessionLogFactory(pair=cast.pair, logged_by=cast.junior, minutes=30)
     client = login(cast.senior)
     assert client.get(f"/sessions/logs/{log.pk}/edit/").status_code == 404
-    assert client.post(f"/sessions/logs/{log.pk}/edit/", {
-        "held_on": log.held_on.isoformat(), "minutes": 99, "direction": "forward"}).status_code == 404
+    assert (
+        client.post(
+            f"/sessions/logs/{log.pk}/edit/",
+            {"held_on": log.held_on.isoformat(), "minutes": 99, "direction": "forward"},
+        ).status_code
+        == 404
+    )
     assert client.post(f"/sessions/logs/{log.pk}/delete/").status_code == 404
     log.refresh_from_db()
     assert log.minutes == 30
 
     client.force_login(cast.junior)
-    response = client.post(f"/sessions/logs/{log.pk}/edit/", {
-        "held_on": log.held_on.isoformat(), "minutes": 75, "direction": "forward",
-        "shared_summary": "Edited.", "private_note": "Mine."})
+    response = client.post(
+        f"/sessions/logs/{log.pk}/edit/",
+        {
+            "held_on": log.held_on.isoformat(),
+            "minutes": 75,
+            "direction": "forward",
+            "shared_summary": "Edited.",
+            "private_note": "Mine.",
+        },
+    )
     assert response.status_code == 302
     log.refresh_from_db()
     assert (log.minutes, log.direction, log.shared_summary) == (75, "forward", "Edited.")
@@ -113,10 +135,15 @@ def test_each_partner_keeps_their_own_private_note_on_a_session(cast, login):
     assert "Junior&#x27;s secret" not in form and "Junior's secret" not in form
     client.post(f"/sessions/logs/{log.pk}/note/", {"body": "Senior's secret"})
     notes = dict(PrivateNote.objects.values_list("author__email", "body"))
-    assert notes == {"junior@example.com": "Junior's secret", "senior@example.com": "Senior's secret"}
+    assert notes == {
+        "junior@example.com": "Junior's secret",
+        "senior@example.com": "Senior's secret",
+    }
     # Emptying your note deletes it and leaves the partner's alone.
     client.post(f"/sessions/logs/{log.pk}/note/", {"body": "  "})
-    assert list(PrivateNote.objects.values_list("author__email", flat=True)) == ["junior@example.com"]
+    assert list(PrivateNote.objects.values_list("author__email", flat=True)) == [
+        "junior@example.com"
+    ]
 
 
 def test_the_first_logged_session_schedules_the_fit_check_for_both(cast, login):
@@ -124,7 +151,8 @@ def test_the_first_logged_session_schedules_the_fit_check_for_both(cast, login):
     _log(login(cast.junior), cast.pair)
     rows = Reminder.objects.filter(kind="fit_check_due")
     assert sorted(rows.values_list("dedupe_key", flat=True)) == sorted(
-        f"fitcheck:{cast.pair.pk}:{u.pk}" for u in (cast.junior, cast.senior))
+        f"fitcheck:{cast.pair.pk}:{u.pk}" for u in (cast.junior, cast.senior)
+    )
     assert all(r.due_at <= timezone.now() for r in rows)
 
 
@@ -152,15 +180,22 @@ def test_editing_a_log_can_remove_one_of_the_pairs_skills(cast, login):
     form = client.get(f"/sessions/logs/{log.pk}/edit/").content.decode()
     assert re.search(rf'<input[^>]*name="skills"[^>]*value="{mine.pk}"[^>]*checked', form)
     assert re.search(rf'<option value="{other.pk}" selected>Podcasting', form)
-    client.post(f"/sessions/logs/{log.pk}/edit/", {
-        "held_on": log.held_on.isoformat(), "minutes": 60, "direction": "reverse",
-        "other_skills": [other.pk]})
+    client.post(
+        f"/sessions/logs/{log.pk}/edit/",
+        {
+            "held_on": log.held_on.isoformat(),
+            "minutes": 60,
+            "direction": "reverse",
+            "other_skills": [other.pk],
+        },
+    )
     assert list(log.skills.all()) == [other]
 
 
 def test_a_meeting_that_happened_offers_a_prefilled_log(cast, login):
-    meeting = MeetingFactory(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=1),
-                             duration_minutes=75)
+    meeting = MeetingFactory(
+        pair=cast.pair, starts_at=timezone.now() - timedelta(hours=1), duration_minutes=75
+    )
     client = login(cast.senior)
     page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
     assert f'href="?log_meeting={meeting.pk}#sessions"' in page

@@ -20,6 +20,7 @@ def _age(pair, days: int) -> None:
 
 # --- the fit check -----------------------------------------------------------------------------
 
+
 def test_the_fit_check_opens_after_the_first_session(cast, login):
     client = login(cast.junior)
     url = f"/sessions/pair/{cast.pair.pk}/fit-check/"
@@ -37,8 +38,9 @@ def test_the_fit_check_opens_after_the_first_session(cast, login):
 def test_a_no_answer_offers_a_no_fault_rematch(cast, login):
     SessionLogFactory(pair=cast.pair)
     client = login(cast.senior)
-    response = client.post(f"/sessions/pair/{cast.pair.pk}/fit-check/", {"answer": "no"},
-                           follow=True)
+    response = client.post(
+        f"/sessions/pair/{cast.pair.pk}/fit-check/", {"answer": "no"}, follow=True
+    )
     page = response.content.decode()
     assert "that is nobody&#x27;s fault" in page or "that is nobody's fault" in page
     assert f"/pairing/pair/{cast.pair.pk}/rematch/" in page
@@ -46,8 +48,9 @@ def test_a_no_answer_offers_a_no_fault_rematch(cast, login):
 
 def test_the_partner_never_sees_your_fit_check_answer(cast, login):
     SessionLogFactory(pair=cast.pair)
-    FitCheck.objects.create(pair=cast.pair, respondent=cast.senior, answer="no",
-                            comment="We do not click")
+    FitCheck.objects.create(
+        pair=cast.pair, respondent=cast.senior, answer="no", comment="We do not click"
+    )
     page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
     assert "We do not click" not in page and "not working" not in page
     page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/fit-check/").content.decode()
@@ -67,6 +70,7 @@ def test_the_fit_check_email_goes_out_once_and_not_after_answering(cast):
 
 
 # --- the pulse ---------------------------------------------------------------------------------
+
 
 def test_the_pulse_opens_30_days_after_pairing_then_every_60(cast):
     _age(cast.pair, 10)
@@ -103,6 +107,7 @@ def test_a_pulse_outside_1_to_5_is_refused(cast, login, score):
 
 
 # --- the impact survey -------------------------------------------------------------------------
+
 
 def _scores(value: int = 3) -> dict:
     return dict.fromkeys(ImpactSurvey.AREAS, value)
@@ -150,11 +155,14 @@ def test_nobody_answers_someone_elses_impact_survey(cast, login):
     url = f"/sessions/impact/{cast.pair.junior.pk}/baseline/"
     for person in (cast.senior, cast.hr, cast.outsider):
         assert login(person).post(url, _scores()).status_code == 404
-    assert login(cast.junior).get(f"/sessions/impact/{cast.pair.junior.pk}/other/").status_code == 404
+    assert (
+        login(cast.junior).get(f"/sessions/impact/{cast.pair.junior.pk}/other/").status_code == 404
+    )
     assert not ImpactSurvey.objects.exists()
 
 
 # --- "survey due" rows -------------------------------------------------------------------------
+
 
 def test_survey_rows_are_scheduled_once_and_skip_what_is_answered(cast):
     _age(cast.pair, 85)  # period 0 came due; period 1 comes due in five days
@@ -164,9 +172,13 @@ def test_survey_rows_are_scheduled_once_and_skip_what_is_answered(cast):
     added = services.schedule_surveys_due()
     keys = set(Reminder.objects.filter(kind="survey_due").values_list("dedupe_key", flat=True))
     p, j, s = cast.pair.pk, cast.junior.pk, cast.senior.pk
-    assert {f"survey:pulse:{p}:{j}:0", f"survey:pulse:{p}:{j}:1", f"survey:pulse:{p}:{s}:1",
-            f"survey:impact:{cast.pair.junior.pk}:baseline",
-            f"survey:impact:{cast.pair.senior.pk}:baseline"} <= keys
+    assert {
+        f"survey:pulse:{p}:{j}:0",
+        f"survey:pulse:{p}:{j}:1",
+        f"survey:pulse:{p}:{s}:1",
+        f"survey:impact:{cast.pair.junior.pk}:baseline",
+        f"survey:impact:{cast.pair.senior.pk}:baseline",
+    } <= keys
     assert f"survey:pulse:{p}:{s}:0" not in keys  # answered already
     assert not any(key.endswith(":final") or key.endswith(":2") for key in keys)  # not yet
     assert added == len(keys)
@@ -194,7 +206,9 @@ def test_due_survey_emails_link_to_the_survey_and_skip_answered_ones(cast):
     assert ("junior@example.com", "Quick pulse: is the programme working for you?") in sent
     assert ("senior@example.com", "Quick pulse: is the programme working for you?") not in sent
     assert ("senior@example.com", "Before you start: a two-minute survey") in sent
-    pulse_mail = next(m for m in mail.outbox if m.to == ["junior@example.com"] and "pulse" in m.subject)
+    pulse_mail = next(
+        m for m in mail.outbox if m.to == ["junior@example.com"] and "pulse" in m.subject
+    )
     assert f"/sessions/pair/{cast.pair.pk}/pulse/" in pulse_mail.body
     assert "text/html" in pulse_mail.alternatives[0][1]
 
@@ -207,11 +221,15 @@ def test_a_no_can_open_a_rematch_request_for_hr_in_one_step(cast, login):
     url = f"/sessions/pair/{cast.pair.pk}/fit-check/"
     client.post(url, {"answer": "yes", "rematch": "on"})  # a yes never asks for a re-match
     assert not RematchRequest.objects.exists()
-    page = client.post(url, {"answer": "no", "comment": "We never click", "rematch": "on"},
-                       follow=True).content.decode()
+    page = client.post(
+        url, {"answer": "no", "comment": "We never click", "rematch": "on"}, follow=True
+    ).content.decode()
     request = RematchRequest.objects.get()
     assert (request.pair, request.requested_by, request.reason) == (
-        cast.pair, cast.junior, "We never click")
+        cast.pair,
+        cast.junior,
+        "We never click",
+    )
     assert "You have asked for a no-fault re-match" in page
     client.post(url, {"answer": "no", "rematch": "on"})
     assert RematchRequest.objects.count() == 1

@@ -23,22 +23,29 @@ class _Rejected(Exception):
 
 
 class Command(BaseCommand):
-    help = ("Import staff from a CSV or XLSX file into a cohort (the format of DESIGN.md "
-            "\"Staff import file\"). A file with any bad row imports nothing and exits with 1.")
+    help = (
+        "Import staff from a CSV or XLSX file into a cohort (the format of DESIGN.md "
+        '"Staff import file"). A file with any bad row imports nothing and exits with 1.'
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="path to the .csv or .xlsx file")
-        parser.add_argument("--cohort", required=True,
-                            help="the cohort's slug; a new slug creates the cohort")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the file and print what would change; write nothing")
+        parser.add_argument(
+            "--cohort", required=True, help="the cohort's slug; a new slug creates the cohort"
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file and print what would change; write nothing",
+        )
 
     def handle(self, *args, file: str, cohort: str, dry_run: bool, **options) -> None:
         try:
             validate_slug(cohort)
         except Exception:
-            raise CommandError(f"--cohort {cohort!r} is not a slug (letters, digits, - and _)."
-                               ) from None
+            raise CommandError(
+                f"--cohort {cohort!r} is not a slug (letters, digits, - and _)."
+            ) from None
         path = Path(file)
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -59,8 +66,10 @@ class Command(BaseCommand):
             if report.errors:
                 why = "the file cannot be imported (see above)"
             else:
-                why = (f"{report.bad_lines} bad row{'s' if report.bad_lines != 1 else ''} "
-                       "(listed above, by spreadsheet line; the header is line 1)")
+                why = (
+                    f"{report.bad_lines} bad row{'s' if report.bad_lines != 1 else ''} "
+                    "(listed above, by spreadsheet line; the header is line 1)"
+                )
             raise CommandError(f"Nothing was imported from {path.name}: {why}.", returncode=1)
         self.stdout.write(self.style.SUCCESS(report.summary()))
 

@@ -10,13 +10,19 @@ from pairing.services import PairingRefused, compute_run
 
 
 class Command(BaseCommand):
-    help = ("Compute a pairing run for a cohort (a draft HR can review on the board; nothing "
-            "is published) and print the proposed pairs.")
+    help = (
+        "Compute a pairing run for a cohort (a draft HR can review on the board; nothing "
+        "is published) and print the proposed pairs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="the cohort's slug")
-        parser.add_argument("--json", action="store_true", dest="as_json",
-                            help="print the result as JSON (DESIGN.md's shape)")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="print the result as JSON (DESIGN.md's shape)",
+        )
 
     def handle(self, *args, slug: str, as_json: bool, **options) -> None:
         cohort = Cohort.objects.select_related("programme").filter(slug=slug).first()
@@ -38,20 +44,27 @@ class Command(BaseCommand):
             f"run {run.pk}: {len(result['pairs'])} pairs, total score {result['total_score']}, "
             f"{len(result['unmatched_juniors'])} juniors and "
             f"{len(result['unmatched_seniors'])} seniors without a partner "
-            f"({run.duration_seconds:.2f}s). Review it on the board; nothing was published.")
+            f"({run.duration_seconds:.2f}s). Review it on the board; nothing was published."
+        )
 
 
 def result_as_dict(run: PairingRun) -> dict:
-    rows = (Proposal.objects.filter(run=run)
-            .order_by("-score", "junior_id", "senior_id")
-            .values_list("junior__user__email", "senior__user__email", "score", "reverse",
-                         "forward"))
-    pairs = [{"junior": j, "senior": s, "score": score, "reverse": reverse, "forward": forward}
-             for j, s, score, reverse, forward in rows]
+    rows = (
+        Proposal.objects.filter(run=run)
+        .order_by("-score", "junior_id", "senior_id")
+        .values_list("junior__user__email", "senior__user__email", "score", "reverse", "forward")
+    )
+    pairs = [
+        {"junior": j, "senior": s, "score": score, "reverse": reverse, "forward": forward}
+        for j, s, score, reverse, forward in rows
+    ]
     # "Unmatched" means without any partner; a capacity-2 person with one partner is matched.
     paired = {p["junior"] for p in pairs} | {p["senior"] for p in pairs}
-    people = (Enrolment.objects.filter(cohort=run.cohort_id, status=Enrolment.Status.ACTIVE)
-              .order_by("user__email").values_list("user__email", "side"))
+    people = (
+        Enrolment.objects.filter(cohort=run.cohort_id, status=Enrolment.Status.ACTIVE)
+        .order_by("user__email")
+        .values_list("user__email", "side")
+    )
     return {
         "pairs": pairs,
         "total_score": run.total_score,

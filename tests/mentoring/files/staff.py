@@ -9,17 +9,32 @@ from mentoring.imports.parse import ALL_COLUMNS, REQUIRED_COLUMNS
 
 
 def person(address: str, **fields: str) -> dict[str, str]:
-    row = {"email": address, "full_name": f"Name of {address.split('@')[0]}", "side": "junior",
-           "job_title": "Analyst", "department": "Data", "location": "London",
-           "manager_email": "", "teaches": "TikTok:3; Data visualisation",
-           "wants_to_learn": "Negotiation:1", "capacity": "1", "timezone": "Europe/London",
-           "grade": "2", "employee_id": ""}
+    row = {
+        "email": address,
+        "full_name": f"Name of {address.split('@')[0]}",
+        "side": "junior",
+        "job_title": "Analyst",
+        "department": "Data",
+        "location": "London",
+        "manager_email": "",
+        "teaches": "TikTok:3; Data visualisation",
+        "wants_to_learn": "Negotiation:1",
+        "capacity": "1",
+        "timezone": "Europe/London",
+        "grade": "2",
+        "employee_id": "",
+    }
     row.update(fields)
     return row
 
 
-def csv_bytes(rows: list[dict[str, str]], *, columns: tuple[str, ...] = ALL_COLUMNS,
-              newline: str = "\n", bom: bool = False) -> bytes:
+def csv_bytes(
+    rows: list[dict[str, str]],
+    *,
+    columns: tuple[str, ...] = ALL_COLUMNS,
+    newline: str = "\n",
+    bom: bool = False,
+) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=newline)
     writer.writerow(columns)
@@ -28,8 +43,13 @@ def csv_bytes(rows: list[dict[str, str]], *, columns: tuple[str, ...] = ALL_COLU
     return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode()
 
 
-def xlsx_bytes(rows: list[dict[str, str]], *, columns: tuple[str, ...] = ALL_COLUMNS,
-               extra_sheets: int = 0, numbers: bool = True) -> bytes:
+def xlsx_bytes(
+    rows: list[dict[str, str]],
+    *,
+    columns: tuple[str, ...] = ALL_COLUMNS,
+    extra_sheets: int = 0,
+    numbers: bool = True,
+) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
