@@ -120,8 +120,8 @@ def greedy_total(juniors, seniors, rules) -> tuple[int, int]:
     """(pairs, total score) of the obvious greedy: take the best remaining eligible pair first."""
     import numpy as np
 
-    from pairing._score import build_cohort, score_block
     from pairing.engine import Weights
+    from pairing.engine.score import build_cohort, score_block
 
     juniors = sorted(juniors, key=lambda p: p.id)
     seniors = sorted(seniors, key=lambda p: p.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 
 import pytest
@@ -254,7 +255,7 @@ def test_negative_weights_are_refused():
 
 
 def test_the_flow_solver_takes_over_when_designated_slots_run_out(monkeypatch):
-    from pairing import _solve
+    _solve = importlib.import_module("pairing.engine.solve")
 
     juniors = [junior(1, capacity=2, teach={PYTHON: 3}), junior(2, teach={SQL: 1})]
     seniors = [senior(10, capacity=2, learn={PYTHON: 3, SQL: 1}), senior(11, learn={PYTHON: 1})]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import itertools
 import os
 import random
@@ -13,9 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from pairing import _flow, _solve
-from pairing._score import build_cohort
 from pairing.engine import Person, Rules, Weights, evaluate, solve
+from pairing.engine import flow as _flow
+from pairing.engine import score as _score_module
+from pairing.engine import sparse as _sparse
+from pairing.engine.score import build_cohort
+
+_solve = importlib.import_module("pairing.engine.solve")  # the package re-exports solve()
 
 DEPARTMENTS = ["", "Engineering", "engineering", "Sales", "Legal"]
 LOCATIONS = ["", "Paris", "paris", "Lagos", "Pune"]
@@ -316,24 +321,20 @@ def test_the_double_precision_path_finds_an_equally_good_answer(cohort):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts())
 def test_scoring_without_the_profile_table_agrees(cohort):
-    from pairing import _score
-
     juniors, seniors, weights, rules = cohort
     with_table = solve(juniors, seniors, weights=weights, rules=rules)
-    cells = _score.EXTRAS_TABLE_CELLS
-    _score.EXTRAS_TABLE_CELLS = 0  # as if every person had a profile of their own
+    cells = _score_module.EXTRAS_TABLE_CELLS
+    _score_module.EXTRAS_TABLE_CELLS = 0  # as if every person had a profile of their own
     try:
         direct = solve(juniors, seniors, weights=weights, rules=rules)
     finally:
-        _score.EXTRAS_TABLE_CELLS = cells
+        _score_module.EXTRAS_TABLE_CELLS = cells
     assert direct == with_table
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts())
 def test_the_candidate_solver_with_its_proof_matches_brute_force(cohort):
-    from pairing import _sparse
-
     juniors, seniors, weights, rules = cohort
     saved = _solve.SPARSE_MIN_CELLS, _sparse.CANDIDATES_PER_ROW, _sparse.CANDIDATES_PER_COLUMN
     # every cohort takes the candidate path, with so few candidates that the proof must add more
@@ -358,8 +359,6 @@ def test_the_candidate_solver_with_its_proof_matches_brute_force(cohort):
     ],
 )
 def test_the_candidate_solver_agrees_with_scipys_dense_solve(rows, cols, eligible_share, dtype):
-    from pairing import _sparse
-
     rng = np.random.default_rng(rows + cols)
     scores = rng.integers(1, 30, (rows, cols))
     big_m = 10_000 if dtype == np.float32 else 2**40  # float64: beyond float32's exact range

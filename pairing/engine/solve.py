@@ -7,33 +7,42 @@ score spread), so one more pair always wins; forbidden pairs and padding weigh 0
 Scores are small integers, so float32 is exact while 4 (M + spread) < 2**24 (else float64).
 
 Big matrices (SPARSE_MIN_CELLS and up) are solved on each slot's best candidates and proven
-optimal on the whole matrix with dual prices (pairing/_sparse.py); smaller ones as follows.
+optimal on the whole matrix with dual prices (sparse.py); smaller ones as follows.
 lapjv solves square matrices (the fastest here); its dual prices then prove the answer optimal
 (`_proven`). Rectangles go to scipy, since padding them to a square slows lapjv down sharply.
 
 Capacity repeats a person's row or column once per free slot. If the same two people take two
 slots with each other (both take several partners), that pair is allowed in one designated slot
 of one of them and the problem is solved again (`_designate`: still exact); the successive
-shortest path solver in pairing/_flow.py is the last resort.
+shortest path solver in flow.py is the last resort.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from lapjv import lapjv
 from scipy.optimize import linear_sum_assignment
 
-from pairing._flow import min_cost_flow_cohort
-from pairing._score import Cohort, score_block, score_bound
-from pairing._sparse import solve_sparse
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pairing.engine import Rules, Weights
+from pairing.engine.explain import check_weights, explain
+from pairing.engine.flow import min_cost_flow_cohort
+from pairing.engine.score import ScoredCohort, build_cohort, score_block, score_bound
+from pairing.engine.sparse import solve_sparse
+from pairing.engine.types import (
+    CAPACITY_EXHAUSTED,
+    DEFAULT_WEIGHTS,
+    NO_ELIGIBLE_PARTNER,
+    NO_RULES,
+    ONLY_REPORTING_LINE,
+    PairingResult,
+    Person,
+    Rules,
+    Unmatched,
+    Weights,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -43,7 +52,7 @@ BLOCK_CELLS = 4_000_000  # person-level cells scored at once (16 MB of float32)
 # to a square costs it dearly (3000 x 2850: 1.1 s vs 0.7 s; 3971 x 3011: 6.1 s vs 0.4 s).
 PADDING_SHARE = 0.02
 # From this many slot cells up, solve on each slot's best candidates and prove the answer with
-# dual prices on the whole matrix (pairing/_sparse.py). Measured on bench cohorts (loaded
+# dual prices on the whole matrix (sparse.py). Measured on bench cohorts (loaded
 # machine, solve() CPU seconds, dense -> candidates): 3k x 3k 0.77 -> 1.10 (dense wins),
 # 5k x 5k 2.6 -> 2.4, 7k x 7k 4.3 -> 3.9, 10k x 10k 11.6 -> 9.0. Same totals every time.
 SPARSE_MIN_CELLS = 16_000_000
@@ -65,7 +74,7 @@ def _noop(fraction: float, stage: str) -> None:
 
 
 def solve_dense(
-    cohort: Cohort,
+    cohort: ScoredCohort,
     weights: Weights,
     rules: Rules,
     capacity_j: np.ndarray,
@@ -271,3 +280,81 @@ def _proven(cost: np.ndarray, assigned: np.ndarray, u: np.ndarray, v: np.ndarray
         if reduced.min() < 0:
             return False
     return True
+
+
+def solve(
+    juniors: Sequence[Person],
+    seniors: Sequence[Person],
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    rules: Rules = NO_RULES,
+    progress: Callable[[float, str], None] | None = None,
+) -> PairingResult:
+    """Exact: the most pairs capacities allow, then the highest total score.
+
+    Locked pairs are kept (even if ineligible: HR's explicit choice) and use up capacity; the
+    rest is optimal around them. Locks naming someone not in the cohort are ignored. Deterministic.
+    """
+    check_weights(weights, rules)
+    juniors = sorted(juniors, key=lambda p: p.id)
+    seniors = sorted(seniors, key=lambda p: p.id)
+    junior_row = {p.id: i for i, p in enumerate(juniors)}
+    senior_col = {p.id: i for i, p in enumerate(seniors)}
+    if len(junior_row) != len(juniors) or len(senior_col) != len(seniors):
+        raise ValueError("each person may appear only once on each side")
+
+    capacity_j = np.asarray([max(0, int(p.capacity)) for p in juniors], dtype=np.int64)
+    capacity_s = np.asarray([max(0, int(p.capacity)) for p in seniors], dtype=np.int64)
+    locked_pairs: list[tuple[int, int]] = []
+    for junior_id, senior_id in dict.fromkeys(rules.locked):
+        if junior_id in junior_row and senior_id in senior_col:
+            locked_pairs.append((junior_row[junior_id], senior_col[senior_id]))
+    for row, col in locked_pairs:
+        capacity_j[row] -= 1
+        capacity_s[col] -= 1
+    used_j = np.bincount([r for r, _ in locked_pairs], minlength=len(juniors)).astype(np.int64)
+    used_s = np.bincount([c for _, c in locked_pairs], minlength=len(seniors)).astype(np.int64)
+    np.maximum(capacity_j, 0, out=capacity_j)
+    np.maximum(capacity_s, 0, out=capacity_s)
+
+    cohort = build_cohort(juniors, seniors, weights, rules, also_forbidden=locked_pairs)
+    answer = solve_dense(cohort, weights, rules, capacity_j, capacity_s, progress)
+
+    proposals = [explain(juniors[r], seniors[c], weights, locked=True) for r, c in locked_pairs]
+    proposals += [explain(juniors[r], seniors[c], weights) for r, c in answer.pairs]
+    proposals.sort(key=lambda p: (-p.score, p.junior_id, p.senior_id))
+    for r, c in answer.pairs:
+        used_j[r] += 1
+        used_s[c] += 1
+
+    def unmatched(
+        people: Sequence[Person],
+        side: str,
+        used: np.ndarray,
+        has_any: np.ndarray,
+        chain_only: np.ndarray,
+    ) -> tuple[Unmatched, ...]:
+        out = []
+        for i, person in enumerate(people):
+            free = max(0, int(person.capacity)) - int(used[i])
+            if free <= 0:
+                continue
+            if has_any[i]:
+                reason = CAPACITY_EXHAUSTED
+            elif chain_only[i]:
+                reason = ONLY_REPORTING_LINE
+            else:
+                reason = NO_ELIGIBLE_PARTNER
+            out.append(Unmatched(person.id, side, free, reason))
+        return tuple(out)
+
+    return PairingResult(
+        proposals=tuple(proposals),
+        unmatched_juniors=unmatched(
+            juniors, "junior", used_j, answer.junior_has_eligible, answer.junior_has_chain_only
+        ),
+        unmatched_seniors=unmatched(
+            seniors, "senior", used_s, answer.senior_has_eligible, answer.senior_has_chain_only
+        ),
+        total_score=sum(p.score for p in proposals),
+    )

@@ -1,20 +1,20 @@
 """Exact b-matching by successive shortest paths, for when two people who both take several
-partners would otherwise be paired twice (see pairing/_solve.py). No Django."""
+partners would otherwise be paired twice (see solve.py). No Django."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from pairing._score import Cohort, score_block
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pairing.engine import Rules, Weights
+from pairing.engine.score import ScoredCohort, score_block
+from pairing.engine.types import Rules, Weights
 
 
 def min_cost_flow_cohort(
-    cohort: Cohort, weights: Weights, rules: Rules, capacity_j: np.ndarray, capacity_s: np.ndarray
+    cohort: ScoredCohort,
+    weights: Weights,
+    rules: Rules,
+    capacity_j: np.ndarray,
+    capacity_s: np.ndarray,
 ) -> list[tuple[int, int]]:
     block = score_block(cohort, weights, rules, 0, len(cohort.juniors.ids))
     return min_cost_flow(block.eligible, block.score.astype(np.float64), capacity_j, capacity_s)

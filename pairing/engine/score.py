@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from pairing.engine import Person, Rules, Weights
+from pairing.engine.types import Person, Rules, Weights
 
 
 @dataclass
@@ -42,7 +40,9 @@ class Side:
 
 
 @dataclass
-class Cohort:
+class ScoredCohort:
+    """A cohort as arrays for scoring (not the Django model of the same idea)."""
+
     juniors: Side
     seniors: Side
     # (junior row, senior column) pairs that may never be proposed, sorted by row:
@@ -115,7 +115,7 @@ def build_cohort(
     weights: Weights,
     rules: Rules,
     also_forbidden: Iterable[tuple[int, int]] = (),
-) -> Cohort:
+) -> ScoredCohort:
     """Arrays for both sides plus the sparse list of pairs that are never proposed.
 
     `also_forbidden` holds (junior row, senior column) pairs to leave out too (locked pairs:
@@ -158,14 +158,14 @@ def build_cohort(
             other.add((junior_row[junior_id], senior_col[senior_id]))
     forbidden_rows, forbidden_cols = _sorted_pairs(chain | other)
     chain_rows, chain_cols = _sorted_pairs(chain - other)
-    cohort = Cohort(
+    cohort = ScoredCohort(
         junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows, chain_cols
     )
     prepare_extras(cohort, weights, rules)
     return cohort
 
 
-def score_bound(cohort: Cohort, weights: Weights) -> int:
+def score_bound(cohort: ScoredCohort, weights: Weights) -> int:
     """An upper bound on any pair's score (cheap: no pair matrix)."""
     j, s = cohort.juniors, cohort.seniors
     if not len(j.ids) or not len(s.ids):
@@ -228,7 +228,7 @@ def _profiles(side: Side) -> tuple[np.ndarray, np.ndarray]:
     return codes.reshape(-1).astype(np.intp), table
 
 
-def prepare_extras(cohort: Cohort, weights: Weights, rules: Rules) -> None:
+def prepare_extras(cohort: ScoredCohort, weights: Weights, rules: Rules) -> None:
     """People with the same department, location, grade and offset score alike on those: work
     the extras out once per pair of profiles (a small table) rather than per pair of people."""
     cohort.extras_needed = bool(
@@ -259,7 +259,7 @@ def prepare_extras(cohort: Cohort, weights: Weights, rules: Rules) -> None:
 EXTRAS_TABLE_CELLS = 1_000_000
 
 
-def score_block(cohort: Cohort, weights: Weights, rules: Rules, r0: int, r1: int) -> Block:
+def score_block(cohort: ScoredCohort, weights: Weights, rules: Rules, r0: int, r1: int) -> Block:
     """Scores and eligibility of juniors r0..r1 against every senior, in float32 (exact: small
     integers). `weights` and `rules` must be those the cohort was built with."""
     j, s = cohort.juniors, cohort.seniors

@@ -1,0 +1,37 @@
+"""The pairing engine: exact, explainable pairs for a cohort. Imports nothing from Django.
+
+Frozen dataclasses in (people, weights, rules: types.py), proposals with their explanation out
+(explain.py). Scoring is vectorised over blocks of people (score.py); the solve (solve.py) is
+exact for the objective of DESIGN.md "Pairing score". Same input, same output.
+"""
+
+from pairing.engine.explain import CRITERIA, evaluate
+from pairing.engine.solve import solve
+from pairing.engine.types import (
+    CAPACITY_EXHAUSTED,
+    NO_ELIGIBLE_PARTNER,
+    ONLY_REPORTING_LINE,
+    Flow,
+    PairingResult,
+    Person,
+    Proposal,
+    Rules,
+    Unmatched,
+    Weights,
+)
+
+__all__ = [
+    "CAPACITY_EXHAUSTED",
+    "CRITERIA",
+    "NO_ELIGIBLE_PARTNER",
+    "ONLY_REPORTING_LINE",
+    "Flow",
+    "PairingResult",
+    "Person",
+    "Proposal",
+    "Rules",
+    "Unmatched",
+    "Weights",
+    "evaluate",
+    "solve",
+]
