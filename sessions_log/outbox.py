@@ -113,8 +113,9 @@ def kinds() -> dict[str, Kind]:
 
 
 def _render_plain(name: str, context: dict) -> str:
-    # Subjects and text parts are not HTML: an "&" in a name must stay an "&".
-    return get_template(name).template.render(Context(context, autoescape=False))
+    # Subjects and text parts are not HTML: an "&" in a name must stay an "&". The template
+    # engine hands back a SafeString; a plain str keeps a page showing this text escaping it.
+    return str.__str__(get_template(name).template.render(Context(context, autoescape=False)))
 
 
 def render_email(
