@@ -8,7 +8,7 @@ RUN useradd --create-home --uid 1000 twoway
 COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
-RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value ALLOWED_HOSTS=build \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value TWOWAY_PAIR_HASH_KEY=collectstatic-only-not-a-pair-hash-key ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R twoway /app/var
 USER twoway

@@ -57,6 +57,24 @@ try:
     SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     REQUIRE_MFA_FOR_HR = env_bool("TWOWAY_REQUIRE_MFA_FOR_HR", False)
     RETENTION_DAYS = env_int("TWOWAY_RETENTION_DAYS", 365, minimum=1)
+    # Keys the hashes of past pairs that outlive the retention purge (DESIGN.md "Never again").
+    # Separate from SECRET_KEY: rotating that one must not forget who was paired with whom.
+    if DEBUG or TESTING:
+        PAIR_HASH_KEY = env_str("TWOWAY_PAIR_HASH_KEY", "twoway-dev-pair-hash:" + SECRET_KEY)
+    else:
+        PAIR_HASH_KEY = env_str("TWOWAY_PAIR_HASH_KEY")
+        if len(PAIR_HASH_KEY) < 32 or PAIR_HASH_KEY == SECRET_KEY:
+            raise ConfigError(
+                "TWOWAY_PAIR_HASH_KEY must be at least 32 characters and differ from SECRET_KEY"
+            )
+    # Pairing: the biggest cohort (junior places x senior places) a run may hand to the engine,
+    # and how long a running run may stay silent before its worker counts as dead.
+    PAIRING_MAX_CELLS = env_int("TWOWAY_PAIRING_MAX_CELLS", 25_000_000, minimum=1)
+    PAIRING_HEARTBEAT_SECONDS = env_int("TWOWAY_PAIRING_HEARTBEAT_SECONDS", 10, minimum=1)
+    PAIRING_DEAD_AFTER_SECONDS = env_int("TWOWAY_PAIRING_DEAD_AFTER_SECONDS", 300, minimum=30)
+    PAIRING_QUEUED_TIMEOUT_SECONDS = env_int(
+        "TWOWAY_PAIRING_QUEUED_TIMEOUT_SECONDS", 3600, minimum=60
+    )
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
@@ -152,22 +170,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Shared cache: Redis when configured, otherwise a database table every process can see, so the
-# login rate limit holds across gunicorn workers either way.
+# login rate limit holds across gunicorn workers either way. While Redis is unreachable the
+# default cache serves from that table (mentoring.lib.cache): rate limits still hold, no 500s.
+_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "twoway_cache",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentoring.lib.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "twoway",
-        }
+            "FALLBACK": "database",
+        },
+        "database": _DATABASE_CACHE,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "twoway_cache",
-        }
-    }
+    CACHES = {"default": _DATABASE_CACHE, "database": _DATABASE_CACHE}
 
 # allauth: email is the login, sign-up only through an HR invitation.
 ACCOUNT_ADAPTER = "accounts.adapters.InviteOnlyAccountAdapter"
@@ -278,6 +298,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Pairing can hold a worker for minutes and much memory: it has a queue and a worker of its own,
+# so reminders on the default queue ("celery") never wait behind it.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"pairing.tasks.run_pairing": {"queue": "pairing"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "send-due-reminders": {
@@ -287,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "scan-quiet-pairs": {"task": "sessions_log.tasks.scan_quiet_pairs", "schedule": 3600.0},
     "schedule-surveys-due": {"task": "sessions_log.tasks.schedule_surveys_due", "schedule": 3600.0},
+    # On the default queue on purpose: a dead or busy pairing worker must not hide itself.
+    "fail-dead-pairing-runs": {"task": "pairing.tasks.fail_dead_runs", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -28,7 +28,11 @@ def test_compose_file_validates_and_has_the_production_services():
         if os.environ.get("CI"):
             pytest.fail("CI must install docker-compose to validate docker-compose.yml")
         pytest.skip("no docker compose tool here (apt-get install docker-compose)")
-    env = {**os.environ, "SECRET_KEY": "compose-validation-only"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "compose-validation-only",
+        "TWOWAY_PAIR_HASH_KEY": "compose-validation-only",
+    }
     check = subprocess.run(
         [*tool, "-f", "docker-compose.yml", "config", "-q"],
         cwd=ROOT,

@@ -51,6 +51,7 @@ def test_production_settings_pass_the_deploy_check():
         "DEBUG": "0",
         "SECRET_KEY": "x" * 50 + "production-secret-key-value",
         "ALLOWED_HOSTS": "twoway.example",
+        "TWOWAY_PAIR_HASH_KEY": "y" * 40 + "production-pair-hash-key",
     }
     env_all = {
         k: v
