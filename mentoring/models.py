@@ -8,6 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.plan_defaults import default_junior_guide, default_senior_guide
+from mentoring.plan_resources import clean_resources
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -25,6 +28,18 @@ class Programme(models.Model):
         blank=True,
         help_text="What both partners agree to: confidentiality, judgement parked, cadence, "
         "how to cancel.",
+    )
+    junior_guide = models.TextField(
+        "guide for juniors",
+        blank=True,
+        default=default_junior_guide,
+        help_text="Mentoring someone senior: shown to juniors at the start and from the plan.",
+    )
+    senior_guide = models.TextField(
+        "guide for seniors",
+        blank=True,
+        default=default_senior_guide,
+        help_text="Being mentored: shown to seniors at the start and from the plan.",
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,3 +201,66 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort} as {self.side}"
+
+
+class PlanStep(models.Model):
+    """One step of a programme's session plan (DESIGN.md "A structured programme"). The plan
+    belongs to the programme; each pair's progress along it lives in sessions_log."""
+
+    class Kind(models.TextChoices):
+        KICKOFF = "kickoff", "Kick-off and agreement"
+        SESSION = "session", "Session"
+        MIDPOINT = "midpoint", "Mid-point review"
+        CLOSE = "close", "Close"
+
+    MAX_WEEK = 104
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SESSION)
+    title = models.CharField(max_length=200)
+    topic = models.CharField(max_length=200, blank=True)
+    junior_prompts = models.TextField(
+        "what the junior brings",
+        blank=True,
+        max_length=4000,
+        help_text="One prompt per line: what the junior (reverse mentor) prepares and teaches.",
+    )
+    senior_prompts = models.TextField(
+        "what the senior brings back",
+        blank=True,
+        max_length=4000,
+        help_text="One prompt per line: what the senior shares in return.",
+    )
+    due_week = models.PositiveSmallIntegerField(
+        "due in week",
+        default=1,
+        validators=[MaxValueValidator(MAX_WEEK)],
+        help_text="Weeks after the pair starts (0 is the first week).",
+    )
+    resources = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[clean_resources],
+        help_text="Links and short texts: a list of {title, url?, text?}; links are http(s).",
+    )
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        indexes = [models.Index(fields=["programme", "position"], name="planstep_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_week__lte=104), name="planstep_due_week_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def junior_prompt_lines(self) -> list[str]:
+        return [line.strip() for line in self.junior_prompts.splitlines() if line.strip()]
+
+    @property
+    def senior_prompt_lines(self) -> list[str]:
+        return [line.strip() for line in self.senior_prompts.splitlines() if line.strip()]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard_views.dashboard_export, name="dashboard_export"),
     path("programmes/new/", hr_views.programme_create, name="programme_create"),
+    path("programmes/", include("mentoring.plan_urls")),
     path("programmes/<slug:slug>/", hr_views.programme_detail, name="programme_detail"),
     path("programmes/<slug:slug>/edit/", hr_views.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/archive/", hr_views.programme_archive, name="programme_archive"),
