@@ -41,7 +41,18 @@ class PairingRun(models.Model):
     )
     error = models.CharField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run last went to the pairing queue."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life from the worker computing the run; a silent run has died.",
+    )
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="How many times a worker took this run (a retry takes it again)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -63,6 +74,10 @@ class PairingRun(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DONE and self.published_at is None
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED and self.published_at is None
 
     @property
     def progress_percent(self) -> int:

@@ -3,7 +3,9 @@ from celery import shared_task
 
 @shared_task(ignore_result=True)
 def run_pairing(run_pk: int) -> None:
-    """Compute a pairing run queued by the board; a run deleted meanwhile is skipped."""
+    """Compute a pairing run queued by the board; a run deleted meanwhile is skipped.
+
+    Routed to the "pairing" queue (settings.CELERY_TASK_ROUTES) and its own worker."""
     from pairing.models import PairingRun
     from pairing.services import execute_run
 
@@ -11,3 +13,11 @@ def run_pairing(run_pk: int) -> None:
     if run is None:
         return
     execute_run(run=run)
+
+
+@shared_task(ignore_result=True)
+def fail_dead_runs() -> int:
+    """Beat runs this every minute on the default queue: runs whose worker died are failed."""
+    from pairing.services import fail_dead_runs as fail
+
+    return fail()

@@ -20,7 +20,14 @@ from pairing.services.rematch import (
     request_rematch,
     resolve_rematch,
 )
-from pairing.services.runs import PairingRefused, compute_run, execute_run, start_run
+from pairing.services.runs import (
+    PairingRefused,
+    compute_run,
+    execute_run,
+    fail_dead_runs,
+    retry_run,
+    start_run,
+)
 
 __all__ = [
     "BoardConflict",
@@ -32,11 +39,13 @@ __all__ = [
     "decline_rematch",
     "exclude_proposal",
     "execute_run",
+    "fail_dead_runs",
     "lock_proposal",
     "pair_by_hand",
     "pair_publish",
     "request_rematch",
     "resolve_rematch",
+    "retry_run",
     "start_run",
     "swap_partners",
     "unlock_proposal",
