@@ -9,3 +9,6 @@ class MentoringConfig(AppConfig):
         from mentoring.dashboard.cache import connect_signals
 
         connect_signals()
+        from mentoring.privacy import setup
+
+        setup.connect()

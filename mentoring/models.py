@@ -264,3 +264,8 @@ class PlanStep(models.Model):
     @property
     def senior_prompt_lines(self) -> list[str]:
         return [line.strip() for line in self.senior_prompts.splitlines() if line.strip()]
+
+
+# Models of the core that live in their own packages, registered with this app.
+from mentoring.audit.models import AuditEntry  # noqa: E402,F401
+from mentoring.privacy.models import PastPairHash, RetentionPurge  # noqa: E402,F401

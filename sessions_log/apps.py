@@ -9,3 +9,6 @@ class SessionsLogConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its email kinds with the outbox in its own emails.py.
         autodiscover_modules("emails")
+        from sessions_log import privacy
+
+        privacy.register_part()
