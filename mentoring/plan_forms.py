@@ -84,3 +84,19 @@ class GuidesForm(forms.ModelForm):
             "junior_guide": forms.Textarea(attrs={"rows": 12}),
             "senior_guide": forms.Textarea(attrs={"rows": 12}),
         }
+
+
+class FromTemplateForm(forms.Form):
+    template = forms.ChoiceField(label="Template", widget=forms.RadioSelect)
+    name = forms.CharField(
+        label="Name of the new programme",
+        max_length=200,
+        required=False,
+        help_text="Leave blank to use the template's name.",
+    )
+
+    def __init__(self, *args, templates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [
+            (t.key, f"{t.name} ({t.steps} steps)") for t in templates
+        ]

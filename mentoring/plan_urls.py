@@ -6,6 +6,7 @@ from django.urls import path
 from mentoring import plan_views
 
 urlpatterns = [
+    path("from-template/", plan_views.programme_from_template, name="programme_from_template"),
     path("<slug:slug>/plan/", plan_views.plan_detail, name="plan"),
     path("<slug:slug>/plan/steps/<int:pk>/edit/", plan_views.step_edit, name="plan_step_edit"),
     path(

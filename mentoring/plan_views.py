@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import hr_required
 from mentoring.models import PlanStep, Programme
-from mentoring.plan_forms import GuidesForm, PlanStepForm
-from mentoring.services import plans
+from mentoring.plan_forms import FromTemplateForm, GuidesForm, PlanStepForm
+from mentoring.services import plan_files, plans
 
 
 def _programme_for(slug: str) -> Programme:
@@ -139,5 +139,42 @@ def guides_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "mentoring/plan/guides_form.html",
         {"programme": programme, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def programme_from_template(request: HttpRequest) -> HttpResponse:
+    """Start a programme from a shipped template: its agreement, guides and plan, all
+    editable afterwards."""
+    templates = plan_files.shipped_templates()
+    form = FromTemplateForm(
+        request.POST or None,
+        templates=templates,
+        initial={"template": request.GET.get("template")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = next(t for t in templates if t.key == data["template"])
+        name = " ".join(data["name"].split()) or chosen.name
+        existing = plan_files.just_created(name=name)
+        if existing is not None:  # a double click or a second tab: one programme, not two
+            return redirect("mentoring:plan", existing.slug)
+        try:
+            programme = plan_files.programme_create_from(document=chosen.document, name=name)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Programme “{programme.name}” created from the template. Review its plan, "
+                "agreement and guides, then add a cohort.",
+            )
+            return redirect("mentoring:plan", programme.slug)
+    return render(
+        request,
+        "mentoring/plan/from_template.html",
+        {"form": form, "templates": templates},
         status=400 if form.errors else 200,
     )

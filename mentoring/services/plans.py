@@ -21,7 +21,7 @@ STEP_FIELDS = (
 MAX_STEPS = 60
 
 
-def _check(values: dict) -> dict:
+def check_step_values(values: dict) -> dict:
     values = dict(values)
     values["title"] = " ".join(str(values.get("title", "")).split())
     if not values["title"]:
@@ -56,7 +56,7 @@ def _lock(programme: Programme) -> Programme:
 @transaction.atomic
 def step_add(*, programme: Programme, **values) -> PlanStep:
     programme = _lock(programme)
-    clean = _check(values)
+    clean = check_step_values(values)
     count = PlanStep.objects.filter(programme=programme).count()
     if count >= MAX_STEPS:
         raise ValidationError(f"A plan holds at most {MAX_STEPS} steps.")
@@ -66,7 +66,7 @@ def step_add(*, programme: Programme, **values) -> PlanStep:
 @transaction.atomic
 def step_update(*, step: PlanStep, **values) -> PlanStep:
     _lock(step.programme)
-    clean = _check(values)
+    clean = check_step_values(values)
     for key, value in clean.items():
         setattr(step, key, value)
     step.save(update_fields=list(clean))
