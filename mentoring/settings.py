@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "scan-quiet-pairs": {"task": "sessions_log.tasks.scan_quiet_pairs", "schedule": 3600.0},
     "schedule-surveys-due": {"task": "sessions_log.tasks.schedule_surveys_due", "schedule": 3600.0},
+    # DESIGN.md "Privacy rules": closed cohorts past TWOWAY_RETENTION_DAYS, once a day.
+    "purge-expired": {"task": "mentoring.privacy.tasks.purge_expired", "schedule": 86400.0},
     # On the default queue on purpose: a dead or busy pairing worker must not hide itself.
     "fail-dead-pairing-runs": {"task": "pairing.tasks.fail_dead_runs", "schedule": 60.0},
 }
