@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mentoring.imports.tables import FileRefused, rows_of_text
+from mentoring.imports.limits import MAX_ROWS, FileRefused
+from mentoring.imports.tables import Row, rows_of_text
 from mentoring.lib.spreadsheet import FORMULA_PREFIXES
+from mentoring.lib.text import find_control_character
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "email",
@@ -35,7 +37,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("grade", "employee_id")
 ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-MAX_ROWS = 20_000
 MAX_CAPACITY = 1000
 DEFAULT_LEVEL = 2
 SIDES = ("junior", "senior")
@@ -134,12 +135,18 @@ def _timezones() -> dict[str, str]:
     return {name.casefold(): name for name in zoneinfo.available_timezones()}
 
 
-def read_staff_file(filename: str, data: bytes, *, default_timezone: str) -> StaffFile:
+Progress = Callable[[int], None]  # told the number of people read so far, now and then
+PROGRESS_EVERY = 500
+
+
+def read_staff_file(
+    filename: str, data: bytes, *, default_timezone: str, progress: Progress | None = None
+) -> StaffFile:
     """Read and check a CSV or XLSX staff file. Never raises for anything in the file."""
     staff_file = StaffFile(filename=filename)
     try:
-        table = rows_of_text(filename, data, staff_file.notices, max_columns=len(ALL_COLUMNS) + 20)
-        _read_rows(table, staff_file, default_timezone)
+        table = rows_of_text(filename, data, staff_file.notices)
+        _read_rows(table, staff_file, default_timezone, progress)
     except FileRefused as refusal:
         staff_file.errors.append(str(refusal))
         staff_file.rows.clear()
@@ -150,11 +157,12 @@ def read_staff_file(filename: str, data: bytes, *, default_timezone: str) -> Sta
 # --- checking rows ---------------------------------------------------------------------------
 
 
-def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezone: str) -> None:
+def _read_rows(
+    table: Iterable[Row], staff_file: StaffFile, default_timezone: str, progress: Progress | None
+) -> None:
     rows = iter(table)
     header: list[str] | None = None
-    header_line = 0
-    for header_line, cells in enumerate(rows, start=1):  # noqa: B007 - used after the loop
+    for _line, cells in rows:
         if any(cell.strip() for cell in cells):
             header = [cell.strip().lstrip("\ufeff").casefold() for cell in cells]
             break
@@ -171,19 +179,22 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
     first_line: dict[str, int] = {}
     comma_lines: list[int] = []
     count = 0
-    for line, cells in enumerate(rows, start=header_line + 1):
+    for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue  # blank rows, often trailing ones in spreadsheets
         count += 1
         if count > MAX_ROWS:
             raise FileRefused(
-                f"The file has more than {MAX_ROWS:,} people; split it into several files."
+                f"The file has more than {MAX_ROWS:,} people, the limit; "
+                "split it into several files."
             )
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         values = {
             name: untick(cells[i].strip()) if i < len(cells) else ""
             for name, i in positions.items()
         }
-        reasons: list[str] = []
+        reasons = _control_characters(values)
         row = _row(line, values, reasons, default_timezone)
         email = values["email"].lower()
         manager_email = values["manager_email"].lower()
@@ -196,7 +207,8 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
         elif email:
             first_line[email] = line
         if reasons:
-            staff_file.problems.extend(RowProblem(line, values["email"], r) for r in reasons)
+            shown = "" if find_control_character(values["email"]) else values["email"]
+            staff_file.problems.extend(RowProblem(line, shown, r) for r in reasons)
         elif row is not None:
             staff_file.rows.append(row)
             if any("," in claim.name for claim in row.teaches + row.wants_to_learn):
@@ -212,6 +224,20 @@ def _read_rows(table: Iterable[list[str]], staff_file: StaffFile, default_timezo
             f"{' and more' if len(comma_lines) > 10 else ''}: skills are separated by “;”, "
             "so “TikTok, Excel” is one skill. Check the new skills before importing."
         )
+
+
+def _control_characters(values: dict[str, str]) -> list[str]:
+    """A reason per cell holding a control character (tab allowed): a NUL is a PostgreSQL
+    error on commit, a line break or ESC breaks exports and logs, a bidi override disguises
+    a name."""
+    reasons: list[str] = []
+    for column, value in values.items():
+        character = find_control_character(value)
+        if character is not None:
+            reasons.append(
+                f"{column} contains an invisible control character ({character}); remove it."
+            )
+    return reasons
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

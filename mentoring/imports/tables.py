@@ -1,6 +1,6 @@
-"""Turning an uploaded file's bytes into rows of text: CSV (UTF-8, any line ends, with or
-without a byte-order mark) or the first sheet of an XLSX workbook. Anything else is refused
-with a sentence that says what to do."""
+"""Turning an uploaded file's bytes into numbered rows of text: CSV (UTF-8, any line ends, with
+or without a byte-order mark) or the first sheet of an XLSX workbook. Anything else, or anything
+past the bounds of limits.py, is refused with a sentence that says what to do."""
 
 from __future__ import annotations
 
@@ -8,22 +8,20 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from xml.etree import ElementTree
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+from mentoring.imports.limits import MAX_BYTES, MAX_COLUMNS, FileRefused
+from mentoring.imports.workbook import check_archive, read_first_sheet
+
 SAVE_AS_UTF8 = (
     'Save it as "CSV UTF-8 (Comma delimited)" (Excel) or "Text CSV" with the '
     "character set UTF-8 (LibreOffice) and upload it again."
 )
 
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
+Row = tuple[int, list[str]]  # (line as a spreadsheet shows it, cell texts)
 
 
-def rows_of_text(
-    filename: str, data: bytes, notices: list[str], *, max_columns: int
-) -> Iterator[list[str]]:
+def rows_of_text(filename: str, data: bytes, notices: list[str]) -> Iterator[Row]:
     name = filename.lower()
     if len(data) > MAX_BYTES:
         raise FileRefused(
@@ -40,7 +38,7 @@ def rows_of_text(
                 "again from your spreadsheet program as .xlsx or CSV UTF-8."
             )
         # A workbook renamed .csv is read as what it is.
-        return _xlsx_table(data, notices, max_columns)
+        return _xlsx_table(data, notices)
     if name.endswith(".ods"):
         raise FileRefused(
             "OpenDocument spreadsheets (.ods) cannot be read. Save the sheet as "
@@ -51,14 +49,27 @@ def rows_of_text(
             "Old Excel files (.xls) cannot be read. Save the sheet as .xlsx or as CSV UTF-8."
         )
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if not name.endswith((".csv", ".txt")) or is_zip or b"\x00" in data[:4096] and not utf16:
+    # A NUL in the header line means a binary file; one further down is a bad cell, reported
+    # on its row like any other control character.
+    binary = b"\x00" in data[:4096].split(b"\n", 1)[0] and not utf16
+    if not name.endswith((".csv", ".txt")) or is_zip or binary:
         raise FileRefused(
             f"Upload a CSV file (.csv) or an Excel workbook (.xlsx); “{filename}” is neither."
         )
     return _csv_table(data)
 
 
-def _csv_table(data: bytes) -> Iterator[list[str]]:
+def check_container(filename: str, data: bytes) -> None:
+    """The checks that cost nothing, for the upload form: a workbook's zip directory."""
+    if data.startswith(b"PK\x03\x04") and filename.lower().endswith((".xlsx", ".xlsm", ".csv")):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                check_archive(archive)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+            pass  # said properly when the file is read
+
+
+def _csv_table(data: bytes) -> Iterator[Row]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(
             "The file is saved as UTF-16 (“Unicode text”), not UTF-8. " + SAVE_AS_UTF8
@@ -79,7 +90,13 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
     # newline="" lets the csv module handle CRLF, LF and line breaks inside quoted cells.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        yield from reader
+        for line, cells in enumerate(reader, start=1):
+            if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+                raise FileRefused(
+                    f"Line {line} has {len(cells)} columns; the import reads at most "
+                    f"{MAX_COLUMNS}. Delete the columns to the right of the staff list."
+                )
+            yield line, cells[:MAX_COLUMNS]
     except csv.Error as exc:
         raise FileRefused(
             f"The CSV file cannot be read after line {reader.line_num}: {exc}. "
@@ -87,62 +104,25 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
         ) from None
 
 
-def _xlsx_table(data: bytes, notices: list[str], max_columns: int) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
+def _xlsx_table(data: bytes, notices: list[str]) -> Iterator[Row]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise FileRefused(
             "The workbook cannot be opened (it is not a valid .xlsx). Save it "
             "again as .xlsx or as CSV UTF-8."
         ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        # A few MB of .xlsx can unpack to gigabytes; real staff lists stay far below this.
-        raise FileRefused(
-            "The workbook unpacks to more than 100 MB. Save the staff sheet "
-            "alone as CSV UTF-8 and upload that."
-        )
-    try:
-        # read_only streams rows; data_only=False keeps a formula's text rather than running it.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRefused(
-            f"The workbook cannot be opened ({exc.__class__.__name__}). Save it "
-            "again as .xlsx or as CSV UTF-8."
-        ) from None
-    except Exception:  # openpyxl raises many kinds on malformed files
-        raise FileRefused(
-            "The workbook cannot be opened. Save it again as .xlsx or as CSV UTF-8."
-        ) from None
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise FileRefused("The workbook has no sheets.")
-        if len(sheets) > 1:
-            notices.append(
-                f"The workbook has {len(sheets)} sheets; only the first, "
-                f"“{sheets[0].title}”, was read."
-            )
+    with archive:
         try:
-            for values in sheets[0].iter_rows(values_only=True, max_col=max_columns):
-                yield [_cell_text(value) for value in values]
+            yield from read_first_sheet(archive, notices)
         except FileRefused:
             raise
-        except Exception:
+        except ElementTree.ParseError as exc:
+            raise FileRefused(
+                f"The workbook cannot be read: its XML is broken ({exc}). Save it again as "
+                ".xlsx or as CSV UTF-8."
+            ) from None
+        except Exception:  # a damaged zip raises many kinds (CRC, encryption, sizes)
             raise FileRefused(
                 "The workbook cannot be read to the end. Save it again as .xlsx or as CSV UTF-8."
             ) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

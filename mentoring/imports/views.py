@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import hr_required
 from mentoring.imports import storage
@@ -40,6 +40,7 @@ def _upload_page(
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     form = StaffUploadForm(request.POST or None, request.FILES or None)
@@ -62,6 +63,7 @@ def _stored(request: HttpRequest, cohort: Cohort, token: str) -> storage.StoredU
 
 
 @hr_required
+@require_safe
 def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     cohort = _cohort(slug)
     stored = _stored(request, cohort, token)
@@ -99,12 +101,14 @@ def _csv_download(body: str, filename: str) -> HttpResponse:
 
 
 @hr_required
+@require_safe
 def template(request: HttpRequest, slug: str) -> HttpResponse:
     _cohort(slug)
     return _csv_download(template_csv(), "twoway-staff-template.csv")
 
 
 @hr_required
+@require_safe
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     return _csv_download(cohort_staff_csv(cohort), f"twoway-{cohort.slug}-staff.csv")
