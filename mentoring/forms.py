@@ -11,6 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 
 from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.services.programmes import (
+    EARLIEST_COHORT_DATE,
+    LATEST_COHORT_DATE,
+    cohort_dates_refusals,
+)
 
 
 @cache
@@ -133,12 +138,18 @@ class CohortForm(_SlugFromName):
         self.fields["min_grade_gap"].validators.append(MaxValueValidator(20))
         self.fields["max_timezone_diff_hours"].validators.append(MaxValueValidator(23))
         self.fields["max_timezone_diff_hours"].widget.attrs.update(min=0, max=23)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget.attrs.update(
+                min=EARLIEST_COHORT_DATE.isoformat(), max=LATEST_COHORT_DATE.isoformat()
+            )
 
     def clean(self) -> dict:
         data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "The cohort must end on or after the day it starts.")
+        refusals = cohort_dates_refusals(
+            starts_on=data.get("starts_on"), ends_on=data.get("ends_on")
+        )
+        for field, message in refusals.items():
+            self.add_error(field, message)
         if (
             all(not data.get(f"weight_{w}") for w in ("reverse", "forward"))
             and "weight_reverse" in data

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from mentoring.lib.batch import isolated
 from sessions_log import outbox
 from sessions_log.models import Meeting, Reminder
 
@@ -186,19 +187,20 @@ def quiet_pairs(*, now: datetime) -> list[QuietPair]:
     )
     found = []
     for pk, published_at, last_held, cadence, junior, junior_tz, senior, senior_tz in rows:
-        published_on = timezone.localdate(published_at)
-        quiet_since = max(last_held, published_on) if last_held else published_on
-        days = (today - quiet_since).days
-        if days >= cadence:
-            found.append(
-                QuietPair(
-                    pair_id=pk,
-                    quiet_since=quiet_since,
-                    days_quiet=days,
-                    cadence_days=cadence,
-                    member_zones=((junior, junior_tz or ""), (senior, senior_tz or "")),
+        with isolated("pair", pk, job="scan_quiet_pairs"):
+            published_on = timezone.localdate(published_at)
+            quiet_since = max(last_held, published_on) if last_held else published_on
+            days = (today - quiet_since).days
+            if days >= cadence:
+                found.append(
+                    QuietPair(
+                        pair_id=pk,
+                        quiet_since=quiet_since,
+                        days_quiet=days,
+                        cadence_days=cadence,
+                        member_zones=((junior, junior_tz or ""), (senior, senior_tz or "")),
+                    )
                 )
-            )
     return found
 
 
@@ -236,37 +238,40 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
     planned: list[outbox.Planned] = []
     hr_admins: list[tuple[int, str]] | None = None
     for quiet in found:
-        payload = {"pair_id": quiet.pair_id, "quiet_since": quiet.quiet_since.isoformat()}
-        for user_id, tz_name in quiet.member_zones:
-            planned.append(
-                outbox.Planned(
-                    recipient_id=user_id,
-                    kind=QUIET_PAIR_NUDGE,
-                    due_at=within_working_hours(now, zone_named(tz_name)),
-                    dedupe_key=quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id),
-                    payload=payload,
-                )
-            )
-        # HR hears a week after the pair was nudged (or would have been: a nudge skipped
-        # because someone turned nudges off counts), never at the same time.
-        if any(
-            quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id) in nudged_a_week_ago
-            for user_id, _ in quiet.member_zones
-        ):
-            if hr_admins is None:
-                hr_admins = list(
-                    User.objects.filter(groups__name=HR_ADMIN, is_active=True)
-                    .values_list("pk", "profile__timezone")
-                    .distinct()
-                )
-            for user_id, tz_name in hr_admins:
-                planned.append(
+        with isolated("pair", quiet.pair_id, job="scan_quiet_pairs"):
+            rows: list[outbox.Planned] = []  # all of a pair's rows, or none of them
+            payload = {"pair_id": quiet.pair_id, "quiet_since": quiet.quiet_since.isoformat()}
+            for user_id, tz_name in quiet.member_zones:
+                rows.append(
                     outbox.Planned(
                         recipient_id=user_id,
-                        kind=QUIET_PAIR_HR_ALERT,
+                        kind=QUIET_PAIR_NUDGE,
                         due_at=within_working_hours(now, zone_named(tz_name)),
-                        dedupe_key=quiet_alert_key(quiet.pair_id, quiet.quiet_since, user_id),
+                        dedupe_key=quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id),
                         payload=payload,
                     )
                 )
+            # HR hears a week after the pair was nudged (or would have been: a nudge skipped
+            # because someone turned nudges off counts), never at the same time.
+            if any(
+                quiet_nudge_key(quiet.pair_id, quiet.quiet_since, user_id) in nudged_a_week_ago
+                for user_id, _ in quiet.member_zones
+            ):
+                if hr_admins is None:
+                    hr_admins = list(
+                        User.objects.filter(groups__name=HR_ADMIN, is_active=True)
+                        .values_list("pk", "profile__timezone")
+                        .distinct()
+                    )
+                for user_id, tz_name in hr_admins:
+                    rows.append(
+                        outbox.Planned(
+                            recipient_id=user_id,
+                            kind=QUIET_PAIR_HR_ALERT,
+                            due_at=within_working_hours(now, zone_named(tz_name)),
+                            dedupe_key=quiet_alert_key(quiet.pair_id, quiet.quiet_since, user_id),
+                            payload=payload,
+                        )
+                    )
+            planned += rows
     return outbox.schedule_many(planned)

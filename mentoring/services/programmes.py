@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +12,32 @@ from mentoring.models import Cohort, Enrolment, Programme
 
 class CohortMoveRefused(Exception):
     """The cohort cannot take this step now; the message says why, in HR's words."""
+
+
+# A cohort dated year 1 or 9999 is a typo, and date arithmetic on it (a survey two weeks before
+# the end, a step due in week 3) overflows. These bounds keep every cohort well inside.
+EARLIEST_COHORT_DATE = date(2000, 1, 1)
+LATEST_COHORT_DATE = date(2100, 12, 31)
+LONGEST_COHORT_YEARS = 5
+
+
+def cohort_dates_refusals(*, starts_on: date | None, ends_on: date | None) -> dict[str, str]:
+    """Why these cohort dates cannot be saved, per field ("starts_on", "ends_on"); empty when
+    they can. Either date may be left open."""
+    refusals: dict[str, str] = {}
+    bounds = f"{EARLIEST_COHORT_DATE:%-d %B %Y} and {LATEST_COHORT_DATE:%-d %B %Y}"
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not EARLIEST_COHORT_DATE <= day <= LATEST_COHORT_DATE:
+            refusals[field] = f"Choose a date between {bounds}."
+    if starts_on and ends_on and not refusals:
+        if ends_on < starts_on:
+            refusals["ends_on"] = "The cohort must end on or after the day it starts."
+        elif (ends_on - starts_on).days > LONGEST_COHORT_YEARS * 366:
+            refusals["ends_on"] = (
+                f"A cohort runs for at most {LONGEST_COHORT_YEARS} years; "
+                "choose an earlier end date."
+            )
+    return refusals
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.lib.batch import isolated
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
 from sessions_log import outbox, pair_emails  # noqa: F401 (pair_emails registers kinds)
@@ -109,10 +110,17 @@ def answer_pulse(
     return pulse
 
 
+def _final_opens(ends_on: date) -> date:
+    try:
+        return ends_on - timedelta(days=FINAL_SURVEY_OPENS_DAYS_BEFORE_END)
+    except OverflowError:  # a cohort ending in the first days of year 1: long past
+        return date.min
+
+
 def final_survey_opens_on(cohort: Cohort) -> date | None:
     if cohort.ends_on is None:
         return None
-    return cohort.ends_on - timedelta(days=FINAL_SURVEY_OPENS_DAYS_BEFORE_END)
+    return _final_opens(cohort.ends_on)
 
 
 def open_impact_stage(enrolment: Enrolment, today: date | None = None) -> str | None:
@@ -169,14 +177,81 @@ def save_reflection(*, pair: Pair, author, reflection: str, thank_you: str) -> R
     return saved
 
 
+PlannedSurvey = tuple[int, datetime, str, dict]
+
+
+def _pulses_due(
+    pair_id: int,
+    published_at: datetime,
+    members: tuple[int, int],
+    ends_on: date | None,
+    now: datetime,
+    horizon: datetime,
+    answered: set[tuple[int, int, int]],
+) -> list[PlannedSurvey]:
+    planned: list[PlannedSurvey] = []
+    days = (now - published_at).days
+    current = (
+        None
+        if days < Pulse.FIRST_AFTER_DAYS
+        else (days - Pulse.FIRST_AFTER_DAYS) // Pulse.EVERY_DAYS
+    )
+    for period in [0] if current is None else [current, current + 1]:
+        due = pulse_due_at(published_at, period)
+        if due > horizon or (ends_on and due.date() > ends_on):
+            continue
+        planned += [
+            (
+                user_id,
+                due,
+                f"survey:pulse:{pair_id}:{user_id}:{period}",
+                {"survey": "pulse", "pair": pair_id, "period": period},
+            )
+            for user_id in members
+            if (pair_id, user_id, period) not in answered
+        ]
+    return planned
+
+
+def _impact_surveys_due(
+    enrolment_id: int,
+    user_id: int,
+    created_at: datetime,
+    ends_on: date | None,
+    now: datetime,
+    horizon: datetime,
+    done: set[tuple[int, str]],
+) -> list[PlannedSurvey]:
+    opens = final_opens = None
+    if ends_on:
+        opens = _final_opens(ends_on)
+        final_opens = timezone.make_aware(datetime.combine(opens, time(9)))
+    stages = (
+        [(ImpactSurvey.Stage.BASELINE, created_at)] if (opens is None or now.date() < opens) else []
+    )
+    if final_opens is not None and final_opens <= horizon:
+        stages.append((ImpactSurvey.Stage.FINAL, final_opens))
+    return [
+        (
+            user_id,
+            due,
+            f"survey:impact:{enrolment_id}:{stage}",
+            {"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)},
+        )
+        for stage, due in stages
+        if (enrolment_id, stage) not in done
+    ]
+
+
 def schedule_surveys_due(*, now: datetime | None = None) -> int:
     """Put a "survey due" row in the outbox for every pulse and impact survey that has come due,
     or comes due within a week, and is not answered yet. Idempotent (dedupe keys); the seed and
     an hourly beat task call it, so rows further ahead are added in good time by a later run.
-    Returns how many rows were added."""
+    Returns how many rows were added. A row with absurd data is logged and skipped, so it
+    never stops the surveys of everybody else."""
     now = now or timezone.now()
     horizon = now + SCHEDULE_AHEAD
-    planned: list[tuple[int, datetime, str, dict]] = []
+    planned: list[PlannedSurvey] = []
     pairs = list(
         Pair.objects.filter(
             status=Pair.Status.ACTIVE,
@@ -190,26 +265,10 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
         )
     )
     for pair_id, published_at, junior_id, senior_id, ends_on in pairs:
-        days = (now - published_at).days
-        current = (
-            None
-            if days < Pulse.FIRST_AFTER_DAYS
-            else (days - Pulse.FIRST_AFTER_DAYS) // Pulse.EVERY_DAYS
-        )
-        for period in [0] if current is None else [current, current + 1]:
-            due = pulse_due_at(published_at, period)
-            if due > horizon or (ends_on and due.date() > ends_on):
-                continue
-            planned += [
-                (
-                    user_id,
-                    due,
-                    f"survey:pulse:{pair_id}:{user_id}:{period}",
-                    {"survey": "pulse", "pair": pair_id, "period": period},
-                )
-                for user_id in (junior_id, senior_id)
-                if (pair_id, user_id, period) not in answered
-            ]
+        with isolated("pair", pair_id, job="schedule_surveys_due"):
+            planned += _pulses_due(
+                pair_id, published_at, (junior_id, senior_id), ends_on, now, horizon, answered
+            )
 
     enrolments = list(
         Enrolment.objects.filter(
@@ -227,27 +286,10 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
         )
     )
     for enrolment_id, user_id, created_at, ends_on in enrolments:
-        opens = final_opens = None
-        if ends_on:
-            opens = ends_on - timedelta(days=FINAL_SURVEY_OPENS_DAYS_BEFORE_END)
-            final_opens = timezone.make_aware(datetime.combine(opens, time(9)))
-        stages = (
-            [(ImpactSurvey.Stage.BASELINE, created_at)]
-            if (opens is None or now.date() < opens)
-            else []
-        )
-        if final_opens is not None and final_opens <= horizon:
-            stages.append((ImpactSurvey.Stage.FINAL, final_opens))
-        planned += [
-            (
-                user_id,
-                due,
-                f"survey:impact:{enrolment_id}:{stage}",
-                {"survey": "impact", "enrolment": enrolment_id, "stage": str(stage)},
+        with isolated("enrolment", enrolment_id, job="schedule_surveys_due"):
+            planned += _impact_surveys_due(
+                enrolment_id, user_id, created_at, ends_on, now, horizon, done
             )
-            for stage, due in stages
-            if (enrolment_id, stage) not in done
-        ]
 
     existing = set(
         Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:").values_list(
