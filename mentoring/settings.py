@@ -75,6 +75,8 @@ try:
     PAIRING_QUEUED_TIMEOUT_SECONDS = env_int(
         "TWOWAY_PAIRING_QUEUED_TIMEOUT_SECONDS", 3600, minimum=60
     )
+    # /healthz fails when reminders have not been swept for this long (beat sweeps every minute).
+    HEALTH_SWEEP_MAX_AGE_SECONDS = env_int("TWOWAY_HEALTH_SWEEP_MAX_AGE_SECONDS", 300, minimum=60)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
@@ -251,11 +253,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Security: production-grade whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING
-CSRF_COOKIE_SECURE = not DEBUG and not TESTING
+# Plain http on one's own machine needs these off explicitly (README, "Production").
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether a request came over https is gunicorn's call: it believes X-Forwarded-Proto only from
+# the proxies in FORWARDED_ALLOW_IPS and sets the scheme. Django believing the header from anyone
+# would let any client claim https; a server without that filter opts in here.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("TWOWAY_TRUST_X_FORWARDED_PROTO", False)
+    else None
+)
+# The container health check asks over plain http from inside; it reveals nothing.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -4,7 +4,10 @@ domain's pages live in mentoring/programme_urls.py."""
 from django.contrib import admin
 from django.urls import include, path
 
+from mentoring.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pairing import views
+from pairing import run_views, views
 
 app_name = "pairing"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cohorts/<slug:slug>/runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("cohorts/<slug:slug>/runs/<int:pk>/export.csv", views.run_export, name="run_export"),
     path("cohorts/<slug:slug>/runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
+    path("cohorts/<slug:slug>/runs/<int:pk>/retry/", run_views.run_retry, name="run_retry"),
     path("cohorts/<slug:slug>/runs/<int:pk>/<str:action>/", views.board_edit, name="board_edit"),
     path("cohorts/<slug:slug>/compare/", views.compare, name="compare"),
     path("rules/<int:pk>/remove/", views.rule_remove, name="rule_remove"),
