@@ -268,4 +268,5 @@ class PlanStep(models.Model):
 
 # Models of the core that live in their own packages, registered with this app.
 from mentoring.audit.models import AuditEntry  # noqa: E402,F401
+from mentoring.imports.models import ImportJob  # noqa: E402,F401
 from mentoring.privacy.models import PastPairHash, RetentionPurge  # noqa: E402,F401
