@@ -102,6 +102,8 @@ def evaluate(
         breaks.append(f"{senior_name} is in {junior_name}'s reporting line")
     if (junior.id, senior.id) in rules.excluded:
         breaks.append("excluded by HR")
+    if (junior.id, senior.id) in rules.never_again:
+        breaks.append("paired before: a pair that ended is never proposed again")
     if (
         rules.min_grade_gap is not None
         and junior.grade is not None

@@ -153,7 +153,7 @@ def build_cohort(
         for user in p.manager_chain & junior_users:
             for i in juniors_by_user[user]:
                 chain.add((i, col))
-    for junior_id, senior_id in rules.excluded:
+    for junior_id, senior_id in rules.excluded | rules.never_again:
         if junior_id in junior_row and senior_id in senior_col:
             other.add((junior_row[junior_id], senior_col[senior_id]))
     forbidden_rows, forbidden_cols = _sorted_pairs(chain | other)

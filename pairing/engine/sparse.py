@@ -1,178 +1,243 @@
-"""An exact assignment solver for big cohorts, working on each person's best candidates (no Django).
+"""Each person's best candidates, scored in blocks, and the proof that they were enough.
 
-Input: the slot-level cost matrix of pairing/_solve.py (eligible entries negative, everything
-else 0, meaning "not paired"). Only a few entries per row can be in a best answer, so:
+Memory is bounded by the candidates kept, never by the pair matrix: juniors are scored against
+every senior a block of rows at a time (BLOCK_CELLS cells), and only each junior's
+`per_row` best eligible seniors and each senior's `per_column` best eligible juniors stay.
+Every left-out eligible pair of a junior scores at most `row_bound` (the worst score kept for
+them), and likewise `column_bound` for a senior: no pair matrix needed for that.
 
-1. Candidates: each row's K cheapest negative entries and each column's K cheapest.
-2. Solve on the candidates alone, exactly, with scipy's sparse Jonker-Volgenant
-   (`min_weight_full_bipartite_matching`). Each row also gets a private "stay unpaired" column
-   of cost 0, so a full matching always exists and the sparse problem is the dense one with
-   every left-out entry treated as "not there". All weights are shifted by one constant to be
-   positive (every row takes exactly one edge, so the shift changes nothing).
-3. Dual prices for that answer: column potentials v with v[to] <= v[from] + w along every edge
-   of the residual graph (Bellman-Ford rounds, vectorised), then u_i = c_i,sigma(i) - v_sigma(i).
-4. Proof on the FULL problem, in exact arithmetic (integers in float64): every eligible entry
-   has reduced cost c_ij - u_i - v_j >= 0, every "unpaired" column too (u_i + v_dummy_i <= 0),
-   every v <= 0, v = 0 on columns left free, and the answer's cost equals sum(u) + sum(v).
-   That is LP duality for the assignment problem (rows exactly once, columns at most once):
-   the answer is optimal for the dense matrix, not just for the candidates.
-5. Entries that break the proof (and near-breakers) join the candidates; solve again.
-
-Returns None when the proof does not come within MAX_ROUNDS: the caller then solves densely.
+The proof (after flow.py solved the candidates exactly, with dual prices alpha and beta): the
+answer is optimal for the WHOLE cohort if every left-out eligible pair has
+score <= alpha[j] + beta[s]. Pairs whose bounds already say so (min(row_bound[j],
+column_bound[s]) <= alpha[j] + beta[s]) need no look: a sort finds the juniors for whom some
+senior is not cleared that way (`suspects`), and only their blocks are scored again
+(`violations`). Pairs that break the proof join the candidates and the flow is solved again.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-CANDIDATES_PER_ROW = 20
-CANDIDATES_PER_COLUMN = 10
-NEAR = 3.0  # entries within this reduced cost of breaking the proof are added too (fewer rounds)
-MAX_ROUNDS = 8
-BLOCK_CELLS = 2_000_000  # cells handled at once when scanning the matrix (16 MB in float64)
+from pairing.engine.score import ScoredCohort, score_block
+from pairing.engine.types import Rules, Weights
+
+CANDIDATES_PER_ROW = 8
+CANDIDATES_PER_COLUMN = 8
+BLOCK_CELLS = 2_000_000  # cells scored at once (8 MB of float32 per array)
+NEAR = 2.0  # pairs this close to breaking the proof join too (fewer rounds)
 
 
-def _candidates(cost: np.ndarray, per_row: int, per_column: int) -> tuple[np.ndarray, np.ndarray]:
-    n, m = cost.shape
-    rows, cols = [], []
-    if per_row:
-        k = min(per_row, m)
-        step = max(1, BLOCK_CELLS // max(m, 1))
-        for r0 in range(0, n, step):
-            block = cost[r0 : r0 + step]
-            best = (
-                np.argpartition(block, k - 1, axis=1)[:, :k]
-                if k < m
-                else np.broadcast_to(np.arange(m), block.shape)
+@dataclass
+class Candidates:
+    rows: np.ndarray  # junior row per candidate pair (int64), sorted by (row, col)
+    cols: np.ndarray
+    scores: np.ndarray  # int64
+    row_bound: np.ndarray  # float64 per junior: left-out eligible pairs score at most this
+    column_bound: np.ndarray  # per senior (-inf: every eligible pair is a candidate)
+    junior_any: np.ndarray  # bool per junior: some eligible senior at all
+    junior_chain: np.ndarray  # bool: eligible seniors, were it not for a reporting line
+    senior_any: np.ndarray
+    senior_chain: np.ndarray
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> int:
+        """Merge new pairs in; returns how many were new."""
+        m = max(len(self.column_bound), 1)
+        before = len(self.rows)
+        code = np.concatenate([self.rows * m + self.cols, rows.astype(np.int64) * m + cols])
+        score = np.concatenate([self.scores, scores.astype(np.int64)])
+        code, first = np.unique(code, return_index=True)
+        self.rows, self.cols, self.scores = code // m, code % m, score[first]
+        return len(self.rows) - before
+
+
+def _spans(n_rows: int, n_cols: int) -> list[tuple[int, int]]:
+    step = max(16, BLOCK_CELLS // max(n_cols, 1))
+    return [(r0, min(n_rows, r0 + step)) for r0 in range(0, n_rows, step)]
+
+
+def _in_order(work: Callable[[int, int], tuple], spans: list[tuple[int, int]]) -> Iterator[tuple]:
+    """work(span) for each span, two at a time (numpy lets go of the GIL on big arrays), in
+    order, never more than two blocks alive: memory stays bounded however many spans."""
+    with ThreadPoolExecutor(max_workers=2 if len(spans) > 2 else 1) as pool:
+        pending: list[Future] = []
+        for span in spans:
+            pending.append(pool.submit(work, *span))
+            if len(pending) == 2:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _open_scores(
+    cohort: ScoredCohort,
+    weights: Weights,
+    rules: Rules,
+    r0: int,
+    r1: int,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+):
+    block = score_block(cohort, weights, rules, r0, r1)
+    stats = (
+        block.eligible.any(axis=1),
+        block.eligible_but_chain.any(axis=1),
+        block.eligible.any(axis=0),
+        block.eligible_but_chain.any(axis=0),
+    )
+    usable = block.eligible
+    usable &= open_s[None, :]
+    usable &= open_j[r0:r1, None]
+    score = block.score
+    score[~usable] = -np.inf
+    return score, usable, stats
+
+
+def collect(
+    cohort: ScoredCohort,
+    weights: Weights,
+    rules: Rules,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+    per_row: int = CANDIDATES_PER_ROW,
+    per_column: int = CANDIDATES_PER_COLUMN,
+    progress: Callable[[float], None] | None = None,
+) -> Candidates:
+    """Score every junior against every senior in blocks; keep the best candidates of each
+    open person (people with free capacity)."""
+    n, m = len(cohort.juniors.ids), len(cohort.seniors.ids)
+    junior_any = np.zeros(n, dtype=bool)
+    junior_chain = np.zeros(n, dtype=bool)
+    senior_any = np.zeros(m, dtype=bool)
+    senior_chain = np.zeros(m, dtype=bool)
+    row_bound = np.full(n, -np.inf)
+    k_row, k_col = min(per_row, m), min(per_column, n)
+    best_score = np.full((k_col, m), -np.inf, dtype=np.float32)  # each senior's best so far
+    best_row = np.zeros((k_col, m), dtype=np.int64)
+    column_count = np.zeros(m, dtype=np.int64)
+    found_rows, found_cols, found_scores = [], [], []
+
+    def work(r0: int, r1: int):
+        score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s)
+        count = usable.sum(axis=1)
+        if k_row and k_row < m:
+            top = np.argpartition(score, m - k_row, axis=1)[:, m - k_row :]
+        else:
+            top = np.broadcast_to(np.arange(m), score.shape)
+        top_score = np.take_along_axis(score, top, axis=1)
+        bound = np.where(count > k_row, top_score.min(axis=1, initial=np.inf), -np.inf)
+        keep = np.isfinite(top_score)
+        rows = np.broadcast_to(np.arange(r0, r1)[:, None], top.shape)[keep]
+        return r0, r1, score, usable.sum(axis=0), stats, bound, rows, top[keep], top_score[keep]
+
+    spans = _spans(n, m)
+    for r0, r1, score, col_count, stats, bound, rows, cols, scores in _in_order(work, spans):
+        junior_any[r0:r1], junior_chain[r0:r1] = stats[0], stats[1]
+        senior_any |= stats[2]
+        senior_chain |= stats[3]
+        row_bound[r0:r1] = bound
+        found_rows.append(rows)
+        found_cols.append(cols)
+        found_scores.append(scores)
+        column_count += col_count
+        if k_col:  # merge this block into each senior's best k_col
+            stacked = np.concatenate([best_score, score])
+            top = np.argpartition(stacked, len(stacked) - k_col, axis=0)[len(stacked) - k_col :]
+            best_score = np.take_along_axis(stacked, top, axis=0)
+            best_row = np.where(
+                top < k_col,
+                np.take_along_axis(best_row, np.minimum(top, k_col - 1), axis=0),
+                top - k_col + r0,
             )
-            r = np.repeat(np.arange(len(block)), k)
-            c = best.ravel()
-            keep = block[r, c] < 0
-            rows.append(r[keep] + r0)
-            cols.append(c[keep])
-    if per_column:
-        k = min(per_column, n)
-        step = max(1, BLOCK_CELLS // max(n, 1))
-        for c0 in range(0, m, step):
-            block = np.ascontiguousarray(cost[:, c0 : c0 + step].T)
-            best = (
-                np.argpartition(block, k - 1, axis=1)[:, :k]
-                if k < n
-                else np.broadcast_to(np.arange(n), block.shape)
-            )
-            c = np.repeat(np.arange(len(block)), k)
-            r = best.ravel()
-            keep = block[c, r] < 0
-            rows.append(r[keep])
-            cols.append(c[keep] + c0)
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    code = np.unique(np.concatenate(rows).astype(np.int64) * m + np.concatenate(cols))
-    return code // m, code % m
+        del score
+        if progress:
+            progress(r1 / max(n, 1))
+    column_bound = np.where(
+        column_count > k_col, best_score.min(axis=0, initial=np.inf), -np.inf
+    ).astype(np.float64)
+    keep = np.isfinite(best_score)
+    found_rows.append(best_row[keep])
+    found_cols.append(np.broadcast_to(np.arange(m), best_score.shape)[keep])
+    found_scores.append(best_score[keep])
+    candidates = Candidates(
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        row_bound,
+        column_bound,
+        junior_any,
+        junior_chain,
+        senior_any,
+        senior_chain,
+    )
+    if found_rows:
+        candidates.add(
+            np.concatenate(found_rows).astype(np.int64),
+            np.concatenate(found_cols).astype(np.int64),
+            np.concatenate(found_scores).astype(np.int64),
+        )
+    return candidates
 
 
-def _potentials(
-    sigma: np.ndarray,
-    matched_cost: np.ndarray,
+def suspects(
+    candidates: Candidates,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+) -> np.ndarray:
+    """Juniors with some senior s for which the bounds do not clear every left-out pair:
+    row_bound[j] > alpha[j] + beta[s] and column_bound[s] > alpha[j] + beta[s]. O(n log n)."""
+    columns = np.flatnonzero(open_s)
+    rows = np.flatnonzero(open_j & np.isfinite(candidates.row_bound))
+    if not len(columns) or not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(beta[columns], kind="stable")
+    sorted_beta = beta[columns][order]
+    reach = (candidates.column_bound[columns] - beta[columns])[order]
+    best_reach = np.maximum.accumulate(reach)  # over the seniors with the smallest beta
+    # senior s is not cleared by the row bound when beta[s] < row_bound[j] - alpha[j]
+    upto = np.searchsorted(sorted_beta, candidates.row_bound[rows] - alpha[rows], side="left")
+    hit = upto > 0
+    hit[hit] = best_reach[upto[hit] - 1] > alpha[rows][hit]
+    return rows[hit]
+
+
+def violations(
+    cohort: ScoredCohort,
+    weights: Weights,
+    rules: Rules,
     rows: np.ndarray,
-    cols: np.ndarray,
-    cost_rc: np.ndarray,
-    n: int,
-    m: int,
-) -> np.ndarray | None:
-    """Column potentials (m real columns, then one "unpaired" column per row), or None."""
-    ar = np.arange(n)
-    a_from = np.concatenate([sigma[rows], sigma])
-    a_to = np.concatenate([cols, m + ar])
-    a_w = np.concatenate([cost_rc - matched_cost[rows], -matched_cost])
-    other = a_to != a_from
-    a_from, a_to, a_w = a_from[other], a_to[other], a_w[other]
-    order = np.argsort(a_to, kind="stable")
-    a_from, a_to, a_w = a_from[order], a_to[order], a_w[order]
-    v = np.zeros(m + n)
-    if not len(a_to):
-        return v
-    starts = np.flatnonzero(np.r_[True, a_to[1:] != a_to[:-1]])
-    target = a_to[starts]
-    for _ in range(n + m + 1):  # no negative cycle (the answer is optimal): converges by then
-        best = np.minimum.reduceat(v[a_from] + a_w, starts)
-        better = best < v[target]
-        if not better.any():
-            return v
-        v[target[better]] = best[better]
-    return None  # pragma: no cover - only if the sparse answer were not optimal
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Score the blocks holding `rows` again: the pairs with score > alpha + beta - NEAR, and
+    how many of them break the proof (score > alpha + beta)."""
+    n, m = len(cohort.juniors.ids), len(cohort.seniors.ids)
+    wanted = np.zeros(n, dtype=bool)
+    wanted[rows] = True
+    spans = [(r0, r1) for r0, r1 in _spans(n, m) if wanted[r0:r1].any()]
 
+    def work(r0: int, r1: int):
+        score, _, _ = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s)
+        local = np.flatnonzero(wanted[r0:r1])
+        picked = score[local]
+        slack = picked - alpha[r0 + local, None] - beta[None, :]  # float64, exact integers
+        r, c = np.nonzero(slack > -NEAR)
+        return r0 + local[r], c, picked[r, c], int(np.count_nonzero(slack > 0))
 
-def solve_sparse(
-    cost: np.ndarray, per_row: int | None = None, per_column: int | None = None
-) -> np.ndarray | None:
-    """Column per row (>= cost.shape[1] means "not paired"), proven optimal for the whole dense
-    `cost`; None if the proof did not come in time."""
-    n, m = cost.shape
-    per_row = CANDIDATES_PER_ROW if per_row is None else per_row
-    per_column = CANDIDATES_PER_COLUMN if per_column is None else per_column
-    rows, cols = _candidates(cost, per_row, per_column)
-    shift = 1.0 - float(cost.min()) if cost.size else 1.0
-    ar = np.arange(n)
-    step = max(1, BLOCK_CELLS // max(m, 1))
-    for _ in range(MAX_ROUNDS):
-        cost_rc = cost[rows, cols].astype(np.float64)
-        graph = sp.csr_array(
-            (
-                np.concatenate([cost_rc + shift, np.full(n, shift)]),
-                (np.concatenate([rows, ar]), np.concatenate([cols, m + ar])),
-            ),
-            shape=(n, m + n),
-        )
-        solved_rows, solved_cols = min_weight_full_bipartite_matching(graph)
-        sigma = np.empty(n, dtype=np.int64)
-        sigma[solved_rows] = solved_cols
-        real = sigma < m
-        matched_cost = np.zeros(n)
-        matched_cost[real] = cost[ar[real], sigma[real]]
-        v = _potentials(sigma, matched_cost, rows, cols, cost_rc, n, m)
-        if v is None:  # pragma: no cover
-            return None
-        u = matched_cost - v[sigma]
-        free = np.ones(m + n, dtype=bool)
-        free[sigma] = False
-        if (v > 0).any() or (v[free] != 0).any() or (u + v[m:] > 0).any():
-            return None  # pragma: no cover - the sparse answer was not optimal
-        v_real = v[:m]
-        # A first pass in the matrix's own precision picks the entries that may be near or
-        # below zero; `slack` bounds its rounding (three operations, each within half an ulp of
-        # the largest magnitude involved), then those entries are checked exactly in float64.
-        slack = (
-            4.0
-            * float(np.finfo(cost.dtype).eps)
-            * (shift + float(np.abs(u).max()) + float(np.abs(v_real).max()))
-            + 1
-        )
-        u_low, v_low = u.astype(cost.dtype), v_real.astype(cost.dtype)
-
-        def scan(r0: int, u_low=u_low, v_low=v_low, slack=slack) -> tuple[np.ndarray, np.ndarray]:
-            block = cost[r0 : r0 + step]
-            reduced = block - u_low[r0 : r0 + step, None]
-            reduced -= v_low
-            r, c = np.nonzero((reduced < NEAR + slack) & (block < 0))
-            return r + r0, c
-
-        # numpy lets go of the GIL on big arrays: two threads scan two blocks at once.
-        with ThreadPoolExecutor(max_workers=2 if n > 2 * step else 1) as pool:
-            found = list(pool.map(scan, range(0, n, step)))
-        add_r = np.concatenate([r for r, _ in found]).astype(np.int64)
-        add_c = np.concatenate([c for _, c in found]).astype(np.int64)
-        exact = cost[add_r, add_c].astype(np.float64) - u[add_r] - v_real[add_c]
-        breaking = int(np.count_nonzero(exact < 0))
-        add_r, add_c = add_r[exact < NEAR], add_c[exact < NEAR]
-        if not breaking:
-            if float(matched_cost.sum()) != float(u.sum() + v.sum()):
-                return None  # pragma: no cover - a safety net
-            return sigma
-        code = np.unique(np.concatenate([rows * m + cols, add_r * m + add_c]))
-        rows, cols = code // m, code % m
-    return None
+    found = list(_in_order(work, spans))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, 0
+    return (
+        np.concatenate([f[0] for f in found]).astype(np.int64),
+        np.concatenate([f[1] for f in found]).astype(np.int64),
+        np.concatenate([f[2] for f in found]).astype(np.int64),
+        sum(f[3] for f in found),
+    )

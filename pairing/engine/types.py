@@ -42,6 +42,12 @@ class Rules:
     # (junior id, senior id), never proposed; services also put previous-cohort partners here
     excluded: frozenset[tuple[int, int]] = frozenset()
     locked: tuple[tuple[int, int], ...] = ()  # (junior id, senior id) kept as they are
+    # (junior id, senior id) that were paired before and ended, here or in an earlier cohort
+    # (the services match earlier cohorts by keyed hash): never proposed again
+    never_again: frozenset[tuple[int, int]] = frozenset()
+    # (junior id, senior id) active pairs of a top-up run: they use capacity and count as
+    # covered, but are not proposals (they exist already)
+    fixed: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,10 +86,11 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class PairingResult:
-    proposals: tuple[Proposal, ...]  # locked included; score desc, then junior_id, senior_id
+    proposals: tuple[Proposal, ...]  # locked included, fixed not; score desc, then ids
     unmatched_juniors: tuple[Unmatched, ...]
     unmatched_seniors: tuple[Unmatched, ...]
     total_score: int  # sum of proposal scores (locked included)
+    people_covered: int = 0  # people with at least one partner (fixed pairs included)
 
 
 DEFAULT_WEIGHTS = Weights()

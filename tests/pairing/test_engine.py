@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import random
 
 import pytest
@@ -254,11 +253,58 @@ def test_negative_weights_are_refused():
         solve([junior(1)], [senior(10)], weights=Weights(reverse=-1))
 
 
-def test_the_flow_solver_takes_over_when_designated_slots_run_out(monkeypatch):
-    _solve = importlib.import_module("pairing.engine.solve")
+def test_a_second_partner_never_costs_someone_their_only_one():
+    # 15 juniors, 15 seniors; two seniors take 2 and every junior scores best with them. The
+    # highest total would give those two a second junior each and leave two seniors alone.
+    juniors = [junior(i, teach={PYTHON: 3, SQL: 1}) for i in range(1, 16)]
+    popular = [senior(100 + i, capacity=2, learn={PYTHON: 3}) for i in range(2)]
+    others = [senior(200 + i, learn={SQL: 1}) for i in range(13)]
+    result = solve(juniors, popular + others)
+    partners = {s.id: 0 for s in popular + others}
+    for p in result.proposals:
+        partners[p.senior_id] += 1
+    assert all(count >= 1 for count in partners.values())
+    assert len(result.proposals) == 15
+    assert result.people_covered == 30
+    assert result.unmatched_juniors == ()
+    assert {u.person_id for u in result.unmatched_seniors} == {100, 101}
 
-    juniors = [junior(1, capacity=2, teach={PYTHON: 3}), junior(2, teach={SQL: 1})]
+
+def test_more_pairs_win_over_a_higher_score_once_everyone_is_covered():
+    juniors = [junior(1, capacity=2, teach={PYTHON: 3}), junior(2, capacity=2, teach={SQL: 1})]
     seniors = [senior(10, capacity=2, learn={PYTHON: 3, SQL: 1}), senior(11, learn={PYTHON: 1})]
-    with_designations = solve(juniors, seniors)
-    monkeypatch.setattr(_solve, "MAX_DESIGNATIONS", 0)
-    assert solve(juniors, seniors) == with_designations
+    result = solve(juniors, seniors)
+    assert sorted(pairs_of(result)) == [(1, 10), (1, 11), (2, 10)]
+    assert result.people_covered == 4
+
+
+def test_pairs_that_ended_are_never_proposed_again_and_evaluate_says_why():
+    juniors = [junior(1)]
+    seniors = [senior(10, learn={PYTHON: 3}), senior(11, learn={PYTHON: 1})]
+    rules = Rules(never_again=frozenset({(1, 10)}))
+    assert pairs_of(solve(juniors, seniors, rules=rules)) == {(1, 11)}
+    assert evaluate(juniors[0], seniors[0], rules=rules)[1] == [
+        "paired before: a pair that ended is never proposed again"
+    ]
+
+
+def test_a_top_up_keeps_active_pairs_and_pairs_only_people_with_free_capacity():
+    juniors = [junior(1, teach={PYTHON: 3}), junior(2, teach={PYTHON: 1}), junior(3)]
+    seniors = [senior(10, capacity=2, learn={PYTHON: 3}), senior(11), senior(12)]
+    # Junior 1 and senior 10 are paired already; senior 10 has one seat left but is covered,
+    # so the late joiners go to the seniors who have nobody first.
+    rules = Rules(fixed=((1, 10),))
+    result = solve(juniors, seniors, rules=rules)
+    assert pairs_of(result) == {(2, 11), (3, 12)} or pairs_of(result) == {(2, 12), (3, 11)}
+    assert all(not p.locked for p in result.proposals)
+    assert result.people_covered == 6
+    assert [(u.person_id, u.free_slots) for u in result.unmatched_seniors] == [(10, 1)]
+    assert result.unmatched_juniors == ()
+
+
+def test_a_fixed_pair_is_not_proposed_again_even_with_capacity_left():
+    juniors = [junior(1, capacity=2)]
+    seniors = [senior(10, capacity=2)]
+    result = solve(juniors, seniors, rules=Rules(fixed=((1, 10),)))
+    assert result.proposals == ()
+    assert result.people_covered == 2
