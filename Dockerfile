@@ -13,5 +13,7 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value TWOWAY_PAIR_HAS
  && mkdir -p /app/var && chown -R twoway /app/var
 USER twoway
 EXPOSE 8000
+# gunicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS (default: this container's
+# loopback); name your reverse proxy there, never "*" on a published port.
 CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]
