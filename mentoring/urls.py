@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("pairing/", include("pairing.urls")),
     path("sessions/", include("sessions_log.urls")),
+    path("privacy/", include("mentoring.privacy.urls")),
     path("", include("mentoring.programme_urls")),
 ]
