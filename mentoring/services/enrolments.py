@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import Profile, User
@@ -39,11 +39,29 @@ def _active_pairs(enrolment: Enrolment):
     return Pair.objects.filter(Q(junior=enrolment) | Q(senior=enrolment), status=Pair.Status.ACTIVE)
 
 
-@transaction.atomic
 def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolment, bool]:
     """Enrol one person by hand. A new email creates the user (no usable password: they set
     one from the invitation) and their profile; a known one keeps their profile and only has
-    blanks filled. Returns the enrolment and whether the user is new."""
+    blanks filled. Returns the enrolment and whether the user is new.
+
+    Two people adding the same new person at once (or a double-clicked button) race to create
+    the same user or enrolment; the loser's write fails on a unique constraint. It is tried
+    again once, when it sees the winner's rows and answers as for anybody already enrolled."""
+    for attempt in (1, 2):
+        try:
+            return _participant_add(cohort=cohort, person=person)
+        except IntegrityError:
+            if attempt == 2:
+                raise EnrolmentRefused(
+                    f"{person.email} was being added by someone else at the same moment; "
+                    "look for them in the cohort's people before trying again.",
+                    field="email",
+                ) from None
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolment, bool]:
     if cohort.archived_at or cohort.status == Cohort.Status.CLOSED:
         raise EnrolmentRefused(f"{cohort.name} is closed; nobody can join it.")
     email = person.email.strip().lower()
