@@ -47,6 +47,7 @@ def invitation(reminder: Reminder) -> outbox.Email | None:
             ),
             "accepted": accepted,
             "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "privacy_url": f"{settings.SITE_URL}{reverse('privacy:programme', args=[cohort.programme.slug])}",
         },
     )
 

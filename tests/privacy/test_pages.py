@@ -120,3 +120,17 @@ def test_the_audit_log_is_hr_only(history, client):
     client.force_login(history.cast.junior)
     assert client.get("/privacy/audit/").status_code == 403
     assert client.get("/privacy/audit/export.csv").status_code == 403
+
+
+def test_the_invitation_email_links_the_programmes_privacy_notice(history):
+    from django.core import mail
+
+    from mentoring.services.invitations import invitations_send
+    from sessions_log import outbox
+
+    cohort = history.cast.cohort
+    invitations_send(cohort=cohort)
+    outbox.send_due()
+    notice = f"/privacy/programmes/{cohort.programme.slug}/"
+    assert mail.outbox and all(notice in message.body for message in mail.outbox)
+    assert notice in mail.outbox[0].alternatives[0][0]
