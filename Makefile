@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint format bench clean
+.PHONY: install run test test-fast lint format bench backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ format: install
 
 bench: install
 	DEBUG=1 $(BIN)/python -m bench
+
+# `make backup [FILE=path]` (default var/backups/twoway-<timestamp>.dump);
+# `make restore FILE=path [YES=1]` replaces the database's contents (it asks unless YES=1).
+# Both read DATABASE_URL: pg_dump -Fc / pg_restore --clean for PostgreSQL, a copy for SQLite.
+backup: install
+	bin/backup $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=path/to/backup.dump"; exit 2; }
+	bin/restore "$(FILE)" $(if $(YES),--yes)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
