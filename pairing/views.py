@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
+from mentoring.audit.services import record
 from mentoring.lib.spreadsheet import neutralise
 from pairing import selectors, services
 from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
@@ -55,6 +56,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
         )
     try:
         run = services.start_run(cohort=cohort, by=request.user, overrides=form.overrides())
+        record(actor=request.user, action="pairing.run_started", target=f"run {run.pk}")
     except services.PairingRefused as exc:
         messages.error(request, str(exc))
         return redirect("pairing:cohort", slug=cohort.slug)
@@ -171,6 +173,7 @@ def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     total_before = run.total_score
     try:
         notice = edit(run, data, request.user, _version(data))
+        record(actor=request.user, action="pairing.edited", target=f"run {run.pk}", edit=action)
         run.refresh_from_db()
         change = run.total_score - total_before
         notice += f" Total score now {run.total_score} ({change:+d})."
@@ -223,6 +226,7 @@ def _filter_query(data: QueryDict) -> str:
 def run_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The run's proposals as CSV; formula-like cells are neutralised for spreadsheets."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    record(actor=request.user, action="export.downloaded", target=f"pairing run {run.pk}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(selectors.EXPORT_COLUMNS)
@@ -307,6 +311,7 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "That pair had already ended.")
     else:
         pair.end(form.cleaned_data["reason"])
+        record(actor=request.user, action="pair.ended", target=f"pair {pair.pk}")
         messages.success(request, f"Ended the pair {pair}.")
     return redirect("pairing:cohort", slug=pair.cohort.slug)
 
