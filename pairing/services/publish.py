@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentoring.audit.services import record
 from mentoring.models import Cohort, Enrolment
 from pairing.emails import PUBLISHED_KIND
 from pairing.models import Pair, PairingRun, Proposal
@@ -74,6 +75,7 @@ def pair_publish(
         cohort.save(update_fields=["status"])
     if notify:
         _schedule_emails(cohort, run, now)
+    record(actor=by, action="pairs.published", target=f"run {run.pk}", pairs=len(proposals))
     if pairs and pairs[0].pk is None:  # backends that do not return ids from bulk_create
         pairs = list(Pair.objects.filter(run=run).order_by("-score", "pk"))
     return pairs

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mentoring.audit.services import record
 from mentoring.models import Enrolment
 from pairing import engine
 from pairing.emails import REMATCH_KIND
@@ -54,6 +55,7 @@ def decline_rematch(*, request: RematchRequest, by, note: str) -> RematchRequest
     request.note = (note or "").strip()[:2000]
     request.resolved_at, request.resolved_by = timezone.now(), by
     request.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
+    record(actor=by, action="rematch.declined", target=f"re-match request {request.pk}")
     outbox.schedule(
         recipient=request.requested_by,
         kind=REMATCH_KIND,
@@ -87,6 +89,7 @@ def resolve_rematch(*, request: RematchRequest, by, note: str = "") -> list[Pair
     request.save(update_fields=["status", "note", "resolved_at", "resolved_by"])
     now = timezone.now()
     former = {old.junior_id, old.senior_id}
+    record(actor=by, action="rematch.resolved", target=f"re-match request {request.pk}")
     # The two former partners hear the outcome (and their new partner) in one email; a free
     # person who gains one of them as a partner gets the usual "meet your partner".
     outbox.schedule_many(
