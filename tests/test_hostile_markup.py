@@ -8,8 +8,11 @@ element that fires on load (the CSP stops scripts, not htmx), a script, a templa
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -273,3 +276,60 @@ def test_no_email_html_part_carries_hostile_markup(hostile_site):
         assert html, message.subject
         for part in html:
             assert _live_markup(part) == [], message.subject
+
+
+class _TextOutsideHxDisable(HTMLParser):
+    """Collects text nodes carrying ``marker`` that no ``hx-disable`` ancestor covers."""
+
+    VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.stack: list[tuple[str, bool]] = []
+        self.exposed: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, any(name == "hx-disable" for name, _ in attrs)))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        inside = [tag for tag, _ in self.stack]
+        if self.marker in data and not {"title", "option", "textarea"} & set(inside):
+            if not any(disabled for _, disabled in self.stack):
+                self.exposed.append(f"{' > '.join(inside[-3:])}: {data.strip()[:60]}")
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("junior", "/sessions/pair/{pair}/"),
+        ("senior", "/sessions/pair/{pair}/"),
+        ("hr", "/cohorts/{cohort}/"),
+        ("hr", "/pairing/cohorts/board-cohort/runs/{run}/"),
+        ("junior", "/accounts/profile/"),
+    ],
+)
+def test_htmx_is_switched_off_around_every_piece_of_user_text(hostile_site, who, url):
+    cast, log, run, board_cohort, _ = hostile_site
+    client = Client()
+    client.force_login(getattr(cast, who))
+    response = client.get(url.format(pair=cast.pair.pk, cohort=cast.cohort.slug, run=run.pk))
+    assert response.status_code == 200
+    parser = _TextOutsideHxDisable("hx-trigger=load")
+    parser.feed(response.content.decode())
+    assert parser.exposed == []
+
+
+def test_htmx_is_configured_so_injected_content_cannot_drive_it(client):
+    html = client.get("/accounts/login/").content.decode()
+    config = json.loads(unescape(re.search(r'name="htmx-config" content=\'([^\']+)\'', html)[1]))
+    assert config["selfRequestsOnly"] is True
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
+    # Snapshots of pages (private notes included) are not kept in the browser's storage.
+    assert config["historyCacheSize"] == 0
