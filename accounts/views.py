@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import ProfileForm, SkillAddForm, SkillLevelForm, level_choices
 from accounts.models import ProfileSkill, User
@@ -34,6 +34,7 @@ def _invited_user(uidb64: str, token: str) -> User | None:
     return user if invitation_token.check_token(user, token) else None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def accept_invite(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = _invited_user(uidb64, token)
     if user is None:
@@ -126,6 +127,7 @@ def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     person = profile_for(request.user)
     form = ProfileForm(request.POST or None, instance=person)
@@ -139,6 +141,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def skill_search(request: HttpRequest) -> HttpResponse:
     """Search-as-you-type over the taxonomy; without JavaScript the whole page comes back."""
     person = profile_for(request.user)

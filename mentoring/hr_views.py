@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import hr_required
 from accounts.models import ProfileSkill
@@ -49,6 +49,7 @@ def _cohort_for(slug: str) -> Cohort:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,6 +60,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @hr_required
+@require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     cohorts = programme.cohorts.annotate(
@@ -75,6 +77,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -103,6 +106,7 @@ def programme_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     if programme.is_archived:
@@ -123,6 +127,7 @@ def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     form = CohortForm(request.POST or None, instance=cohort)
@@ -315,6 +320,7 @@ def _people_filter(request: HttpRequest, rows: list) -> tuple[list, dict]:
 
 
 @hr_required
+@require_safe
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     overview = selectors.cohort_overview(cohort)
@@ -448,6 +454,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     form = AddParticipantForm(request.POST or None)
@@ -471,6 +478,7 @@ def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @hr_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = _cohort_for(slug)
     enrolment = selectors.enrolment_for_cohort(cohort, pk)

@@ -31,5 +31,9 @@ urlpatterns = [
         name="invitation_resend",
     ),
     # The short address participants are told about; the page lives with the accounts.
-    path("profile/", RedirectView.as_view(pattern_name="accounts:profile"), name="profile"),
+    path(
+        "profile/",
+        RedirectView.as_view(pattern_name="accounts:profile", http_method_names=["get", "head"]),
+        name="profile",
+    ),
 ]

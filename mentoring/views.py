@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
 from mentoring import selectors
 from mentoring.models import Cohort, Enrolment, Programme
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """One address for everybody: the page fits the role the person is working as."""
     if not request.user.is_authenticated:

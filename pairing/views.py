@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
@@ -371,6 +371,7 @@ def _pair_page_url(pair: Pair) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def rematch_request(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     form = RematchRequestForm(request.POST or None)

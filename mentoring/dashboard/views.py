@@ -5,6 +5,7 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import hr_or_manager_required
 from mentoring.dashboard import cache as dashboard_cache
@@ -25,6 +26,7 @@ def _board(request: HttpRequest) -> selectors.Dashboard:
 
 
 @hr_or_manager_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = _board(request)
     template = "dashboard/index.html#figures" if request.htmx else "dashboard/index.html"
@@ -32,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @hr_or_manager_required
+@require_safe
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as CSV, per department, with the same filters and suppression."""
     board = _board(request)
