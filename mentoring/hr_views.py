@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import hr_required
 from accounts.models import ProfileSkill
 from mentoring import selectors
+from mentoring.audit.services import record
 from mentoring.forms import (
     AddParticipantForm,
     CohortForm,
@@ -83,6 +84,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
+        record(actor=request.user, action="programme.changed", target=f"programme {slug}")
         messages.success(request, "Programme saved.")
         return redirect("mentoring:programme_detail", programme.slug)
     programme.refresh_from_db()  # an invalid form must not show a half-changed heading
@@ -133,6 +135,7 @@ def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
         cohort = form.save()
+        record(actor=request.user, action="cohort.changed", target=f"cohort {cohort.slug}")
         messages.success(request, "Cohort saved.")
         return redirect(cohort)
     cohort = _cohort_for(slug)  # the page around the form shows what is saved
@@ -160,6 +163,9 @@ def cohort_status(request: HttpRequest, slug: str) -> HttpResponse:
     except programmes.CohortMoveRefused as refusal:
         messages.error(request, str(refusal))
     else:
+        record(
+            actor=request.user, action="cohort.status_changed", target=f"cohort {slug}", to=status
+        )
         messages.success(request, f"{cohort.name} is now {Cohort.Status(status).label.lower()}.")
     return redirect(cohort)
 
@@ -392,6 +398,12 @@ def cohort_invite(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(cohort)
     try:
         outcome = invitations.invitations_send(cohort=cohort, enrolment_ids=picked)
+        record(
+            actor=request.user,
+            action="invitations.sent",
+            target=f"cohort {slug}",
+            invited=outcome.scheduled,
+        )
     except invitations.InvitationRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(cohort)
@@ -444,6 +456,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     enrolment = selectors.enrolment_for_cohort(cohort, pk)
     try:
         invitations.invitation_resend(enrolment=enrolment)
+        record(actor=request.user, action="invitation.resent", target=f"enrolment {pk}")
     except invitations.InvitationRefused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -487,6 +500,7 @@ def enrolment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             notes = enrolments.enrolment_update(enrolment=saved, **form.cleaned_data)
+            record(actor=request.user, action="enrolment.changed", target=f"enrolment {pk}")
         except enrolments.EnrolmentRefused as refusal:
             form.add_error(refusal.field, str(refusal))
         else:
