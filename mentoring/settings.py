@@ -256,6 +256,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Plain http on one's own machine needs these off explicitly (README, "Production").
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)
+CSRF_FAILURE_VIEW = "mentoring.views.csrf_failure"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
 # Whether a request came over https is gunicorn's call: it believes X-Forwarded-Proto only from

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
@@ -75,3 +76,17 @@ def _what_next(enrolment: Enrolment, paired: bool, missing: tuple[str, ...]) -> 
 
 
 __all__ = ["home", "PARTICIPANT"]
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The site's own page for a refused form (CSRF_FAILURE_VIEW): usually a page left open
+    too long or a sign-in in another tab. Django's reason is for developers, not shown."""
+    referer = request.META.get("HTTP_REFERER", "")
+    back = (
+        referer
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else "/"
+    )
+    return render(request, "403_csrf.html", {"back": back}, status=403)
