@@ -3,10 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from mentoring.imports.tables import MAX_BYTES
+from mentoring.imports.limits import MAX_BYTES, FileRefused
+from mentoring.imports.tables import check_container
 
 
 class StaffUploadForm(forms.Form):
+    """The upload; only the checks that cost nothing run here, the rest in the import job."""
+
+    data_read: bytes = b""
+
     staff_file = forms.FileField(
         label="Staff file (CSV or Excel .xlsx)",
         help_text="Up to 5 MB and 20,000 people. The first row names the columns.",
@@ -21,4 +26,10 @@ class StaffUploadForm(forms.Form):
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. "
                 "Split it into several files."
             )
+        data = upload.read()
+        try:
+            check_container(upload.name or "", data)
+        except FileRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        self.data_read = data
         return upload

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from mentoring.imports.parse import RowProblem
 
@@ -66,3 +67,13 @@ class ImportReport:
         lines = [f"file: {error}" for error in self.errors]
         lines += [f"line {p.line}: {p.email or '(no email)'}: {p.reason}" for p in self.problems]
         return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        values = dict(data)
+        values["problems"] = [RowProblem(**p) for p in values.get("problems", [])]
+        values["changes"] = [PersonChange(**c) for c in values.get("changes", [])]
+        return cls(**values)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("export.csv", views.export, name="export"),
     path("<str:token>/", views.preview, name="preview"),
     path("<str:token>/commit/", views.commit, name="commit"),
+    path("<str:token>/retry/", views.retry, name="retry"),
 ]

@@ -1,25 +1,40 @@
-"""Staff import pages: upload → preview (counts and every bad row) → commit. HR only."""
+"""Staff import pages: upload → preview (counts and every bad row) → commit. HR only.
+
+Reading, checking and writing run in a worker (jobs.py); the job page polls its progress with
+htmx and, without JavaScript, offers a link to look again.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
-from mentoring.imports import storage
+from mentoring.imports import jobs, storage
 from mentoring.imports.export import cohort_staff_csv, template_csv
 from mentoring.imports.forms import StaffUploadForm
-from mentoring.imports.parse import MAX_ROWS, REQUIRED_COLUMNS
+from mentoring.imports.limits import MAX_ROWS
+from mentoring.imports.models import ImportJob
+from mentoring.imports.parse import REQUIRED_COLUMNS
 from mentoring.imports.report import ImportReport
-from mentoring.imports.services import import_commit, import_preview, read_upload
 from mentoring.models import Cohort
 
 
 def _cohort(slug: str) -> Cohort:
     return get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
+
+
+def _job_for(request: HttpRequest, cohort: Cohort, token: str) -> ImportJob:
+    """The person's own job for this cohort, else 404 (a token is no key on its own)."""
+    if not storage.TOKEN.fullmatch(token):
+        raise Http404("No upload of yours with this link; upload the file again.")
+    job = ImportJob.objects.filter(token=token, cohort=cohort, created_by=request.user).first()
+    if job is None:
+        raise Http404("No upload of yours with this link; upload the file again.")
+    return jobs.fail_if_stale(job)
 
 
 def _upload_page(
@@ -47,34 +62,36 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return _upload_page(request, cohort, form)
     staff_file = form.cleaned_data["staff_file"]
-    filename, data = staff_file.name or "upload", staff_file.read()
-    report = import_preview(cohort=cohort, staff_file=read_upload(filename, data))
-    if not report.ok:
-        return _upload_page(request, cohort, StaffUploadForm(), report)
-    token = storage.store_upload(request, cohort, filename, data)
-    return redirect("mentoring:imports:preview", slug=cohort.slug, token=token)
-
-
-def _stored(request: HttpRequest, cohort: Cohort, token: str) -> storage.StoredUpload:
-    stored = storage.load_upload(request, cohort, token)
-    if stored is None:
-        raise Http404("No upload of yours with this link; upload the file again.")
-    return stored
+    job = jobs.import_job_start(
+        cohort=cohort, by=request.user, filename=staff_file.name or "upload", data=form.data_read
+    )
+    return redirect("mentoring:imports:preview", slug=cohort.slug, token=job.token)
 
 
 @hr_required
 @require_safe
 def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The job's page: progress while it runs, then the preview, the report or the outcome."""
     cohort = _cohort(slug)
-    stored = _stored(request, cohort, token)
-    report = import_preview(cohort=cohort, staff_file=read_upload(stored.filename, stored.data))
-    if not report.ok:  # the people on Twoway changed since the upload
-        storage.discard_upload(request, token)
-        return _upload_page(request, cohort, StaffUploadForm(), report)
+    job = _job_for(request, cohort, token)
+    if request.htmx:
+        if job.is_finished:
+            return HttpResponseClientRefresh()
+        return render(
+            request, "mentoring/imports/job.html#progress", {"cohort": cohort, "job": job}
+        )
+    report = jobs.job_report(job)
+    if job.state == ImportJob.State.DONE and report is not None:
+        if not report.ok:
+            return _upload_page(request, cohort, StaffUploadForm(), report)
+        if job.step == ImportJob.Step.PREVIEW:
+            return render(
+                request,
+                "mentoring/imports/preview.html",
+                {"cohort": cohort, "report": report, "token": token},
+            )
     return render(
-        request,
-        "mentoring/imports/preview.html",
-        {"cohort": cohort, "report": report, "token": token},
+        request, "mentoring/imports/job.html", {"cohort": cohort, "job": job, "report": report}
     )
 
 
@@ -82,14 +99,25 @@ def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_POST
 def commit(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     cohort = _cohort(slug)
-    stored = _stored(request, cohort, token)
-    # Checked again from the stored bytes: the preview was only what the file said then.
-    report = import_commit(cohort=cohort, staff_file=read_upload(stored.filename, stored.data))
-    storage.discard_upload(request, token)
-    if not report.ok:
-        return _upload_page(request, cohort, StaffUploadForm(), report)
-    messages.success(request, report.summary())
-    return redirect(cohort.get_absolute_url())
+    job = _job_for(request, cohort, token)
+    # A second click, or a commit of a job not previewed clean, just shows where the job is.
+    jobs.import_job_commit(job=job)
+    return redirect("mentoring:imports:preview", slug=cohort.slug, token=job.token)
+
+
+@hr_required
+@require_POST
+def retry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    cohort = _cohort(slug)
+    job = _job_for(request, cohort, token)
+    if job.state == ImportJob.State.FAILED and not jobs.import_job_retry(job=job):
+        return _upload_page(
+            request,
+            cohort,
+            StaffUploadForm(),
+            ImportReport(filename=job.filename, cohort_name=cohort.name, errors=[jobs.FILE_GONE]),
+        )
+    return redirect("mentoring:imports:preview", slug=cohort.slug, token=job.token)
 
 
 def _csv_download(body: str, filename: str) -> HttpResponse:
@@ -114,4 +142,4 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     return _csv_download(cohort_staff_csv(cohort), f"twoway-{cohort.slug}-staff.csv")
 
 
-__all__ = ["upload", "preview", "commit", "template", "export"]
+__all__ = ["upload", "preview", "commit", "retry", "template", "export"]
