@@ -303,3 +303,16 @@ def test_a_cohort_too_big_for_the_engine_is_refused_before_anything_is_solved(
     assert not PairingRun.objects.exists()
     settings.PAIRING_MAX_CELLS = 6
     assert start_run(cohort=cohort, by=None).status == "queued"
+
+
+def test_pair_cohort_refuses_a_cohort_too_big_for_the_engine_and_exits_1(cohort, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PAIRING_MAX_CELLS = 1
+    junior(cohort, "Asha", teaches={"TikTok": 3})
+    junior(cohort, "Bea", teaches={"TikTok": 3})
+    senior(cohort, "Robert", learns={"TikTok": 3})
+    with pytest.raises(CommandError, match="too big to pair on this server") as refused:
+        call_command("pair_cohort", "spring", "--json")
+    assert refused.value.returncode == 1
+    assert not PairingRun.objects.exists()
