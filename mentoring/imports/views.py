@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
+from mentoring.audit.services import record
 from mentoring.imports import jobs, storage
 from mentoring.imports.export import cohort_staff_csv, template_csv
 from mentoring.imports.forms import StaffUploadForm
@@ -102,6 +103,7 @@ def commit(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     job = _job_for(request, cohort, token)
     # A second click, or a commit of a job not previewed clean, just shows where the job is.
     jobs.import_job_commit(job=job)
+    record(actor=request.user, action="import.committed", target=f"cohort {cohort.slug}")
     return redirect("mentoring:imports:preview", slug=cohort.slug, token=job.token)
 
 
@@ -139,6 +141,7 @@ def template(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
+    record(actor=request.user, action="export.downloaded", target=f"staff of cohort {slug}")
     return _csv_download(cohort_staff_csv(cohort), f"twoway-{cohort.slug}-staff.csv")
 
 
