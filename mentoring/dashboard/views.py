@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import hr_or_manager_required
+from mentoring.audit.services import record
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import scope_for
@@ -38,6 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as CSV, per department, with the same filters and suppression."""
     board = _board(request)
+    record(actor=request.user, action="export.downloaded", target="dashboard")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="twoway-dashboard-{stamp}.csv"'
