@@ -25,10 +25,10 @@ import numpy as np
 from pairing.engine.score import ScoredCohort, score_block
 from pairing.engine.types import Rules, Weights
 
-CANDIDATES_PER_ROW = 8
+CANDIDATES_PER_ROW = 16
 CANDIDATES_PER_COLUMN = 8
 BLOCK_CELLS = 2_000_000  # cells scored at once (8 MB of float32 per array)
-NEAR = 2.0  # pairs this close to breaking the proof join too (fewer rounds)
+NEAR = 10.0  # pairs this close to breaking the proof join too (fewer rounds)
 
 
 @dataclass
@@ -70,6 +70,16 @@ def _in_order(work: Callable[[int, int], tuple], spans: list[tuple[int, int]]) -
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of each row's k largest values (any order)."""
+    width = values.shape[1]
+    if k <= 0:
+        return np.zeros((values.shape[0], 0), dtype=np.intp)
+    if k >= width:
+        return np.broadcast_to(np.arange(width), values.shape).copy()
+    return np.argpartition(values, width - k, axis=1)[:, width - k :]
 
 
 def _open_scores(
@@ -115,26 +125,41 @@ def collect(
     senior_chain = np.zeros(m, dtype=bool)
     row_bound = np.full(n, -np.inf)
     k_row, k_col = min(per_row, m), min(per_column, n)
-    best_score = np.full((k_col, m), -np.inf, dtype=np.float32)  # each senior's best so far
-    best_row = np.zeros((k_col, m), dtype=np.int64)
+    best_score = np.full((m, k_col), -np.inf, dtype=np.float32)  # each senior's best so far
+    best_row = np.zeros((m, k_col), dtype=np.int64)
     column_count = np.zeros(m, dtype=np.int64)
     found_rows, found_cols, found_scores = [], [], []
 
     def work(r0: int, r1: int):
         score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s)
         count = usable.sum(axis=1)
-        if k_row and k_row < m:
-            top = np.argpartition(score, m - k_row, axis=1)[:, m - k_row :]
-        else:
-            top = np.broadcast_to(np.arange(m), score.shape)
+        top = _top(score, k_row)
         top_score = np.take_along_axis(score, top, axis=1)
         bound = np.where(count > k_row, top_score.min(axis=1, initial=np.inf), -np.inf)
         keep = np.isfinite(top_score)
         rows = np.broadcast_to(np.arange(r0, r1)[:, None], top.shape)[keep]
-        return r0, r1, score, usable.sum(axis=0), stats, bound, rows, top[keep], top_score[keep]
+        # each senior's best in this block, on a contiguous transposed copy (fast partitions)
+        by_column = np.ascontiguousarray(score.T)
+        del score
+        col_top = _top(by_column, min(k_col, r1 - r0))
+        col_score = np.take_along_axis(by_column, col_top, axis=1)
+        return (
+            r0,
+            r1,
+            usable.sum(axis=0),
+            stats,
+            bound,
+            rows,
+            top[keep],
+            top_score[keep],
+            col_top + r0,
+            col_score,
+        )
 
     spans = _spans(n, m)
-    for r0, r1, score, col_count, stats, bound, rows, cols, scores in _in_order(work, spans):
+    for r0, r1, col_count, stats, bound, rows, cols, scores, col_top, col_score in _in_order(
+        work, spans
+    ):
         junior_any[r0:r1], junior_chain[r0:r1] = stats[0], stats[1]
         senior_any |= stats[2]
         senior_chain |= stats[3]
@@ -143,24 +168,20 @@ def collect(
         found_cols.append(cols)
         found_scores.append(scores)
         column_count += col_count
-        if k_col:  # merge this block into each senior's best k_col
-            stacked = np.concatenate([best_score, score])
-            top = np.argpartition(stacked, len(stacked) - k_col, axis=0)[len(stacked) - k_col :]
-            best_score = np.take_along_axis(stacked, top, axis=0)
-            best_row = np.where(
-                top < k_col,
-                np.take_along_axis(best_row, np.minimum(top, k_col - 1), axis=0),
-                top - k_col + r0,
-            )
-        del score
+        if k_col:  # merge this block's best into each senior's best k_col (m x small)
+            stacked = np.concatenate([best_score, col_score], axis=1)
+            stacked_row = np.concatenate([best_row, col_top], axis=1)
+            top = _top(stacked, k_col)
+            best_score = np.take_along_axis(stacked, top, axis=1)
+            best_row = np.take_along_axis(stacked_row, top, axis=1)
         if progress:
             progress(r1 / max(n, 1))
     column_bound = np.where(
-        column_count > k_col, best_score.min(axis=0, initial=np.inf), -np.inf
+        column_count > k_col, best_score.min(axis=1, initial=np.inf), -np.inf
     ).astype(np.float64)
     keep = np.isfinite(best_score)
     found_rows.append(best_row[keep])
-    found_cols.append(np.broadcast_to(np.arange(m), best_score.shape)[keep])
+    found_cols.append(np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep])
     found_scores.append(best_score[keep])
     candidates = Candidates(
         np.zeros(0, dtype=np.int64),
