@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from sessions_log import (
     outbox,
     pair_emails,  # noqa: F401 - registers the participant journey's kinds
+    plan_nudges,  # noqa: F401 - registers the behind-the-plan nudge
     preferences,
 )
 from sessions_log.models import Meeting, Reminder

@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from mentoring.models import Skill
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
+from sessions_log.plan_forms import add_plan_fields
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):(?!\s)")
 _LOOKS_LIKE_WEB = re.compile(r"^\s*(www\.|[^\s/]+\.[a-z]{2,}/)", re.IGNORECASE)
@@ -97,8 +98,12 @@ class SessionLogForm(forms.Form):
         help_text="Only you can ever read this: not your partner, not HR, not your manager.",
     )
 
-    def __init__(self, *args, pair: Pair, pair_skills, meetings, zone=None, **kwargs):
+    def __init__(
+        self, *args, pair: Pair, pair_skills, meetings, zone=None, with_plan=True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if with_plan:
+            add_plan_fields(self, pair)
         self.fields["direction"].choices = _direction_choices(pair)
         self.fields["skills"].queryset = pair_skills
         self.fields["meeting"].queryset = meetings

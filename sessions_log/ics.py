@@ -2,7 +2,8 @@
 
 One meeting keeps one UID for its whole life; every change bumps SEQUENCE so calendars replace
 the event instead of adding a second one, and a cancellation is METHOD:CANCEL with the same UID.
-The invite carries no summary or note: only that the pair meets, when and where.
+The invite carries no summary or note: only that the pair meets, when and where, and the next
+step of the programme's session plan (the programme's own text, never the pair's).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from sessions_log.models import Meeting
+from sessions_log.plan import agenda_text
 
 PRODID = "-//Twoway//Reverse mentoring//EN"
 
@@ -50,11 +52,12 @@ def build_invite(meeting: Meeting, *, cancel: bool = False) -> bytes:
     event.add("summary", "Reverse mentoring meeting")
     if meeting.location:
         event.add("location", meeting.location)
-    event.add(
-        "description",
+    description = (
         "Your reverse mentoring meeting. Details: "
-        f"{settings.SITE_URL}{reverse('sessions_log:pair', args=[pair.pk])}",
+        f"{settings.SITE_URL}{reverse('sessions_log:pair', args=[pair.pk])}"
     )
+    agenda = "" if cancel else agenda_text(pair)
+    event.add("description", f"{description}\n\n{agenda}" if agenda else description)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("organizer", _address(organiser, "CHAIR"))
     for person in (junior, senior):

@@ -349,3 +349,6 @@ class Reflection(models.Model):
     def __str__(self) -> str:
         # Never the text: this string can reach logs and admin pages.
         return f"Reflection {self.pk}"
+
+
+from sessions_log.plan_models import PairStepProgress  # noqa: E402, F401 - the pair's plan

@@ -16,6 +16,7 @@ from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
 from sessions_log import ics, outbox
 from sessions_log.models import FitCheck, ImpactSurvey, Meeting, Pulse, Reminder
+from sessions_log.plan import next_step_for
 
 
 def _zone(user) -> zoneinfo.ZoneInfo:
@@ -54,6 +55,7 @@ def _meeting_context(reminder: Reminder, meeting: Meeting) -> dict:
         "zone": zone.key,
         "pair_url": _pair_url(meeting.pair_id),
         "updated": meeting.sequence > 0,
+        "next_step": next_step_for(meeting.pair),
     }
 
 

@@ -24,10 +24,11 @@ def send_due_reminders(helpers: int = 0) -> int:
 
 @shared_task(ignore_result=True)
 def scan_quiet_pairs() -> int:
-    """Beat runs this hourly: nudge pairs that have gone quiet, and tell HR a week later."""
-    from sessions_log import reminders
+    """Beat runs this hourly: nudge pairs that have gone quiet, and tell HR a week later; and
+    pairs behind their session plan, by the same rules."""
+    from sessions_log import plan_nudges, reminders
 
-    return reminders.scan_quiet_pairs()
+    return reminders.scan_quiet_pairs() + plan_nudges.scan_behind_pairs()
 
 
 @shared_task(ignore_result=True)

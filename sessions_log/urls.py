@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sessions_log import preference_views, views
 
@@ -6,6 +6,7 @@ app_name = "sessions_log"
 
 urlpatterns = [
     path("pair/<int:pk>/", views.pair_detail, name="pair"),
+    path("", include("sessions_log.plan_urls")),
     path("pair/<int:pk>/agreement/", views.agreement_accept, name="agreement_accept"),
     path("pair/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("pair/<int:pk>/logs/", views.session_log_create, name="log_create"),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentoring.models import Skill
+from mentoring.models import PlanStep, Skill
 from pairing.models import Pair
 from sessions_log.models import (
     Goal,
@@ -17,12 +17,14 @@ from sessions_log.models import (
     PrivateNote,
     SessionLog,
 )
+from sessions_log.plan import forget_plan
 from sessions_log.services.access import (
     learning_direction,
     require_active,
     require_member,
     require_open,
 )
+from sessions_log.services.plan import set_step_state
 from sessions_log.services.surveys import schedule_fit_checks
 
 # --- session logs and private notes ------------------------------------------------------------
@@ -80,6 +82,7 @@ def log_session(
     private_note: str = "",
     meeting: Meeting | None = None,
     today: date | None = None,
+    plan_step: PlanStep | None = None,
 ) -> SessionLog:
     require_member(pair, by)
     require_active(pair)
@@ -111,6 +114,9 @@ def log_session(
     _save_note(log, by, private_note)
     if first:
         schedule_fit_checks(pair=pair)
+    forget_plan(pair)  # the pair has met now: the plan read for the form is stale
+    if plan_step is not None:
+        set_step_state(pair=pair, step=plan_step, by=by, state="done", session_log=log)
     return log
 
 

@@ -16,6 +16,7 @@ from sessions_log.forms import (
     PrivateNoteForm,
     SessionLogForm,
 )
+from sessions_log.plan_forms import plan_step_to_tick
 from sessions_log.views.shared import (
     log_form_for,
     pair_url,
@@ -84,7 +85,12 @@ def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = log_form_for(pair, request.user, data=request.POST)
     if form.is_valid():
         try:
-            services.log_session(pair=pair, by=request.user, **_log_kwargs(form))
+            services.log_session(
+                pair=pair,
+                by=request.user,
+                plan_step=plan_step_to_tick(form, pair),
+                **_log_kwargs(form),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -129,6 +135,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         pair_skills=pair_skills,
         meetings=selectors.loggable_meetings(log.pair),
         zone=selectors.zone_of(request.user),
+        with_plan=False,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,6 +18,7 @@ from sessions_log.forms import (
     GoalForm,
     SessionLogForm,
 )
+from sessions_log.plan import pair_plan
 
 
 def participant_view(view: Callable) -> Callable:
@@ -95,6 +96,7 @@ def render_pair(
             "why_url": optional_url("pairing:my_pair", pair),
             "explanation": explanation_lines(pair),
             "rematch_url": optional_url("pairing:rematch_request", pair),
+            "plan": pair_plan(pair, request.user),
         },
         status=status,
     )
