@@ -164,11 +164,18 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
         no=Count("pk", filter=Q(answer="no")),
     )
     shown = answers["n"] >= MIN_GROUP
+
+    def part(count: int) -> int | None:
+        # "1 not working" out of a manager's few pairs points at one pair.
+        if not shown or (scope.suppresses and count < MIN_GROUP):
+            return None
+        return count
+
     return Sentiment(
         pulse_n=pulse["n"],
         pulse_mean=round(pulse["mean"], 2) if pulse["n"] >= MIN_GROUP else None,
         fit_n=answers["n"],
-        fit_yes=answers["yes"] if shown else None,
-        fit_not_sure=answers["not_sure"] if shown else None,
-        fit_no=answers["no"] if shown else None,
+        fit_yes=part(answers["yes"]),
+        fit_not_sure=part(answers["not_sure"]),
+        fit_no=part(answers["no"]),
     )

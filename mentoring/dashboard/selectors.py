@@ -117,16 +117,16 @@ class Dashboard:
     scope: Scope
     filters: Filters
     participants: int
-    juniors: int
-    seniors: int
-    active_pairs: int
-    ended_pairs: int
-    sessions: int
+    juniors: int | None  # None: fewer than MIN_GROUP, hidden from this viewer
+    seniors: int | None
+    active_pairs: int | None
+    ended_pairs: int | None
+    sessions: int | None
     minutes: int
     reverse_minutes: int
     forward_minutes: int
     sessions_per_pair: float
-    at_risk_count: int
+    at_risk_count: int | None
     at_risk: list[Pair]
     reverse_skills: list[tuple[str, int]]
     forward_skills: list[tuple[str, int]]
@@ -197,6 +197,14 @@ def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
         for c in (counts["reverse"], counts["forward"])
     ]
     return ranked[0], ranked[1]
+
+
+def _shown(count: int, scope: Scope | None = None) -> int | None:
+    """The count, or None where the viewer may not learn it (a count under MIN_GROUP for a
+    viewer whose scope suppresses; without a scope the caller has already decided)."""
+    if scope is not None and not scope.suppresses:
+        return count
+    return count if count >= MIN_GROUP else None
 
 
 def build(
@@ -310,20 +318,28 @@ def build(
     reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
     suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
     active = sum(1 for p in pairs if p.active)
+    sessions_per_pair = round(sessions / len(pairs), 1) if pairs else 0
+    if scope.suppresses:
+        # A manager learns no count under MIN_GROUP: "1 pair at risk" in a small team names
+        # somebody. A skill covered in fewer sessions is left out, name and count together.
+        for month in months:
+            month["sessions"] = _shown(month["sessions"])
+        reverse_skills = [(name, n) for name, n in reverse_skills if n >= MIN_GROUP]
+        forward_skills = [(name, n) for name, n in forward_skills if n >= MIN_GROUP]
     board = Dashboard(
         scope=scope,
         filters=filters,
         participants=sides["people"] or 0,
-        juniors=sides["juniors"] or 0,
-        seniors=sides["seniors"] or 0,
-        active_pairs=active,
-        ended_pairs=len(pairs) - active,
-        sessions=sessions,
+        juniors=_shown(sides["juniors"] or 0, scope),
+        seniors=_shown(sides["seniors"] or 0, scope),
+        active_pairs=_shown(active, scope),
+        ended_pairs=_shown(len(pairs) - active, scope),
+        sessions=_shown(sessions, scope),
         minutes=minutes,
         reverse_minutes=reverse,
         forward_minutes=forward,
-        sessions_per_pair=round(sessions / len(pairs), 1) if pairs else 0,
-        at_risk_count=len(at_risk_ids),
+        sessions_per_pair=sessions_per_pair,
+        at_risk_count=_shown(len(at_risk_ids), scope),
         at_risk=at_risk,
         reverse_skills=reverse_skills,
         forward_skills=forward_skills,
@@ -353,9 +369,10 @@ def filter_choices(dashboard: Dashboard) -> None:
     dashboard.cohorts = [c for c in cohorts if not chosen or c.programme_id == chosen.pk]
     from accounts.models import Profile
 
+    profiles = Profile.objects.exclude(department="")
+    if dashboard.scope.user_ids is not None:
+        # A manager picks among their own line's departments, not the whole organisation's.
+        profiles = profiles.filter(user_id__in=among(dashboard.scope.user_ids, "bigint"))
     dashboard.department_choices = list(
-        Profile.objects.exclude(department="")
-        .order_by("department")
-        .values_list("department", flat=True)
-        .distinct()
+        profiles.order_by("department").values_list("department", flat=True).distinct()
     )

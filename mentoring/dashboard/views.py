@@ -60,7 +60,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         ("pairs at risk", board.at_risk_count),
     ]
     for name, value in rows:
-        writer.writerow([name, hidden if board.suppressed else value])
+        # None: a count under 5 that this viewer may not learn.
+        writer.writerow([name, hidden if board.suppressed or value is None else value])
     writer.writerow([])
     writer.writerow(["department", "participants", "hours"])
     for row in board.departments:
@@ -80,7 +81,11 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                 *(
                     [hidden] * 3
                     if board.suppressed
-                    else [month["sessions"], month["reverse_hours"], month["forward_hours"]]
+                    else [
+                        hidden if month["sessions"] is None else month["sessions"],
+                        month["reverse_hours"],
+                        month["forward_hours"],
+                    ]
                 ),
             ]
         )

@@ -1,6 +1,8 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from mentoring.models import Skill
@@ -65,9 +67,11 @@ def test_a_manager_sees_only_their_reporting_line_as_counts(cast, login):
     stale.save()
     page = login(cast.manager).get("/dashboard/").content.decode()
     flat = " ".join(page.split()).replace("</span>", "")
-    assert "4 sessions logged" in flat  # 5 team pairs, one of them quiet; plus Robert's pair
+    # 5 team pairs, one of them quiet, plus Robert's pair: 4 sessions and 1 pair at risk are
+    # counts under 5, which a manager never learns.
+    assert "fewer than 5 sessions logged" in flat and "4 sessions logged" not in flat
     assert "6 participants" in flat  # 5 juniors + Robert Senior, who reports to this manager
-    assert "1 pairs at risk" in flat
+    assert "fewer than 5 pairs at risk" in flat and "1 pairs at risk" not in flat
     assert stale.junior.user.full_name not in page  # names are HR's only
     assert "people in your part of the organisation" in page
 
@@ -170,3 +174,58 @@ def test_figures_are_served_from_cache_until_the_data_changes(
     assert "1 sessions logged" in flat(hr.get("/dashboard/"))
     cast.pair.session_logs.all().delete()
     assert "0 sessions logged" in flat(hr.get("/dashboard/"))
+
+
+def _quiet(pairs):
+    for pair in pairs:
+        pair.published_at = timezone.now() - timedelta(days=90)
+        pair.save()
+
+
+def test_a_manager_never_learns_a_count_under_five_on_the_page_or_in_the_csv(cast, login):
+    team = _team(cast.manager, cast.cohort, 6)
+    for pair in team[1:]:
+        for days_ago in (2, 3):
+            _log(pair, days_ago=days_ago)
+    _quiet(team[:1])
+    client = login(cast.manager)
+    flat = " ".join(client.get("/dashboard/").content.decode().split()).replace("</span>", "")
+    assert "fewer than 5 pairs at risk" in flat
+    assert "10 sessions logged" in flat  # big enough to show
+    assert "fewer than 5 ended" in flat  # no pair has ended: 0 is a small count too
+    rows = dict(
+        line.split(",", 1)
+        for line in client.get("/dashboard/export.csv").content.decode().splitlines()[1:12]
+    )
+    assert rows["pairs at risk"] == "fewer than 5"
+    assert rows["ended pairs"] == "fewer than 5"
+    assert rows["sessions logged"] == "10"
+
+
+def test_hr_sees_small_counts_exactly(cast, login):
+    _quiet(_team(cast.manager, cast.cohort, 1))
+    client = login(cast.hr)
+    flat = " ".join(client.get("/dashboard/").content.decode().split()).replace("</span>", "")
+    assert "1 pairs at risk" in flat
+    assert "pairs at risk,1" in client.get("/dashboard/export.csv").content.decode()
+
+
+def test_a_manager_sees_at_risk_pairs_counted_from_five(cast, login):
+    _quiet(_team(cast.manager, cast.cohort, 5))
+    client = login(cast.manager)
+    flat = " ".join(client.get("/dashboard/").content.decode().split()).replace("</span>", "")
+    assert "5 pairs at risk" in flat
+
+
+def test_a_managers_department_filter_lists_only_their_lines_departments(cast, login):
+    _team(cast.manager, cast.cohort, 5, department="Marketing")
+    _team(factories.manager(), cast.cohort, 5, department="Legal")
+    options = re.findall(
+        r'<option value="([^"]*)"', login(cast.manager).get("/dashboard/").content.decode()
+    )
+    assert "Marketing" in options
+    assert "Legal" not in options and "Finance" not in options and "Data" not in options
+    hr = Client()
+    hr.force_login(cast.hr)
+    hr_options = re.findall(r'<option value="([^"]*)"', hr.get("/dashboard/").content.decode())
+    assert {"Marketing", "Legal", "Finance", "Data"} <= set(hr_options)
