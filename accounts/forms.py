@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.models import Profile, ProfileSkill
 from mentoring.forms import timezone_choices
+from mentoring.lib.text import validate_no_control_characters
 
 TEACH_LEVELS = [
     (1, "1 · I know the basics"),
@@ -57,6 +58,9 @@ class ProfileForm(forms.ModelForm):
             choices = [(current, current), *choices]
         self.fields["timezone"].choices = choices
         self.fields["full_name"].required = True
+        # A newline, ESC or bidi override in a name breaks exports and can disguise a person.
+        for name in ("full_name", "job_title", "department", "location"):
+            self.fields[name].validators.append(validate_no_control_characters)
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
