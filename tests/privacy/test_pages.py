@@ -134,3 +134,12 @@ def test_the_invitation_email_links_the_programmes_privacy_notice(history):
     notice = f"/privacy/programmes/{cohort.programme.slug}/"
     assert mail.outbox and all(notice in message.body for message in mail.outbox)
     assert notice in mail.outbox[0].alternatives[0][0]
+
+
+def test_hr_finds_the_inventory_erasure_and_audit_log_from_the_privacy_page(history, client):
+    client.force_login(history.cast.hr)
+    page = client.get("/privacy/").content.decode()
+    for link in ("/privacy/inventory/", "/privacy/erase/", "/privacy/audit/"):
+        assert link in page
+    client.force_login(history.cast.junior)
+    assert "/privacy/audit/" not in client.get("/privacy/").content.decode()
