@@ -102,3 +102,41 @@ def test_dry_run_writes_nothing(tmp_path):
     assert "Ready to import 1 person" in out
     assert not Cohort.objects.filter(slug="later").exists()
     assert not User.objects.exists()
+
+
+def test_a_zip_bomb_workbook_exits_1_naming_the_limit_without_a_traceback(tmp_path, capsys):
+    from tests.mentoring.files.bombs import header_row, repeated
+    from tests.mentoring.files.bombs import workbook as bomb
+
+    data = bomb(
+        [
+            header_row(),
+            '<row r="2">',
+            *repeated('<c t="inlineStr"><is><t>x</t></is></c>', 2_600_000),
+        ]
+        + ["</row>"]
+    )
+    path = write(tmp_path, data, "staff.xlsx")
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["manage.py", "import_participants", path, "--cohort", "x"])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert "file: The workbook unpacks to 94 MB; the limit is 50 MB." in err
+    assert "Traceback" not in err
+    assert not Cohort.objects.filter(slug="x").exists()
+
+
+def test_a_nul_byte_deep_in_a_csv_exits_1_with_its_row_and_stores_nothing(tmp_path, capsys):
+    people = [person(f"p{i}@example.com") for i in range(80)]
+    people.append(person("z@example.com", job_title="Boss\x00"))
+    path = write(tmp_path, csv_bytes(people))
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["manage.py", "import_participants", path, "--cohort", "x"])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert (
+        "line 82: z@example.com: job_title contains an invisible control character "
+        "(NUL (U+0000)); remove it." in err
+    )
+    assert "Traceback" not in err
+    assert not User.objects.filter(email="p1@example.com").exists()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from mentoring.imports.limits import MAX_BYTES
 from mentoring.imports.report import ImportReport
 from mentoring.imports.services import (
     cohort_for_shell,
@@ -13,7 +14,6 @@ from mentoring.imports.services import (
     import_preview,
     read_upload,
 )
-from mentoring.imports.tables import MAX_BYTES
 from mentoring.models import Cohort
 
 
