@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.validators import URLValidator
 
+from mentoring.lib.form_tokens import FormTokenMixin
 from mentoring.models import Skill
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
@@ -33,7 +34,7 @@ def clean_place(value: str) -> str:
     return value
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(FormTokenMixin, forms.Form):
     """The time is entered and shown in the person's own time zone (the view activates it)."""
 
     starts_at = forms.DateTimeField(
@@ -64,7 +65,7 @@ def _direction_choices(pair: Pair) -> list[tuple[str, str]]:
     ]
 
 
-class SessionLogForm(forms.Form):
+class SessionLogForm(FormTokenMixin, forms.Form):
     held_on = forms.DateField(
         label="Date of the session",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -130,7 +131,7 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(FormTokenMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["title", "progress_note"]

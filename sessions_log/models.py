@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from mentoring.lib.form_tokens import token_field
+
 
 class Reminder(models.Model):
     """One email the programme owes somebody: the outbox row is the source of truth.
@@ -57,11 +59,15 @@ class Meeting(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
+    form_token = token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "form_token"], name="meeting_form_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Meeting {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}"
@@ -95,12 +101,14 @@ class SessionLog(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    form_token = token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["pair", "form_token"], name="sessionlog_form_once"),
             models.CheckConstraint(
                 condition=models.Q(minutes__gte=1, minutes__lte=600),
                 name="sessionlog_minutes_range",
@@ -165,11 +173,15 @@ class Goal(models.Model):
     title = models.CharField("what I want to learn from you", max_length=300)
     status = models.CharField(max_length=11, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(blank=True, max_length=2000)
+    form_token = token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["direction", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "form_token"], name="goal_form_once"),
+        ]
 
     def __str__(self) -> str:
         return self.title

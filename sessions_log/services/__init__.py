@@ -21,6 +21,7 @@ from sessions_log.services.meetings import (
     propose_meeting,
     reschedule_meeting,
 )
+from sessions_log.services.once import add_goal_once, log_session_once, propose_meeting_once
 from sessions_log.services.surveys import (
     FINAL_SURVEY_OPENS_DAYS_BEFORE_END,
     answer_fit_check,
@@ -40,6 +41,7 @@ __all__ = [
     "FINAL_SURVEY_OPENS_DAYS_BEFORE_END",
     "accept_agreement",
     "add_goal",
+    "add_goal_once",
     "agreement_complete",
     "answer_fit_check",
     "answer_impact_survey",
@@ -50,8 +52,10 @@ __all__ = [
     "final_survey_opens_on",
     "learning_direction",
     "log_session",
+    "log_session_once",
     "open_impact_stage",
     "propose_meeting",
+    "propose_meeting_once",
     "pulse_due_at",
     "reflection_open",
     "reschedule_meeting",

@@ -28,7 +28,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.propose_meeting(pair=pair, by=request.user, **form.cleaned_data)
+            services.propose_meeting_once(pair=pair, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -61,8 +61,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
         try:
-            services.reschedule_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+            services.reschedule_meeting(meeting=meeting, by=request.user, **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

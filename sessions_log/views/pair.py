@@ -85,7 +85,8 @@ def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = log_form_for(pair, request.user, data=request.POST)
     if form.is_valid():
         try:
-            services.log_session(
+            services.log_session_once(
+                form_token=form.cleaned_data.get("form_token"),
                 pair=pair,
                 by=request.user,
                 plan_step=plan_step_to_tick(form, pair),
@@ -195,7 +196,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
-            services.add_goal(pair=pair, owner=request.user, **form.cleaned_data)
+            services.add_goal_once(pair=pair, owner=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -4,7 +4,7 @@ friends get 405, whoever asks."""
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
 from sessions_log import urls
 from sessions_log.models import SessionLog
@@ -13,6 +13,17 @@ from tests.sessions_log.pair_factories import GoalFactory, MeetingFactory, Sessi
 
 pytestmark = pytest.mark.django_db
 login = pair_factories.login
+
+
+def _flat(patterns, prefix: str = "") -> list[URLPattern]:
+    """Every route, included ones too, with its full pattern."""
+    flat = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            flat += _flat(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            flat.append(URLPattern(prefix + str(pattern.pattern), pattern.callback))
+    return flat
 
 
 def _urls(cast) -> list[str]:
@@ -27,10 +38,13 @@ def _urls(cast) -> list[str]:
         "impact": cast.pair.junior.pk,
     }
     found = []
-    for pattern in urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
+    for pattern in _flat(urls.urlpatterns):
         route = str(pattern.pattern)
-        path = route.replace("<str:stage>", "baseline").replace("<str:token>", "abc")
+        path = (
+            route.replace("<str:stage>", "baseline")
+            .replace("<str:token>", "abc")
+            .replace("<int:step_pk>", "1")
+        )
         if "<int:pk>" in route:
             path = path.replace("<int:pk>", str(ids[route.split("/")[0]]))
         found.append("/sessions/" + path)
