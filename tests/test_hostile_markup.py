@@ -313,6 +313,7 @@ class _TextOutsideHxDisable(HTMLParser):
         ("hr", "/cohorts/{cohort}/"),
         ("hr", "/pairing/cohorts/board-cohort/runs/{run}/"),
         ("junior", "/accounts/profile/"),
+        ("hr", "/dashboard/"),
     ],
 )
 def test_htmx_is_switched_off_around_every_piece_of_user_text(hostile_site, who, url):
