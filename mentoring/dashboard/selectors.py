@@ -4,7 +4,7 @@ of the organisation (no per-pair or per-person queries)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -207,6 +207,38 @@ def _shown(count: int, scope: Scope | None = None) -> int | None:
     return count if count >= MIN_GROUP else None
 
 
+def _suppress_complement(departments: list[dict]) -> None:
+    """Hiding the small rows is not enough while the total is shown: total minus the rows
+    shown gives the hidden ones back. Hide the next smallest rows until what is hidden adds up
+    to MIN_GROUP people or more, then blank every hidden cell."""
+    hidden = sum(row["people"] for row in departments if row["suppressed"])
+    for row in sorted(departments, key=lambda row: row["people"]):
+        if not 0 < hidden < MIN_GROUP:
+            break
+        if not row["suppressed"]:
+            row["suppressed"] = True
+            hidden += row["people"]
+    for row in departments:
+        if row["suppressed"]:
+            row["people"] = row["hours"] = None
+
+
+def _complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
+    """A filtered board next to the unfiltered one gives away their difference: when the
+    people a filter leaves out are fewer than MIN_GROUP (and not none), the filtered board is
+    hidden as if it were that small group."""
+    wider = []
+    if filters.department:
+        wider.append(replace(filters, department=""))
+    if filters.cohort:
+        wider.append(replace(filters, cohort=None))
+    for unfiltered in wider:
+        left_out = _enrolments(scope, unfiltered).values("user_id").distinct().count() - people
+        if 0 < left_out < MIN_GROUP:
+            return True
+    return False
+
+
 def build(
     scope: Scope, filters: Filters, *, today: date | None = None, with_choices: bool = False
 ) -> Dashboard:
@@ -305,18 +337,22 @@ def build(
         .annotate(n=Count("user", distinct=True))
         .order_by()
     ):
-        hidden = scope.suppresses and people < MIN_GROUP
         departments.append(
             {
                 "name": name,
-                "people": None if hidden else people,
-                "hours": None if hidden else round(dept_minutes.get(name, 0) / 60, 1),
-                "suppressed": hidden,
+                "people": people,
+                "hours": round(dept_minutes.get(name, 0) / 60, 1),
+                "suppressed": scope.suppresses and people < MIN_GROUP,
             }
         )
+    if scope.suppresses:
+        _suppress_complement(departments)
 
     reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
-    suppressed = scope.suppresses and (sides["people"] or 0) < MIN_GROUP
+    suppressed = scope.suppresses and (
+        (sides["people"] or 0) < MIN_GROUP
+        or _complement_too_small(scope, filters, sides["people"] or 0)
+    )
     active = sum(1 for p in pairs if p.active)
     sessions_per_pair = round(sessions / len(pairs), 1) if pairs else 0
     if scope.suppresses:
