@@ -7,6 +7,7 @@ htmx and, without JavaScript, offers a link to look again.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -83,6 +84,9 @@ def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
     report = jobs.job_report(job)
     if job.state == ImportJob.State.DONE and report is not None:
+        if report.committed:
+            messages.success(request, report.summary())
+            return redirect(cohort.get_absolute_url())
         if not report.ok:
             return _upload_page(request, cohort, StaffUploadForm(), report)
         if job.step == ImportJob.Step.PREVIEW:

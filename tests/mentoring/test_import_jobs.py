@@ -77,7 +77,9 @@ def test_the_commit_is_a_job_too_and_a_second_click_imports_nothing_more(
     client.post(commit)  # a double click
     assert "Importing staff.csv" in client.get(location).content.decode()
     worker.run()
-    assert "Imported 2 people into Autumn: 2 new" in client.get(location).content.decode()
+    done = client.get(location, follow=True)
+    assert done.redirect_chain[-1][0] == cast.cohort.get_absolute_url()
+    assert "Imported 2 people into Autumn: 2 new" in done.content.decode()
     assert User.objects.filter(email="new.one@example.com").count() == 1
 
 
