@@ -102,6 +102,12 @@ def reschedule_meeting(
     if hasattr(meeting, "session_log"):
         raise ValidationError("This meeting has been logged, so it cannot move.")
     _check_meeting_time(starts_at, duration_minutes)
+    if (meeting.starts_at, meeting.duration_minutes, meeting.location) == (
+        starts_at,
+        duration_minutes,
+        location.strip(),
+    ):
+        return meeting  # a repeated submit (or no change): no second "updated" invite
     meeting.starts_at = starts_at
     meeting.duration_minutes = duration_minutes
     meeting.location = location.strip()

@@ -121,3 +121,17 @@ def test_a_form_without_or_with_a_mangled_token_still_works(cast, login):
         )
         assert response.status_code == 302
     assert Goal.objects.filter(title="Plain").count() == 2
+
+
+def test_moving_a_meeting_submitted_twice_sends_one_updated_invite(cast, login):
+    both_accept(cast.pair)
+    meeting = pair_factories.MeetingFactory(pair=cast.pair)
+    client = login(cast.junior)
+    data = {"starts_at": _future(days=6), "duration_minutes": 30, "location": "Room 4"}
+    for _ in range(2):
+        assert client.post(f"/sessions/meetings/{meeting.pk}/edit/", data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.location == "Room 4"
+    outbox.send_due()
+    updates = sorted(m.to[0] for m in mail.outbox if "Meeting moved" in m.subject)
+    assert updates == ["junior@example.com", "senior@example.com"]
