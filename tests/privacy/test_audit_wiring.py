@@ -17,7 +17,10 @@ def test_hr_actions_in_the_browser_are_recorded_with_who_did_them(cast, client):
     client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
     client.get(f"/cohorts/{cohort.slug}/import/export.csv")
     client.get("/dashboard/export.csv")
-    client.post(f"/pairing/pairs/{cast.pair.pk}/end/", {"reason": "Robert moved to Sydney"})
+    client.post(
+        f"/pairing/pairs/{cast.pair.pk}/end/",
+        {"reason": "Robert moved to Sydney", "confirmed": "yes"},
+    )
     assert _actions() == [
         "invitations.sent",
         "export.downloaded",
