@@ -34,6 +34,16 @@ def hr(transactional_db, settings, live_server):
     return factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
 
 
+@pytest.fixture(autouse=True)
+def _eager_worker():
+    """No Celery worker runs here: the import jobs a page queues run as its request commits."""
+    from mentoring.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
     # Wait for the landing page, or the next goto races the logout's redirect.
