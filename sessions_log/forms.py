@@ -9,7 +9,7 @@ from mentoring.lib.form_tokens import FormTokenMixin
 from mentoring.models import Skill
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
-from sessions_log.plan_forms import add_plan_fields
+from sessions_log.plan_forms import add_goal_suggestions, add_plan_fields, clean_goal_suggestion
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):(?!\s)")
 _LOOKS_LIKE_WEB = re.compile(r"^\s*(www\.|[^\s/]+\.[a-z]{2,}/)", re.IGNORECASE)
@@ -134,17 +134,36 @@ class PrivateNoteForm(forms.Form):
 class GoalForm(FormTokenMixin, forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "progress_note"]
-        widgets = {"progress_note": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "due_on", "progress_note"]
+        widgets = {
+            "progress_note": forms.Textarea(attrs={"rows": 2}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         labels = {"title": "What I want to learn from you"}
+
+    def __init__(self, *args, pair: Pair | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if pair is not None:
+            add_goal_suggestions(self, pair)
+
+    def clean(self) -> dict:
+        return clean_goal_suggestion(self, super().clean())
 
 
 class GoalUpdateForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "status", "progress_note"]
-        widgets = {"progress_note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["title", "status", "due_on", "progress", "progress_note"]
+        widgets = {
+            "progress_note": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+        }
         labels = {"title": "What I want to learn from you"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].required = False  # left empty, it stays as it was
 
 
 class FitCheckForm(forms.Form):

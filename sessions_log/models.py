@@ -173,6 +173,10 @@ class Goal(models.Model):
     title = models.CharField("what I want to learn from you", max_length=300)
     status = models.CharField(max_length=11, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(blank=True, max_length=2000)
+    due_on = models.DateField("to reach by", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        "progress (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     form_token = token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,6 +185,9 @@ class Goal(models.Model):
         ordering = ["direction", "created_at"]
         constraints = [
             models.UniqueConstraint(fields=["pair", "form_token"], name="goal_form_once"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="goal_progress_0_100"
+            ),
         ]
 
     def __str__(self) -> str:

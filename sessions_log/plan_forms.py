@@ -44,3 +44,46 @@ def plan_step_to_tick(form: forms.Form, pair: Pair) -> PlanStep | None:
     return PlanStep.objects.filter(
         pk=data["plan_step"], programme_id=pair.cohort.programme_id
     ).first()
+
+
+def add_goal_suggestions(form: forms.Form, pair: Pair) -> None:
+    """ "Suggest from the plan": a goal drawn from a session step's topic, due when the step is."""
+    from sessions_log.plan import pair_plan
+
+    steps = [item for item in pair_plan(pair).steps if item.step.kind == PlanStep.Kind.SESSION]
+    if not steps:
+        return
+    form.plan_due = {item.step.pk: item.due_on for item in steps}
+    form.plan_titles = {item.step.pk: goal_title(item.step) for item in steps}
+    form.fields["suggestion"] = forms.TypedChoiceField(
+        label="Or suggest one from the plan",
+        choices=[("", "—")]
+        + [
+            (pk, f"{title} (by {form.plan_due[pk]:%-d %b})")
+            for pk, title in form.plan_titles.items()
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Leave the goal empty to take the topic's wording; the date comes from the plan.",
+    )
+    form.fields["title"].required = False
+    form.order_fields(["suggestion", "title", "due_on", "progress_note"])
+
+
+def goal_title(step: PlanStep) -> str:
+    return (
+        f"{step.topic}: {step.title}" if step.topic and step.topic not in step.title else step.title
+    )
+
+
+def clean_goal_suggestion(form: forms.Form, data: dict) -> dict:
+    suggestion = data.pop("suggestion", None)
+    if suggestion is not None:
+        if not (data.get("title") or "").strip():
+            data["title"] = form.plan_titles[suggestion]
+        if not data.get("due_on"):
+            data["due_on"] = form.plan_due[suggestion]
+    if "title" in data and not (data.get("title") or "").strip():
+        form.add_error("title", "Say what you want to learn, or pick a topic from the plan.")
+    return data

@@ -175,7 +175,9 @@ def save_private_note(*, log: SessionLog, author, body: str) -> None:
 
 
 @transaction.atomic
-def add_goal(*, pair: Pair, owner, title: str, progress_note: str = "") -> Goal:
+def add_goal(
+    *, pair: Pair, owner, title: str, progress_note: str = "", due_on: date | None = None
+) -> Goal:
     require_member(pair, owner)
     require_active(pair)
     if not title.strip():
@@ -186,16 +188,35 @@ def add_goal(*, pair: Pair, owner, title: str, progress_note: str = "") -> Goal:
         direction=learning_direction(pair, owner),
         title=title.strip(),
         progress_note=progress_note.strip(),
+        due_on=due_on,
     )
 
 
 @transaction.atomic
-def update_goal(*, goal: Goal, by, title: str, status: str, progress_note: str) -> Goal:
+def update_goal(
+    *,
+    goal: Goal,
+    by,
+    title: str,
+    status: str,
+    progress_note: str,
+    due_on: date | None = None,
+    progress: int | None = None,
+) -> Goal:
     if goal.owner_id != by.pk:
         raise PermissionDenied("Only the person learning can change their goal.")
     require_open(goal.pair)
     if status not in Goal.Status.values:
         raise ValidationError("Choose a status.")
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationError("Progress is a percentage from 0 to 100.")
     goal.title, goal.status, goal.progress_note = title.strip(), status, progress_note.strip()
-    goal.save(update_fields=["title", "status", "progress_note", "updated_at"])
+    goal.due_on = due_on
+    if progress is not None:
+        goal.progress = progress
+    if status == Goal.Status.ACHIEVED:
+        goal.progress = 100
+    goal.save(
+        update_fields=["title", "status", "progress_note", "due_on", "progress", "updated_at"]
+    )
     return goal

@@ -193,7 +193,7 @@ def private_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_view
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
-    form = GoalForm(request.POST)
+    form = GoalForm(request.POST, pair=pair)
     if form.is_valid():
         try:
             services.add_goal_once(pair=pair, owner=request.user, **form.cleaned_data)
@@ -211,7 +211,13 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_for_owner(request.user, pk)
     form = GoalUpdateForm(
         request.POST or None,
-        initial={"title": goal.title, "status": goal.status, "progress_note": goal.progress_note},
+        initial={
+            "title": goal.title,
+            "status": goal.status,
+            "progress_note": goal.progress_note,
+            "due_on": goal.due_on,
+            "progress": goal.progress,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

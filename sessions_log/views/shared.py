@@ -92,7 +92,7 @@ def render_pair(
             "page": page,
             "pair": pair,
             "log_form": log_form or log_form_for(pair, request.user),
-            "goal_form": goal_form or GoalForm(),
+            "goal_form": goal_form or GoalForm(pair=pair),
             "why_url": optional_url("pairing:my_pair", pair),
             "explanation": explanation_lines(pair),
             "rematch_url": optional_url("pairing:rematch_request", pair),
