@@ -14,7 +14,7 @@ class StaffUploadForm(forms.Form):
 
     staff_file = forms.FileField(
         label="Staff file (CSV or Excel .xlsx)",
-        help_text="Up to 5 MB and 20,000 people. The first row names the columns.",
+        help_text="Up to 5 MB, 20,000 people and 30 columns. The first row names the columns.",
         widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
