@@ -106,8 +106,8 @@ def commit(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     cohort = _cohort(slug)
     job = _job_for(request, cohort, token)
     # A second click, or a commit of a job not previewed clean, just shows where the job is.
-    jobs.import_job_commit(job=job)
-    record(actor=request.user, action="import.committed", target=f"cohort {cohort.slug}")
+    if jobs.import_job_commit(job=job):
+        record(actor=request.user, action="import.committed", target=f"cohort {cohort.slug}")
     return redirect("mentoring:imports:preview", slug=cohort.slug, token=job.token)
 
 
