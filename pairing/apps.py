@@ -5,6 +5,7 @@ class PairingConfig(AppConfig):
     name = "pairing"
 
     def ready(self) -> None:
-        from pairing import privacy
+        from pairing import privacy, receivers
 
         privacy.register_part()
+        receivers.connect()

@@ -11,6 +11,7 @@ from sessions_log.models import Reminder
 
 PUBLISHED_KIND = "pairs_published"
 REMATCH_KIND = "rematch_decided"
+HR_DIGEST_KIND = "hr_digest"
 
 
 @outbox.register(PUBLISHED_KIND)
@@ -78,4 +79,42 @@ def rematch_decided(reminder: Reminder) -> outbox.Email | None:
             "asked_by_you": request.requested_by_id == user.pk,
             "matches": matches,
         },
+    )
+
+
+@outbox.register(HR_DIGEST_KIND)
+def hr_digest(reminder: Reminder) -> outbox.Email | None:
+    """HR's daily list of what waits for them, as it stands when sent; nothing if nothing
+    waits or the recipient is no longer an HR admin."""
+    from accounts.models import HR_ADMIN
+    from pairing.attention import digest
+
+    user = reminder.recipient
+    if not user.is_active or not user.groups.filter(name=HR_ADMIN).exists():
+        return None
+    cohorts = digest()
+    if not cohorts:
+        return None
+    items = [
+        {
+            "item": item,
+            "url": reverse("mentoring:cohort_detail", args=[item.cohort.slug]),
+            "pairing_url": reverse("pairing:cohort", args=[item.cohort.slug]),
+            "more_waiting": max(0, item.waiting - len(item.waiting_names)),
+        }
+        for item in cohorts
+    ]
+    requests = sum(i.requests for i in cohorts)
+    waiting = sum(i.waiting for i in cohorts)
+    quiet = sum(i.quiet for i in cohorts)
+    parts = [
+        f"{requests} re-match request{'s' if requests != 1 else ''}" if requests else "",
+        f"{waiting} {'person' if waiting == 1 else 'people'} waiting for a partner"
+        if waiting
+        else "",
+        f"{quiet} quiet pair{'s' if quiet != 1 else ''}" if quiet else "",
+    ]
+    return outbox.render_email(
+        "hr_digest",
+        {"recipient": user, "items": items, "summary": ", ".join(p for p in parts if p)},
     )

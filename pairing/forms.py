@@ -31,9 +31,6 @@ class RunForm(forms.Form):
         max_value=24,
         required=False,
     )
-    avoid_previous_partners = forms.BooleanField(
-        label="Never pair people who were paired before", required=False
-    )
 
     @classmethod
     def for_cohort(cls, cohort: Cohort, data=None) -> RunForm:
@@ -45,12 +42,8 @@ class RunForm(forms.Form):
         result = {
             name.removeprefix("weight_"): data[name] for name in data if name.startswith("weight_")
         }
-        for name in (
-            "min_grade_gap",
-            "must_differ_department",
-            "max_timezone_diff_hours",
-            "avoid_previous_partners",
-        ):
+        # Never-again is not a choice (DESIGN.md "Pairing score"): no field for it.
+        for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours"):
             result[name] = data[name]
         return result
 

@@ -23,6 +23,14 @@ class PairingRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    number = models.PositiveIntegerField(
+        default=0, help_text="Run 1, Run 2 … within its cohort (0: numbered by the migration)."
+    )
+    top_up = models.BooleanField(
+        default=False,
+        help_text="Started on a cohort with published pairs: it pairs only people with free "
+        "places, around the active pairs.",
+    )
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1 while the run computes.")
     progress_label = models.CharField(max_length=60, blank=True)
@@ -65,7 +73,11 @@ class PairingRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Run {self.pk} of {self.cohort}"
+        return f"{self.label} of {self.cohort}"
+
+    @property
+    def label(self) -> str:
+        return f"Run {self.number or self.pk}" + (" (top-up)" if self.top_up else "")
 
     @property
     def is_finished(self) -> bool:

@@ -327,6 +327,14 @@ def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    if run.top_up:  # a top-up's board works around the active pairs: they use places too
+        for pk, count in (
+            Pair.objects.filter(cohort_id=run.cohort_id, status=Pair.Status.ACTIVE)
+            .values_list(f"{side}_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            used[pk] = used.get(pk, 0) + count
     places = Enrolment.objects.filter(
         cohort_id=run.cohort_id, side=side, status=Enrolment.Status.ACTIVE
     ).values_list("pk", "capacity")

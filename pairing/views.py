@@ -16,8 +16,10 @@ from accounts.decorators import hr_required
 from mentoring.audit.services import record
 from mentoring.lib.spreadsheet import neutralise
 from pairing import selectors, services
+from pairing.attention import NAMES_SHOWN, declined_request, waiting_for_partner
 from pairing.forms import DeclineForm, EndPairForm, RematchRequestForm, RunForm
 from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule
+from pairing.services.inputs import has_published_pairs
 
 # ---- HR: a cohort's pairing page --------------------------------------------------------
 
@@ -41,6 +43,28 @@ def _cohort_context(request: HttpRequest, cohort, run_form: RunForm | None = Non
         "q": request.GET.get("q", "").strip()[:100],
         "rematch_requests": selectors.open_rematch_requests(cohort),
         "rules": selectors.rules_of_cohort(cohort),
+        **_waiting_context(cohort),
+    }
+
+
+def _waiting_context(cohort) -> dict:
+    waiting = waiting_for_partner(cohort)
+    count = waiting.count()
+    names = (
+        [
+            name or email
+            for name, email in waiting.order_by("user__profile__full_name", "pk").values_list(
+                "user__profile__full_name", "user__email"
+            )[:NAMES_SHOWN]
+        ]
+        if count
+        else []
+    )
+    return {
+        "waiting": count,
+        "waiting_names": names,
+        "waiting_more": max(0, count - len(names)),
+        "top_up": has_published_pairs(cohort),
     }
 
 
@@ -237,10 +261,32 @@ def run_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
 @hr_required
 @require_POST
 def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """First POST: what publishing would do (pairs, and who is emailed, by name when few);
+    the confirmed POST publishes. A top-up creates only its new pairs and emails their people."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
+    if not _confirmed(request) and run.published_at is None:
+        proposals = services.publishable(run)
+        people = services.people_in(proposals)
+        return render(
+            request,
+            "pairing/publish_confirm.html",
+            {
+                "run": run,
+                "cohort": run.cohort,
+                "pairs_count": len(proposals),
+                "people_count": len(people),
+                "names": [e.user.full_name for e in people[:NAMES_SHOWN]],
+                "more": max(0, len(people) - NAMES_SHOWN),
+                "version": request.POST.get("version", ""),
+            },
+        )
     try:
         pairs = services.pair_publish(run=run, by=request.user, version=_version(request.POST))
     except services.BoardConflict:
@@ -253,10 +299,11 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except services.PublishRefused as exc:
         messages.error(request, str(exc))
         return redirect("pairing:board", slug=slug, pk=run.pk)
+    new = "new " if run.top_up else ""
     messages.success(
         request,
-        f"Published {len(pairs)} pairs. Each person gets one email with "
-        f"their partner and why they were matched.",
+        f"Published {len(pairs)} {new}pair{'s' if len(pairs) != 1 else ''}. Each person in "
+        f"them gets one email with their partner and why they were matched.",
     )
     return redirect("pairing:cohort", slug=slug)
 
@@ -300,6 +347,8 @@ def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @hr_required
 @require_POST
 def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """First POST: a confirmation naming the two people; the confirmed POST ends the pair,
+    and both wait for a partner in the next top-up run (never with each other again)."""
     pair = get_object_or_404(
         Pair.objects.select_related("cohort", "junior__user__profile", "senior__user__profile"),
         pk=pk,
@@ -309,10 +358,18 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Say briefly why the pair ends.")
     elif pair.status != Pair.Status.ACTIVE:
         messages.info(request, "That pair had already ended.")
-    else:
-        pair.end(form.cleaned_data["reason"])
-        record(actor=request.user, action="pair.ended", target=f"pair {pair.pk}")
-        messages.success(request, f"Ended the pair {pair}.")
+    elif not _confirmed(request):
+        return render(
+            request,
+            "pairing/pair_end_confirm.html",
+            {"pair": pair, "cohort": pair.cohort, "reason": form.cleaned_data["reason"]},
+        )
+    elif services.end_pair(pair=pair, reason=form.cleaned_data["reason"], by=request.user):
+        messages.success(
+            request,
+            f"Ended the pair {pair}. Both now wait for a partner: run a top-up to pair them "
+            "(never with each other again).",
+        )
     return redirect("pairing:cohort", slug=pair.cohort.slug)
 
 
@@ -323,11 +380,14 @@ def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
     slug = rematch.pair.cohort.slug
     try:
         if decision == "resolve":
-            new_pairs = services.resolve_rematch(
+            services.resolve_rematch(
                 request=rematch, by=request.user, note=request.POST.get("note", "")
             )
-            found = "; ".join(str(p) for p in new_pairs) or "nobody free fits yet"
-            messages.success(request, f"Pair ended. New partners: {found}.")
+            messages.success(
+                request,
+                "Pair ended; both people are told and now wait for a partner. Run a top-up "
+                "to pair them (never with each other again).",
+            )
         elif decision == "decline":
             form = DeclineForm(request.POST)
             if not form.is_valid():
@@ -358,6 +418,7 @@ def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "why": selectors.why_matched(pair, request.user),
             "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
+            "declined_request": declined_request(pair, request.user),
             "pair_page": _pair_page_url(pair),
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.dispatch import Signal
 
 from accounts.models import Profile, User
 from mentoring.models import Cohort, Enrolment
@@ -33,10 +33,17 @@ class NewParticipant:
     timezone: str = ""
 
 
-def _active_pairs(enrolment: Enrolment):
-    from pairing.models import Pair
+# Sent inside the withdrawal's transaction with ``enrolment``; receivers return a list of notes
+# for HR. The pairing app ends the person's pairs here (the core does not import pairing).
+enrolment_withdrawn = Signal()
 
-    return Pair.objects.filter(Q(junior=enrolment) | Q(senior=enrolment), status=Pair.Status.ACTIVE)
+
+def _active_pair_count(enrolment: Enrolment) -> int:
+    # Reverse relations of the pairing app's Pair: counted without importing it.
+    return (
+        enrolment.pairs_as_junior.filter(status="active").count()
+        + enrolment.pairs_as_senior.filter(status="active").count()
+    )
 
 
 def participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolment, bool]:
@@ -118,27 +125,20 @@ def enrolment_update(*, enrolment: Enrolment, side: str, capacity: int, status: 
     partners then need a re-match) and drops invitation emails not yet sent. Returns notes
     for HR about what else happened."""
     notes: list[str] = []
-    pairs = list(
-        _active_pairs(enrolment).select_related("junior__user__profile", "senior__user__profile")
-    )
-    if side != enrolment.side and pairs:
+    paired = _active_pair_count(enrolment)
+    if side != enrolment.side and paired:
         raise EnrolmentRefused(
             "This person is paired: end the pair before moving them to the other side.",
             field="side",
         )
-    if status == Enrolment.Status.ACTIVE and capacity < len(pairs):
+    if status == Enrolment.Status.ACTIVE and capacity < paired:
         raise EnrolmentRefused(
-            f"This person has {len(pairs)} active partners; capacity cannot be lower than that.",
+            f"This person has {paired} active partners; capacity cannot be lower than that.",
             field="capacity",
         )
     if status == Enrolment.Status.WITHDRAWN and enrolment.status != status:
-        for pair in pairs:
-            partner = pair.senior if pair.junior_id == enrolment.pk else pair.junior
-            pair.end("withdrawn by HR")
-            notes.append(
-                f"Their pair with {partner.user.full_name} has ended; "
-                f"{partner.user.full_name} needs a new partner."
-            )
+        for _receiver, answer in enrolment_withdrawn.send(sender=Enrolment, enrolment=enrolment):
+            notes.extend(answer or [])
         if invitations_cancel(enrolment=enrolment):
             notes.append("The invitation email that was still waiting will not be sent.")
     enrolment.side, enrolment.capacity, enrolment.status = side, capacity, status

@@ -13,7 +13,9 @@ from pairing.services.board import (
     unlock_proposal,
     unpair_proposal,
 )
-from pairing.services.publish import PublishRefused, pair_publish
+from pairing.services.digest import schedule_hr_digest
+from pairing.services.never_again import end_pair
+from pairing.services.publish import PublishRefused, pair_publish, people_in, publishable
 from pairing.services.rematch import (
     RematchRefused,
     decline_rematch,
@@ -37,15 +39,19 @@ __all__ = [
     "RematchRefused",
     "compute_run",
     "decline_rematch",
+    "end_pair",
     "exclude_proposal",
     "execute_run",
     "fail_dead_runs",
     "lock_proposal",
     "pair_by_hand",
     "pair_publish",
+    "people_in",
+    "publishable",
     "request_rematch",
     "resolve_rematch",
     "retry_run",
+    "schedule_hr_digest",
     "start_run",
     "swap_partners",
     "unlock_proposal",

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from pairing import engine
-from pairing.models import PairingRun, Proposal, Rule
+from pairing.models import Pair, PairingRun, Proposal, Rule
 from pairing.services.inputs import (
     engine_rules,
     load_people,
@@ -90,6 +90,10 @@ def _free_slots(run: PairingRun, enrolment_id: int, *, side: str) -> int:
     if capacity is None:
         return 0
     used = Proposal.objects.filter(run=run, **{f"{side}_id": enrolment_id}).count()
+    if run.top_up:  # the active pairs a top-up works around use places too
+        used += Pair.objects.filter(
+            cohort_id=run.cohort_id, status=Pair.Status.ACTIVE, **{f"{side}_id": enrolment_id}
+        ).count()
     return capacity - used
 
 

@@ -15,10 +15,12 @@ from datetime import datetime
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Profile, ProfileSkill
-from mentoring.models import Cohort, Enrolment, Skill
+from accounts.models import Profile, ProfileSkill, Skill
+from mentoring.models import Cohort, Enrolment
+from mentoring.privacy.services import forbidden_pairs_for
 from pairing import engine
 from pairing.models import Pair, Rule
+from pairing.services.never_again import forbidden_by_rows
 
 MAX_CHAIN = 100  # reporting lines deeper than this are data errors, not organisations
 
@@ -31,7 +33,11 @@ class CohortPeople:
     seniors: list[engine.Person]
     emails: dict[int, str]  # enrolment id -> email
     departments: dict[int, str]  # enrolment id -> department
-    previous_partners: frozenset[tuple[int, int]] = frozenset()  # (junior id, senior id)
+    # (junior id, senior id) never to be proposed: this cohort's ended pairs, partners of any
+    # other cohort (from Pair rows, and by keyed hash once those rows are purged or erased)
+    never_again: frozenset[tuple[int, int]] = frozenset()
+    # a top-up's active pairs among these people: they use capacity and count as covered
+    fixed: tuple[tuple[int, int], ...] = ()
     by_id: dict[int, engine.Person] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -110,23 +116,25 @@ def rules_snapshot(cohort: Cohort) -> dict:
         "min_grade_gap": cohort.min_grade_gap,
         "must_differ_department": cohort.must_differ_department,
         "max_timezone_diff_hours": cohort.max_timezone_diff_hours,
-        "avoid_previous_partners": cohort.avoid_previous_partners,
         "locked": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.LOCK),
         "excluded": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.EXCLUDE),
     }
 
 
 def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
-    """Rules for the engine: the snapshot's settings, excludes and the previous partners;
-    locks only where both people are still active in the cohort."""
+    """Rules for the engine: the snapshot's settings and excludes, never-again and fixed pairs;
+    locks only where both people are still active in the cohort and the pair may be proposed
+    (a lock on a pair that has since ended, or that is active already, no longer applies)."""
     present = people.by_id
     excluded = {(int(j), int(s)) for j, s in snapshot.get("excluded", [])}
-    if snapshot.get("avoid_previous_partners", True):
-        excluded |= people.previous_partners
+    fixed = set(people.fixed)
     locked = tuple(
         (int(j), int(s))
         for j, s in snapshot.get("locked", [])
-        if int(j) in present and int(s) in present
+        if int(j) in present
+        and int(s) in present
+        and (int(j), int(s)) not in people.never_again
+        and (int(j), int(s)) not in fixed
     )
     tz_hours = snapshot.get("max_timezone_diff_hours")
     return engine.Rules(
@@ -135,7 +143,65 @@ def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
         max_timezone_diff_hours=float(tz_hours) if tz_hours is not None else None,
         excluded=frozenset(excluded),
         locked=locked,
+        never_again=people.never_again,
+        fixed=people.fixed,
     )
+
+
+def has_published_pairs(cohort: Cohort) -> bool:
+    """A run on this cohort is a top-up run: it pairs only people with free places."""
+    return Pair.objects.filter(
+        cohort=cohort, status=Pair.Status.ACTIVE, published_at__isnull=False
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Places:
+    """Who has room for a partner in a cohort with active pairs."""
+
+    free: dict[int, int]  # enrolment id -> free places (only those with some)
+    active_pairs: list[tuple[int, int]]  # (junior id, senior id)
+
+    def to_load(self) -> set[int]:
+        """The free people and their current partners: the partners carry the fixed pairs
+        that make a free person "covered" already; everyone else is full and changes nothing."""
+        ids = set(self.free)
+        for junior, senior in self.active_pairs:
+            if junior in self.free or senior in self.free:
+                ids.update((junior, senior))
+        return ids
+
+
+def free_places(cohort: Cohort) -> Places:
+    """Each active person's capacity minus their active pairs, in two queries."""
+    active_pairs = list(
+        Pair.objects.filter(cohort=cohort, status=Pair.Status.ACTIVE).values_list(
+            "junior_id", "senior_id"
+        )
+    )
+    used: dict[int, int] = defaultdict(int)
+    for junior, senior in active_pairs:
+        used[junior] += 1
+        used[senior] += 1
+    capacities = Enrolment.objects.filter(
+        cohort=cohort, status=Enrolment.Status.ACTIVE
+    ).values_list("pk", "capacity")
+    free = {pk: capacity - used[pk] for pk, capacity in capacities if capacity > used[pk]}
+    return Places(free=free, active_pairs=active_pairs)
+
+
+def load_for_run(cohort: Cohort, *, top_up: bool, at: datetime | None = None) -> CohortPeople:
+    """What a run hands the engine: everyone, or for a top-up the people with free places
+    (and their partners, whose active pairs are fixed)."""
+    if not top_up:
+        return load_people(cohort, at=at)
+    places = free_places(cohort)
+    people = load_people(cohort, at=at, enrolment_ids=places.to_load(), free=places.free)
+    present = people.by_id
+    people.fixed = tuple(
+        (j, s) for j, s in sorted(places.active_pairs) if j in present and s in present
+    )
+    return people
 
 
 def _utc_offsets(names: Iterable[str], at: datetime) -> dict[str, float | None]:
@@ -171,9 +237,15 @@ def manager_chains(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
 
 
 def load_people(
-    cohort: Cohort, *, at: datetime | None = None, enrolment_ids: Iterable[int] | None = None
+    cohort: Cohort,
+    *,
+    at: datetime | None = None,
+    enrolment_ids: Iterable[int] | None = None,
+    free: dict[int, int] | None = None,
 ) -> CohortPeople:
-    """The cohort's active enrolments as engine persons (or only ``enrolment_ids``)."""
+    """The cohort's active enrolments as engine persons (or only ``enrolment_ids``), with the
+    pairs they may never be proposed in. ``free`` (enrolment id -> free places) narrows the
+    keyed-hash check to the people who can take a new partner."""
     at = at or timezone.now()
     enrolments = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
     if enrolment_ids is not None:
@@ -212,7 +284,6 @@ def load_people(
     seniors: list[engine.Person] = []
     emails: dict[int, str] = {}
     departments: dict[int, str] = {}
-    side_of_user: dict[int, tuple[str, int]] = {}
     for pk, user_id, side, capacity, email, full_name, department, location, grade, tz in rows:
         person = engine.Person(
             id=pk,
@@ -230,37 +301,32 @@ def load_people(
         (juniors if side == Enrolment.Side.JUNIOR else seniors).append(person)
         emails[pk] = email
         departments[pk] = department or ""
-        side_of_user[user_id] = (side, pk)
 
     return CohortPeople(
         juniors=juniors,
         seniors=seniors,
         emails=emails,
         departments=departments,
-        previous_partners=_previous_partners(cohort, side_of_user),
+        never_again=frozenset(_never_again(cohort, juniors, seniors, emails, free)),
     )
 
 
-def _previous_partners(
-    cohort: Cohort, side_of_user: dict[int, tuple[str, int]]
-) -> frozenset[tuple[int, int]]:
-    """(junior id, senior id) of this cohort's people who had a Pair in another cohort of the
-    same programme, whichever sides they took then."""
-    if not side_of_user:
-        return frozenset()
-    earlier = (
-        Pair.objects.filter(cohort__programme_id=cohort.programme_id)
-        .exclude(cohort=cohort)
-        .values_list("junior__user_id", "senior__user_id")
+def _never_again(
+    cohort: Cohort,
+    juniors: list[engine.Person],
+    seniors: list[engine.Person],
+    emails: dict[int, str],
+    free: dict[int, int] | None,
+) -> set[tuple[int, int]]:
+    found = forbidden_by_rows(
+        cohort, [(p.id, p.user_id) for p in juniors], [(p.id, p.user_id) for p in seniors]
     )
-    found: set[tuple[int, int]] = set()
-    for first, second in earlier:
-        a, b = side_of_user.get(first), side_of_user.get(second)
-        if not a or not b or a[0] == b[0]:
-            continue
-        junior, senior = (a, b) if a[0] == Enrolment.Side.JUNIOR else (b, a)
-        found.add((junior[1], senior[1]))
-    return frozenset(found)
+    # One HMAC per candidate pair: only people who can take a partner are worth checking.
+    junior_of = {emails[p.id]: p.id for p in juniors if free is None or p.id in free}
+    senior_of = {emails[p.id]: p.id for p in seniors if free is None or p.id in free}
+    for junior, senior in forbidden_pairs_for(junior_of, senior_of):
+        found.add((junior_of[junior], senior_of[senior]))
+    return found
 
 
 def skill_names(skill_ids: Iterable[int]) -> dict[int, str]:

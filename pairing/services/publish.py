@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from mentoring.audit.services import record
@@ -37,17 +38,15 @@ def pair_publish(
         raise PublishRefused("Only a finished run can be published.")
     if cohort.status == Cohort.Status.CLOSED:
         raise PublishRefused("This cohort is closed.")
-    if Pair.objects.filter(cohort=cohort, status=Pair.Status.ACTIVE).exists():
+    if cohort.status == Cohort.Status.DRAFT:
+        raise PublishRefused("This cohort is still a draft; invite its people first.")
+    if Pair.objects.filter(cohort=cohort, created_at__gt=run.created_at).exists():
         raise PublishRefused(
-            "This cohort already has published pairs. End them, or handle "
-            "changes through re-match requests."
+            "Pairs were published in this cohort after this run was computed, so its "
+            "proposals may no longer fit. Run pairing again: the new run pairs only the "
+            "people who are still free."
         )
-    # Someone who withdrew after the run was computed is not paired behind their back.
-    proposals = list(
-        Proposal.objects.filter(
-            run=run, junior__status=Enrolment.Status.ACTIVE, senior__status=Enrolment.Status.ACTIVE
-        ).order_by("-score", "pk")
-    )
+    proposals = publishable(run)
     if not proposals:
         raise PublishRefused("This run has no pairs to publish.")
     now = timezone.now()
@@ -74,33 +73,75 @@ def pair_publish(
         cohort.status = Cohort.Status.ACTIVE
         cohort.save(update_fields=["status"])
     if notify:
-        _schedule_emails(cohort, run, now)
-    record(actor=by, action="pairs.published", target=f"run {run.pk}", pairs=len(proposals))
+        _schedule_emails(cohort, run, now, people_in(proposals))
+    record(
+        actor=by,
+        action="pairs.published",
+        target=f"run {run.pk}",
+        pairs=len(proposals),
+        top_up=run.top_up,
+    )
     if pairs and pairs[0].pk is None:  # backends that do not return ids from bulk_create
         pairs = list(Pair.objects.filter(run=run).order_by("-score", "pk"))
     return pairs
 
 
-def _schedule_emails(cohort: Cohort, run: PairingRun, now) -> None:
-    """One "meet your partner" row per person, however many partners they have."""
-    proposals = Proposal.objects.filter(
-        run=run, junior__status=Enrolment.Status.ACTIVE, senior__status=Enrolment.Status.ACTIVE
+def publishable(run: PairingRun) -> list[Proposal]:
+    """The run's proposals that would become pairs now: both people still active, the pair not
+    active already, and neither person over capacity with the pairs they have (a top-up's
+    fixed pairs, a re-match made meanwhile)."""
+    proposals = list(
+        Proposal.objects.filter(
+            run=run, junior__status=Enrolment.Status.ACTIVE, senior__status=Enrolment.Status.ACTIVE
+        )
+        .select_related("junior__user__profile", "senior__user__profile")
+        .order_by("-locked", "-score", "pk")
     )
-    user_ids = (
-        Enrolment.objects.filter(cohort=cohort)
-        .filter(Q(pk__in=proposals.values("junior_id")) | Q(pk__in=proposals.values("senior_id")))
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    active = Pair.objects.filter(cohort_id=run.cohort_id, status=Pair.Status.ACTIVE)
+    existing = set(active.values_list("junior_id", "senior_id"))
+    used: Counter[int] = Counter()
+    for junior, senior in existing:
+        used[junior] += 1
+        used[senior] += 1
+    kept = []
+    for proposal in proposals:
+        key = (proposal.junior_id, proposal.senior_id)
+        if key in existing:
+            continue
+        if (
+            used[proposal.junior_id] >= proposal.junior.capacity
+            or used[proposal.senior_id] >= proposal.senior.capacity
+        ):
+            continue
+        used[proposal.junior_id] += 1
+        used[proposal.senior_id] += 1
+        existing.add(key)
+        kept.append(proposal)
+    kept.sort(key=lambda p: (-p.score, p.pk))
+    return kept
+
+
+def people_in(proposals: list[Proposal]) -> list[Enrolment]:
+    """Everyone a publication would email, once each, by name."""
+    seen: dict[int, Enrolment] = {}
+    for proposal in proposals:
+        for enrolment in (proposal.junior, proposal.senior):
+            seen.setdefault(enrolment.pk, enrolment)
+    return sorted(seen.values(), key=lambda e: (e.user.full_name.casefold(), e.pk))
+
+
+def _schedule_emails(cohort: Cohort, run: PairingRun, now, people: list[Enrolment]) -> None:
+    """One "meet your partner" row per person of this run's new pairs, however many partners
+    they gain; people whose pairs stay as they are hear nothing."""
     outbox.schedule_many(
         outbox.Planned(
-            recipient_id=user_id,
+            recipient_id=enrolment.user_id,
             kind=PUBLISHED_KIND,
             due_at=now,
-            dedupe_key=f"published:{cohort.pk}:{user_id}",
-            payload={"cohort_id": cohort.pk},
+            dedupe_key=f"published:{cohort.pk}:{run.pk}:{enrolment.user_id}",
+            payload={"cohort_id": cohort.pk, "run_id": run.pk},
         )
-        for user_id in user_ids
+        for enrolment in people
     )
 
 

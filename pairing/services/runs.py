@@ -21,7 +21,8 @@ from pairing.services.inputs import (
     cohort_size,
     engine_rules,
     flows_for_display,
-    load_people,
+    has_published_pairs,
+    load_for_run,
     people_size,
     rules_snapshot,
     skill_names,
@@ -61,27 +62,52 @@ def _snapshot_from(cohort: Cohort, overrides: dict | None) -> tuple[dict, dict]:
     for name, value in (overrides or {}).items():
         if name in weights:
             weights[name] = int(value)
-        elif name in (
-            "min_grade_gap",
-            "must_differ_department",
-            "max_timezone_diff_hours",
-            "avoid_previous_partners",
-        ):
+        elif name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours"):
             rules[name] = value
     return weights, rules
+
+
+DRAFT_REFUSAL = (
+    "This cohort is still a draft: invite its people first (the cohort page moves it to "
+    "enrolling), then pair them once their profiles are ready."
+)
+
+
+def refuse_unless_pairable(cohort: Cohort) -> None:
+    if cohort.status == Cohort.Status.CLOSED:
+        raise PairingRefused("This cohort is closed; its pairs can no longer change.")
+    if cohort.status == Cohort.Status.DRAFT:
+        raise PairingRefused(DRAFT_REFUSAL)
+
+
+def _new_run(cohort: Cohort, by, overrides: dict | None, **fields) -> PairingRun:
+    """A numbered run (Run 1, Run 2 … per cohort), a top-up when pairs are published."""
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()  # numbers one at a time
+    weights, rules = _snapshot_from(cohort, overrides)
+    last = (
+        PairingRun.objects.filter(cohort=cohort)
+        .order_by("-number")
+        .values_list("number", flat=True)
+    ).first()
+    return PairingRun.objects.create(
+        cohort=cohort,
+        created_by=by,
+        weights=weights,
+        rules=rules,
+        number=(last or 0) + 1,
+        top_up=has_published_pairs(cohort),
+        **fields,
+    )
 
 
 @transaction.atomic
 def start_run(*, cohort: Cohort, by=None, overrides: dict | None = None) -> PairingRun:
     """Record a run with the cohort's weights, rules, locks and excludes as they are now, and
-    queue the computation once this transaction commits. Nothing is solved here."""
-    if cohort.status == Cohort.Status.CLOSED:
-        raise PairingRefused("This cohort is closed; its pairs can no longer change.")
+    queue the computation once this transaction commits. Nothing is solved here. On a cohort
+    with published pairs it is a top-up run (DESIGN.md "Pairing score")."""
+    refuse_unless_pairable(cohort)
     refuse_if_too_big(cohort_size(cohort))
-    weights, rules = _snapshot_from(cohort, overrides)
-    run = PairingRun.objects.create(
-        cohort=cohort, created_by=by, weights=weights, rules=rules, queued_at=timezone.now()
-    )
+    run = _new_run(cohort, by, overrides, queued_at=timezone.now())
     from pairing.tasks import run_pairing
 
     transaction.on_commit(lambda: run_pairing.delay(run.pk))
@@ -90,9 +116,10 @@ def start_run(*, cohort: Cohort, by=None, overrides: dict | None = None) -> Pair
 
 def compute_run(*, cohort: Cohort, by=None, overrides: dict | None = None) -> PairingRun:
     """A run computed here and now (the `pair_cohort` command, the demo); still a draft."""
+    refuse_unless_pairable(cohort)
     refuse_if_too_big(cohort_size(cohort))
-    weights, rules = _snapshot_from(cohort, overrides)
-    run = PairingRun.objects.create(cohort=cohort, created_by=by, weights=weights, rules=rules)
+    with transaction.atomic():
+        run = _new_run(cohort, by, overrides)
     return execute_run(run=run)
 
 
@@ -183,7 +210,7 @@ class _Heartbeat:
 
 
 def _compute(run: PairingRun, attempt: int, started: float) -> None:
-    people = load_people(run.cohort, at=timezone.now())
+    people = load_for_run(run.cohort, top_up=run.top_up, at=timezone.now())
     # The cohort may have grown since the run was queued.
     refuse_if_too_big(people_size(people))
     rules = engine_rules(run.rules, people)
@@ -272,8 +299,7 @@ def retry_run(*, run: PairingRun, by=None) -> bool:
     """Queue a failed run again with the snapshot it started with. Idempotent: only a failed
     run goes back to the queue, so a double click or a second tab queues it once. Returns
     whether this call queued it."""
-    if run.cohort.status == Cohort.Status.CLOSED:
-        raise PairingRefused("This cohort is closed; its pairs can no longer change.")
+    refuse_unless_pairable(run.cohort)
     refuse_if_too_big(cohort_size(run.cohort))
     with transaction.atomic():
         queued = PairingRun.objects.filter(

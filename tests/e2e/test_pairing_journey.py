@@ -113,6 +113,7 @@ def test_hr_runs_locks_swaps_reruns_and_publishes_then_the_junior_sees_why(
     page.checks.check()
 
     page.get_by_role("button", name="Publish 3 pairs").click()
+    page.get_by_role("button", name="Publish and email").click()  # the confirmation step
     page.get_by_text("Published 3 pairs").wait_for()
     page.checks.check()
     page.get_by_role("button", name="Log out").click()

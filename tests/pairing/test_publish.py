@@ -93,11 +93,13 @@ def test_publishing_with_a_stale_board_version_publishes_nothing(cast, run):
 
 def test_hr_publishes_from_the_board_and_lands_on_the_cohorts_pairs(cast, login, run):
     client = login(cast.hr)
-    response = client.post(
-        reverse("pairing:run_publish", args=["spring", run.pk]),
-        {"version": run.version},
-        follow=True,
-    )
+    url = reverse("pairing:run_publish", args=["spring", run.pk])
+    asked = client.post(url, {"version": run.version}).content.decode()
+    # First the confirmation: how many people get an email, by name when they are few.
+    assert 'emails <strong id="people-emailed">3 people</strong>' in asked
+    assert "Asha Okafor, Bea Chen, Robert Lindqvist" in asked
+    assert not Pair.objects.filter(run=run).exists()
+    response = client.post(url, {"version": run.version, "confirmed": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("pairing:cohort", args=["spring"])
     assert "Published 2 pairs" in response.content.decode()
     assert Pair.objects.filter(run=run).count() == 2
@@ -127,7 +129,12 @@ def test_a_published_board_refuses_edits(cast, login, run):
 def test_hr_ends_a_published_pair_with_a_reason(cast, login, run):
     pair = pair_publish(run=run, by=cast.hr)[0]
     client = login(cast.hr)
-    client.post(reverse("pairing:pair_end", args=[pair.pk]), {"reason": "Left the company"})
+    url = reverse("pairing:pair_end", args=[pair.pk])
+    asked = client.post(url, {"reason": "Left the company"}).content.decode()
+    assert "End the pair" in asked and "emails <strong>nobody</strong>" in asked
+    pair.refresh_from_db()
+    assert pair.status == "active"
+    client.post(url, {"reason": "Left the company", "confirmed": "yes"})
     pair.refresh_from_db()
     assert pair.status == "ended" and pair.end_reason == "Left the company"
 

@@ -1,0 +1,110 @@
+"""What needs HR (reads): people waiting for a partner, open re-match requests, quiet pairs.
+
+The cohort page, HR's home badge and the daily digest all count from here, so they agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from mentoring.models import Cohort, Enrolment
+from pairing.models import Pair, RematchRequest
+
+NAMES_SHOWN = 10  # a digest or a confirmation names this many people, then counts the rest
+
+
+def waiting_for_partner(cohort: Cohort | None = None) -> QuerySet[Enrolment]:
+    """Active people of active cohorts (pairs published) who have no active partner."""
+    active_pair = Pair.objects.filter(status=Pair.Status.ACTIVE).filter(
+        Q(junior=OuterRef("pk")) | Q(senior=OuterRef("pk"))
+    )
+    people = Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, cohort__status=Cohort.Status.ACTIVE
+    ).exclude(Exists(active_pair))
+    if cohort is not None:
+        people = people.filter(cohort=cohort)
+    return people
+
+
+def open_requests(cohort: Cohort | None = None) -> QuerySet[RematchRequest]:
+    requests = RematchRequest.objects.filter(status=RematchRequest.Status.OPEN)
+    if cohort is not None:
+        requests = requests.filter(pair__cohort=cohort)
+    return requests
+
+
+@dataclass
+class CohortAttention:
+    cohort: Cohort
+    waiting: int = 0
+    requests: int = 0
+    quiet: int = 0
+    waiting_names: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.waiting + self.requests + self.quiet
+
+
+def attention_count(cohort: Cohort | None = None) -> int:
+    """The badge: open re-match requests and people waiting for a partner (two counts)."""
+    return open_requests(cohort).count() + waiting_for_partner(cohort).count()
+
+
+def digest(now: datetime | None = None) -> list[CohortAttention]:
+    """Everything waiting for HR, per active cohort; cohorts with nothing waiting are left out."""
+    from sessions_log.reminders import quiet_pairs  # pairs at work: read when the digest is built
+
+    now = now or timezone.now()
+    by_cohort: dict[int, CohortAttention] = {}
+
+    def entry(cohort_id: int) -> CohortAttention:
+        if cohort_id not in by_cohort:
+            by_cohort[cohort_id] = CohortAttention(cohort=Cohort(pk=cohort_id))
+        return by_cohort[cohort_id]
+
+    for cohort_id, count in (
+        waiting_for_partner().values_list("cohort_id").annotate(n=Count("pk")).order_by()
+    ):
+        entry(cohort_id).waiting = count
+    for cohort_id, count in (
+        open_requests().values_list("pair__cohort_id").annotate(n=Count("pk")).order_by()
+    ):
+        entry(cohort_id).requests = count
+    quiet_ids = [q.pair_id for q in quiet_pairs(now=now)]
+    for cohort_id, count in (
+        Pair.objects.filter(pk__in=quiet_ids)
+        .values_list("cohort_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        entry(cohort_id).quiet = count
+    cohorts = Cohort.objects.select_related("programme").in_bulk(list(by_cohort))
+    for cohort_id, item in by_cohort.items():
+        item.cohort = cohorts[cohort_id]
+        if item.waiting:
+            item.waiting_names = [
+                name or email
+                for name, email in waiting_for_partner(item.cohort)
+                .order_by("user__profile__full_name", "pk")
+                .values_list("user__profile__full_name", "user__email")[:NAMES_SHOWN]
+            ]
+    return sorted(
+        (item for item in by_cohort.values() if item.total),
+        key=lambda item: (item.cohort.programme.name, item.cohort.name, item.cohort.pk),
+    )
+
+
+def declined_request(pair: Pair, user) -> RematchRequest | None:
+    """The latest re-match request this person made for this pair that HR declined, with
+    HR's note: the requester reads it in the app (never their partner)."""
+    return (
+        RematchRequest.objects.filter(
+            pair=pair, requested_by=user, status=RematchRequest.Status.DECLINED
+        )
+        .order_by("-resolved_at", "-pk")
+        .first()
+    )
