@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import hr_required
 from accounts.models import User
@@ -29,6 +30,7 @@ def _notice_context() -> dict:
     return {"retention_days": settings.RETENTION_DAYS, "inventory": list(registry.inventory())}
 
 
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     """Linked from every page's footer; open to anyone, names no person."""
     programmes = (
@@ -39,6 +41,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/overview.html", {**_notice_context(), "programmes": programmes})
 
 
+@require_safe
 def programme_notice(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's privacy notice, linked from its invitation email (open without login,
     since the invited person may not have an account yet)."""
@@ -46,12 +49,14 @@ def programme_notice(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "privacy/programme.html", {**_notice_context(), "programme": programme})
 
 
+@require_safe
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     data = services.export_person(request.user)
     return render(request, "privacy/my_data.html", {"sections": selectors.readable(data)})
 
 
+@require_safe
 @login_required
 def my_data_json(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
@@ -62,11 +67,13 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 @hr_required
 def data_inventory(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/inventory.html", _notice_context())
 
 
+@require_safe
 @hr_required
 def erase_find(request: HttpRequest) -> HttpResponse:
     form = FindPersonForm(request.GET or None)
@@ -78,6 +85,7 @@ def erase_find(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/erase_find.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @hr_required
 def erase_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("profile"), pk=pk)
@@ -102,6 +110,7 @@ def erase_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @hr_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -118,6 +127,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @hr_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
