@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Profile, ProfileSkill, User
+from accounts.models import Profile, ProfileSkill, Skill, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -40,3 +40,9 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "user__email", "department"]
     raw_id_fields = ["user", "manager"]
     inlines = [ProfileSkillInline]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "category"]
+    search_fields = ["name"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -17,6 +18,32 @@ MANAGER = "manager"
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. Europe/London).")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def skill_key(name: str) -> str:
+    """The identity of a skill name: case and runs of white space do not matter."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    category = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = _SPACES.sub(" ", self.name).strip()
+        self.key = skill_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -148,7 +175,7 @@ class ProfileSkill(models.Model):
         LEARN = "learn", "Wants to learn"
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
-    skill = models.ForeignKey("mentoring.Skill", on_delete=models.CASCADE, related_name="holders")
+    skill = models.ForeignKey("Skill", on_delete=models.CASCADE, related_name="holders")
     kind = models.CharField(max_length=5, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(
         default=2,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -9,11 +7,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Profile, ProfileSkill, User
+from accounts.models import Profile, ProfileSkill, Skill, User, skill_key
 from accounts.tokens import invitation_token
-
-if TYPE_CHECKING:
-    from mentoring.models import Skill
 
 
 def invitation_url(user: User) -> str:
@@ -51,8 +46,6 @@ class SkillRefused(Exception):
 def skill_for_name(name: str) -> Skill:
     """The taxonomy's skill of this name, ignoring case and runs of white space; a new name
     is added to the taxonomy."""
-    from mentoring.models import Skill, skill_key
-
     cleaned = " ".join(name.split())
     if not cleaned or not any(ch.isalnum() for ch in cleaned):
         raise SkillRefused("Type the skill's name.")

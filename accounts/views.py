@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import ProfileForm, SkillAddForm, SkillLevelForm, level_choices
-from accounts.models import ProfileSkill, User
+from accounts.models import ProfileSkill, Skill, User, skill_key
 from accounts.roles import ROLE_LABELS, set_active_role
 from accounts.services import (
     SkillRefused,
@@ -23,7 +23,6 @@ from accounts.services import (
     profile_skill_set_level,
 )
 from accounts.tokens import invitation_token
-from mentoring.models import Skill, skill_key
 
 
 def _invited_user(uidb64: str, token: str) -> User | None:

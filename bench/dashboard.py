@@ -20,7 +20,7 @@ SESSIONS = 100_000
 def _top_up_sessions() -> int:
     from django.utils import timezone
 
-    from mentoring.models import Skill
+    from accounts.models import Skill
     from pairing.models import Pair
     from sessions_log.models import SessionLog
 

@@ -17,8 +17,8 @@ def _build() -> None:
     """A cohort with realistic skills, departments, time zones and reporting lines."""
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import Profile, ProfileSkill, User
-    from mentoring.models import Cohort, Enrolment, Programme, Skill, skill_key
+    from accounts.models import Profile, ProfileSkill, Skill, User, skill_key
+    from mentoring.models import Cohort, Enrolment, Programme
 
     rng = random.Random(4)
     programme = Programme.objects.create(name="Bench", slug="bench")

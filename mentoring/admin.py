@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mentoring.models import Cohort, Enrolment, Programme, Skill
+from mentoring.models import Cohort, Enrolment, Programme
 
 
 @admin.register(Programme)
@@ -14,12 +14,6 @@ class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "programme", "status", "starts_on", "ends_on"]
     list_filter = ["status", "programme"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "category"]
-    search_fields = ["name"]
 
 
 @admin.register(Enrolment)

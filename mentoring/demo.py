@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, User
-from mentoring.models import Cohort, Enrolment, Programme, Skill, skill_key
+from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, Skill, User, skill_key
+from mentoring.models import Cohort, Enrolment, Programme
 
 DEMO_PASSWORD = "twoway-demo"
 HR_EMAIL = "hr@twoway.example"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,13 +8,6 @@ from django.utils import timezone
 
 from mentoring.plan_defaults import default_junior_guide, default_senior_guide
 from mentoring.plan_resources import clean_resources
-
-_SPACES = re.compile(r"\s+")
-
-
-def skill_key(name: str) -> str:
-    """The identity of a skill name: case and runs of white space do not matter."""
-    return _SPACES.sub(" ", name).strip().casefold()
 
 
 class Programme(models.Model):
@@ -143,24 +134,6 @@ class Cohort(models.Model):
             "department": self.weight_department,
             "location": self.weight_location,
         }
-
-
-class Skill(models.Model):
-    name = models.CharField(max_length=100)
-    key = models.CharField(max_length=100, unique=True, editable=False)
-    category = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name = _SPACES.sub(" ", self.name).strip()
-        self.key = skill_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class Enrolment(models.Model):

@@ -5,8 +5,8 @@ import re
 from django import forms
 from django.core.validators import URLValidator
 
+from accounts.models import Skill
 from mentoring.lib.form_tokens import FormTokenMixin
-from mentoring.models import Skill
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
 from sessions_log.plan_forms import add_goal_suggestions, add_plan_fields, clean_goal_suggestion

@@ -94,7 +94,7 @@ class SessionLog(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     direction = models.CharField(max_length=7, choices=Direction.choices)
-    skills = models.ManyToManyField("mentoring.Skill", blank=True, related_name="session_logs")
+    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="session_logs")
     shared_summary = models.TextField(
         blank=True, max_length=5000, help_text="Both of you can read this; nobody else can."
     )

@@ -15,8 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ProfileSkill
-from mentoring.models import Cohort, Enrolment, Skill
+from accounts.models import ProfileSkill, Skill
+from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
 from sessions_log import services
 from sessions_log.models import (

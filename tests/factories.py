@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, User
-from mentoring.models import Cohort, Enrolment, Programme, Skill
+from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, Skill, User
+from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
 
 PASSWORD = "correct-horse-battery"

@@ -19,8 +19,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import ProfileSkill, User
-from mentoring.models import Enrolment, Skill
+from accounts.models import ProfileSkill, Skill, User
+from mentoring.models import Enrolment
 from mentoring.services.invitations import invitations_send
 from pairing.models import RematchRequest
 from pairing.services import compute_run

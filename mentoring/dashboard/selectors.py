@@ -13,10 +13,11 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import Skill
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.lib.sql import among
-from mentoring.models import Cohort, Enrolment, Programme, Skill
+from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
 from sessions_log.models import SessionLog
 

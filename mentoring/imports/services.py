@@ -19,14 +19,14 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import Profile, ProfileSkill, User
+from accounts.models import Profile, ProfileSkill, Skill, User
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.imports.bulk import bulk_insert, bulk_set, chunks
 from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
 from mentoring.imports.report import ImportReport, PersonChange
 from mentoring.lib.sql import among
-from mentoring.models import Cohort, Enrolment, Programme, Skill
+from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
 
 MAX_LISTED_CHANGES = 200

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentoring.models import PlanStep, Skill
+from accounts.models import Skill
+from mentoring.models import PlanStep
 from pairing.models import Pair
 from sessions_log.models import (
     Goal,

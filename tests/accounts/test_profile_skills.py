@@ -1,7 +1,6 @@
 import pytest
 
-from accounts.models import ProfileSkill
-from mentoring.models import Skill
+from accounts.models import ProfileSkill, Skill
 from tests import factories
 
 pytestmark = pytest.mark.django_db

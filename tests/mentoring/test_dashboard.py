@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mentoring.models import Skill
+from accounts.models import Skill
 from sessions_log.models import SessionLog
 from tests import factories
 

@@ -8,12 +8,12 @@ import io
 import pytest
 from django.conf import settings
 
-from accounts.models import Profile, ProfileSkill, User
+from accounts.models import Profile, ProfileSkill, Skill, User
 from mentoring.imports.export import cohort_staff_csv, template_csv
 from mentoring.imports.parse import REQUIRED_COLUMNS
 from mentoring.imports.services import import_commit, import_preview, read_upload
 from mentoring.lib.spreadsheet import neutralise
-from mentoring.models import Enrolment, Skill
+from mentoring.models import Enrolment
 from tests import factories
 from tests.mentoring.files.staff import csv_bytes, person, xlsx_bytes
 
