@@ -6,19 +6,18 @@ adds the one-click unsubscribe). The hourly quiet-pair task runs the scan."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Cohort, PlanStep
+from mentoring.models import Cohort
 from pairing.models import Pair
 from sessions_log import outbox, preferences
 from sessions_log.models import Reminder
-from sessions_log.plan import GRACE_DAYS, pair_plan
-from sessions_log.plan_models import PairStepProgress
+from sessions_log.plan import pair_plan
+from sessions_log.plan_stats import PairOnPlan, standings
 from sessions_log.reminders import booked, quiet_pairs, within_working_hours, zone_named
 
 PLAN_BEHIND_NUDGE = "plan_behind_nudge"
@@ -28,15 +27,9 @@ def behind_key(pair_id: int, step_id: int, user_id: int) -> str:
     return f"plan-behind:{pair_id}:{step_id}:{user_id}"
 
 
-def _start(published_at: datetime, starts_on: date | None) -> date:
-    published = timezone.localdate(published_at)
-    return max(published, starts_on) if starts_on else published
-
-
 def behind_pairs(*, now: datetime) -> list[tuple[int, int, tuple[tuple[int, str], ...]]]:
     """(pair id, late step id, member zones) for every active pair whose next plan step was
-    due more than GRACE_DAYS ago, in four queries whatever the number of pairs."""
-    today = timezone.localdate(now)
+    due more than the grace week ago, in three queries whatever the number of pairs."""
     rows = list(
         Pair.objects.filter(
             status=Pair.Status.ACTIVE,
@@ -58,34 +51,18 @@ def behind_pairs(*, now: datetime) -> list[tuple[int, int, tuple[tuple[int, str]
         )
         .order_by("pk")
     )
-    if not rows:
-        return []
-    steps: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for pk, programme_id, position, week in PlanStep.objects.filter(
-        programme_id__in={row[3] for row in rows}
-    ).values_list("pk", "programme_id", "position", "due_week"):
-        steps[programme_id].append((pk, position, week))
-    progress: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
-    for pair_id, step_id, state, position in PairStepProgress.objects.filter(
-        pair_id__in=[row[0] for row in rows]
-    ).values_list("pair_id", "step_id", "state", "position"):
-        progress[pair_id][step_id] = (state, position)
-    found = []
-    for pk, published_at, starts_on, programme_id, junior, junior_tz, senior, senior_tz in rows:
-        mine = progress[pk]
-
-        def order(step: tuple[int, int, int], mine=mine) -> tuple[int, int, int]:
-            own = mine.get(step[0], ("", None))[1]
-            return (own if own is not None else step[1], 0 if own is not None else 1, step[0])
-
-        todo = [s for s in sorted(steps[programme_id], key=order) if not mine.get(s[0], ("",))[0]]
-        if not todo:
-            continue
-        step_id, _, week = todo[0]
-        due_on = _start(published_at, starts_on) + timedelta(weeks=week)
-        if (today - due_on).days > GRACE_DAYS:
-            found.append((pk, step_id, ((junior, junior_tz or ""), (senior, senior_tz or ""))))
-    return found
+    found = standings(
+        (
+            PairOnPlan(pk, published, starts, programme)
+            for pk, published, starts, programme, *_ in rows
+        ),
+        today=timezone.localdate(now),
+    )
+    return [
+        (pk, found[pk].step_id, ((junior, junior_tz or ""), (senior, senior_tz or "")))
+        for pk, _, _, _, junior, junior_tz, senior, senior_tz in rows
+        if pk in found and found[pk].status == "behind"
+    ]
 
 
 def scan_behind_pairs(*, now: datetime | None = None) -> int:

@@ -90,11 +90,15 @@ def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from accounts.models import Profile
-    from mentoring.models import Cohort, Enrolment
+    from mentoring.models import Cohort, Enrolment, PlanStep
     from pairing.models import Pair
     from sessions_log.models import FitCheck, ImpactSurvey, Pulse, SessionLog
+    from sessions_log.plan_models import PairStepProgress
 
     for model in (SessionLog, Pair, Enrolment, Cohort, Profile, ImpactSurvey, Pulse, FitCheck):
         post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")
     m2m_changed.connect(bump, sender=SessionLog.skills.through, dispatch_uid="dashboard-skills")
+    for model in (PlanStep, PairStepProgress):  # the plan figures
+        post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Skill
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
+from mentoring.dashboard.plan import PlanFigures, plan_figures
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
@@ -139,6 +140,7 @@ class Dashboard:
     programmes: list[Programme] = field(default_factory=list)
     cohorts: list[Cohort] = field(default_factory=list)
     department_choices: list[str] = field(default_factory=list)
+    plan: PlanFigures | None = None
 
     @property
     def hours(self) -> float:
@@ -388,6 +390,8 @@ def build(
         if suppressed
         else sentiment(None if everything else pair_ids, scope, filters),
     )
+    if not suppressed:
+        board.plan = plan_figures(pairs, scope, today=today, everything=everything)
     if with_choices:
         filter_choices(board)
     return board
