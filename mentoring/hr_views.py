@@ -360,8 +360,24 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "import_url": _url_or_none("mentoring:imports:upload", slug),
             "pairing_url": _url_or_none("pairing:cohort", slug),
             "export_url": _url_or_none("mentoring:imports:export", slug),
+            **_needs_hr(cohort),
         },
     )
+
+
+def _needs_hr(cohort: Cohort) -> dict:
+    """People waiting for a partner and open re-match requests, counted through the pairing
+    app's reverse relations (the core does not import it): what the badge and top-up show."""
+    if cohort.status != Cohort.Status.ACTIVE:
+        return {"waiting": 0, "rematch_open": 0, "needs_you": 0}
+    waiting = (
+        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+        .exclude(pairs_as_junior__status="active")
+        .exclude(pairs_as_senior__status="active")
+        .count()
+    )
+    requests = cohort.pairs.filter(rematch_requests__status="open").count()
+    return {"waiting": waiting, "rematch_open": requests, "needs_you": waiting + requests}
 
 
 def _invitation_preview(cohort: Cohort):
@@ -370,7 +386,7 @@ def _invitation_preview(cohort: Cohort):
 
     from django.conf import settings
 
-    from sessions_log.outbox import render_email
+    from mentoring.outbox import render_email
 
     return render_email(
         "invitation",
@@ -484,6 +500,13 @@ def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
                 f"{enrolment.user.full_name} is enrolled as a "
                 f"{enrolment.side}" + (" (new to Twoway)." if created else "."),
             )
+            if cohort.status == Cohort.Status.ACTIVE:
+                # A late joiner: invited at once, and waiting for a partner until a top-up.
+                invitations.invitations_send(cohort=cohort, enrolment_ids=[enrolment.pk])
+                messages.info(
+                    request,
+                    "They are invited and wait for a partner: run a top-up from this page.",
+                )
             if request.POST.get("then") == "another":
                 return redirect("mentoring:enrolment_add", cohort.slug)
             return redirect(cohort.get_absolute_url() + "#people")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
 from mentoring import selectors
 from mentoring.models import Cohort, Enrolment, Programme
+from pairing import attention
 
 
 @require_safe
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "programmes": selectors.programmes_overview(),
                 "archived_programmes": Programme.objects.filter(archived_at__isnull=False),
+                "needs_you": attention.per_cohort(),
             },
         )
     if role == MANAGER_ROLE:

@@ -54,11 +54,18 @@ def attention_count(cohort: Cohort | None = None) -> int:
     return open_requests(cohort).count() + waiting_for_partner(cohort).count()
 
 
+def per_cohort() -> list[CohortAttention]:
+    """HR home's badge: re-match requests and people waiting, per active cohort (no quiet
+    pairs: those take a scan of every pair, fine once a day, not on every page view)."""
+    return _gather(with_quiet=False, now=timezone.now())
+
+
 def digest(now: datetime | None = None) -> list[CohortAttention]:
     """Everything waiting for HR, per active cohort; cohorts with nothing waiting are left out."""
-    from sessions_log.reminders import quiet_pairs  # pairs at work: read when the digest is built
+    return _gather(with_quiet=True, now=now or timezone.now())
 
-    now = now or timezone.now()
+
+def _gather(*, with_quiet: bool, now: datetime) -> list[CohortAttention]:
     by_cohort: dict[int, CohortAttention] = {}
 
     def entry(cohort_id: int) -> CohortAttention:
@@ -74,18 +81,21 @@ def digest(now: datetime | None = None) -> list[CohortAttention]:
         open_requests().values_list("pair__cohort_id").annotate(n=Count("pk")).order_by()
     ):
         entry(cohort_id).requests = count
-    quiet_ids = [q.pair_id for q in quiet_pairs(now=now)]
-    for cohort_id, count in (
-        Pair.objects.filter(pk__in=quiet_ids)
-        .values_list("cohort_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        entry(cohort_id).quiet = count
+    if with_quiet:
+        from sessions_log.reminders import quiet_pairs  # pairs at work, read once a day
+
+        quiet_ids = [q.pair_id for q in quiet_pairs(now=now)]
+        for cohort_id, count in (
+            Pair.objects.filter(pk__in=quiet_ids)
+            .values_list("cohort_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            entry(cohort_id).quiet = count
     cohorts = Cohort.objects.select_related("programme").in_bulk(list(by_cohort))
     for cohort_id, item in by_cohort.items():
         item.cohort = cohorts[cohort_id]
-        if item.waiting:
+        if item.waiting and with_quiet:
             item.waiting_names = [
                 name or email
                 for name, email in waiting_for_partner(item.cohort)

@@ -21,3 +21,11 @@ def fail_dead_runs() -> int:
     from pairing.services import fail_dead_runs as fail
 
     return fail()
+
+
+@shared_task(ignore_result=True)
+def schedule_hr_digest() -> int:
+    """Beat, each morning: today's digest for every HR admin while anything waits for them."""
+    from pairing.services import schedule_hr_digest as schedule
+
+    return schedule(only_if_waiting=True)

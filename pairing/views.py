@@ -73,13 +73,17 @@ def _waiting_context(cohort) -> dict:
 def run_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a run with the weights and rules in the form; HR's locks and excludes hold."""
     cohort = selectors.cohort_for_hr(slug)
-    form = RunForm.for_cohort(cohort, data=request.POST)
-    if not form.is_valid():
-        return render(
-            request, "pairing/cohort.html", _cohort_context(request, cohort, form), status=422
-        )
+    overrides = None
+    # The cohort page's "Run a top-up" button sends no weights: the cohort's own apply.
+    if "weight_reverse" in request.POST:
+        form = RunForm.for_cohort(cohort, data=request.POST)
+        if not form.is_valid():
+            return render(
+                request, "pairing/cohort.html", _cohort_context(request, cohort, form), status=422
+            )
+        overrides = form.overrides()
     try:
-        run = services.start_run(cohort=cohort, by=request.user, overrides=form.overrides())
+        run = services.start_run(cohort=cohort, by=request.user, overrides=overrides)
         record(actor=request.user, action="pairing.run_started", target=f"run {run.pk}")
     except services.PairingRefused as exc:
         messages.error(request, str(exc))
