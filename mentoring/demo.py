@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import HR_ADMIN, MANAGER, Profile, ProfileSkill, Skill, User, skill_key
 from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.services import plan_files
 
 DEMO_PASSWORD = "twoway-demo"
 HR_EMAIL = "hr@twoway.example"
@@ -227,6 +228,9 @@ def _skills() -> dict[str, Skill]:
     return {s.name: s for s in Skill.objects.filter(key__in=[skill_key(n) for n, _ in wanted])}
 
 
+DEMO_PLAN = "digital-reverse-mentoring"
+
+
 @transaction.atomic
 def seed_organisation(
     *, participants: int = 200, months: int = 3, seed: int = 2026
@@ -250,6 +254,8 @@ def seed_organisation(
             ),
         },
     )
+    if not programme.plan_steps.exists():
+        plan_files.programme_take_plan(programme=programme, key=DEMO_PLAN)
     past, _ = Cohort.objects.get_or_create(
         slug=PAST_COHORT_SLUG,
         defaults={

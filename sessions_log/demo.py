@@ -19,7 +19,7 @@ from accounts.models import Profile, ProfileSkill
 from mentoring.demo import JUNIOR_EMAIL, SENIOR_EMAIL, DemoOrganisation
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
-from sessions_log import reminders, services
+from sessions_log import plan_demo, reminders, services
 from sessions_log.models import (
     AgreementAcceptance,
     FitCheck,
@@ -327,6 +327,12 @@ def _seed_pairs(
     )
     FitCheck.objects.bulk_create(fit_checks, batch_size=2000)
     Pulse.objects.bulk_create(pulses, batch_size=2000)
+    plan_demo.seed_plan_progress(
+        [entry[0] for entry in logs],
+        {p.pk: p.cohort_id for p in pairs},
+        {p.pk: (p.junior_id, p.senior_id) for p in pairs},
+        rng,
+    )
     _meeting_reminders([m for m in meetings if m.starts_at > now], pairs, now)
 
 

@@ -238,3 +238,17 @@ def shipped_templates() -> list[ShippedTemplate]:
             )
         )
     return found
+
+
+@transaction.atomic
+def programme_take_plan(*, programme: Programme, key: str) -> Programme:
+    """Give an existing programme a shipped template's plan and guides (its agreement stays)."""
+    document = next(t.document for t in shipped_templates() if t.key == key)
+    programme.junior_guide = document.texts.get("junior_guide", programme.junior_guide)
+    programme.senior_guide = document.texts.get("senior_guide", programme.senior_guide)
+    programme.save(update_fields=["junior_guide", "senior_guide"])
+    PlanStep.objects.bulk_create(
+        PlanStep(programme=programme, position=n, **step)
+        for n, step in enumerate(document.steps, start=1)
+    )
+    return programme
