@@ -82,6 +82,8 @@ class Cohort(models.Model):
     weight_forward_bonus = models.PositiveSmallIntegerField(default=2)
     weight_department = models.PositiveSmallIntegerField(default=1)
     weight_location = models.PositiveSmallIntegerField(default=1)
+    # Added to a pair's score for each side that marked the other "I'd like" on the shortlist.
+    weight_preference = models.PositiveSmallIntegerField(default=4)
     # Optional rules, off by default.
     min_grade_gap = models.PositiveSmallIntegerField(null=True, blank=True)
     must_differ_department = models.BooleanField(default=False)
@@ -133,6 +135,7 @@ class Cohort(models.Model):
             "forward_bonus": self.weight_forward_bonus,
             "department": self.weight_department,
             "location": self.weight_location,
+            "preference": self.weight_preference,
         }
 
 
@@ -240,6 +243,8 @@ class PlanStep(models.Model):
 
 
 # Models of the core that live in their own packages, registered with this app.
+from mentoring.applications.models import Application, ApplicationCall, Question  # noqa: E402,F401
 from mentoring.audit.models import AuditEntry  # noqa: E402,F401
 from mentoring.imports.models import ImportJob  # noqa: E402,F401
+from mentoring.outbox.models import OutboxMessage  # noqa: E402,F401
 from mentoring.privacy.models import PastPairHash, RetentionPurge  # noqa: E402,F401

@@ -14,5 +14,6 @@ urlpatterns = [
     path("pairing/", include("pairing.urls")),
     path("sessions/", include("sessions_log.urls")),
     path("privacy/", include("mentoring.privacy.urls")),
+    path("applications/", include("mentoring.applications.urls")),
     path("", include("mentoring.programme_urls")),
 ]

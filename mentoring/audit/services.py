@@ -24,6 +24,11 @@ ACTIONS: dict[str, str] = {
     "cohort.changed": "Cohort settings changed",
     "cohort.status_changed": "Cohort status changed",
     "enrolment.changed": "Enrolment changed",
+    "applications.call_saved": "Applications opened or changed",
+    "applications.approve": "Application approved",
+    "applications.decline": "Application declined",
+    "applications.waitlist": "Application wait-listed",
+    "shortlist.opened": "Shortlist opened or changed",
 }
 DETAIL_TEXT_LIMIT = 100
 
