@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Profile, ProfileSkill
-from mentoring.forms import timezone_choices
 from mentoring.lib.text import validate_no_control_characters
+from mentoring.lib.timezones import TimezoneField
 
 TEACH_LEVELS = [
     (1, "1 · I know the basics"),
@@ -21,12 +21,7 @@ def level_choices(kind: str) -> list[tuple[int, str]]:
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(
-        label="Time zone",
-        error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone name; pick one from the list."
-        },
-    )
+    timezone = TimezoneField(label="Time zone")
 
     class Meta:
         model = Profile
@@ -52,12 +47,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = timezone_choices()
-        current = self.instance.timezone
-        if current and current not in dict(choices):
-            choices = [(current, current), *choices]
-        self.fields["timezone"].choices = choices
         self.fields["full_name"].required = True
+        if self.instance.timezone:
+            self.fields["timezone"].also_accept.add(self.instance.timezone)
         # A newline, ESC or bidi override in a name breaks exports and can disguise a person.
         for name in ("full_name", "job_title", "department", "location"):
             self.fields[name].validators.append(validate_no_control_characters)
@@ -86,3 +78,18 @@ class SkillAddForm(forms.Form):
 
 class SkillLevelForm(forms.Form):
     level = forms.TypedChoiceField(coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")])
+
+
+class AccountTimezoneForm(forms.ModelForm):
+    """The account page's own small form: only the time zone, typed with suggestions."""
+
+    timezone = TimezoneField(label="Time zone")
+
+    class Meta:
+        model = Profile
+        fields = ["timezone"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.timezone:
+            self.fields["timezone"].also_accept.add(self.instance.timezone)

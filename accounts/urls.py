@@ -8,6 +8,7 @@ urlpatterns = [
     path("invite/<str:uidb64>/<str:token>/", views.accept_invite, name="accept_invite"),
     path("role/", views.switch_role, name="switch_role"),
     path("profile/", views.profile, name="profile"),
+    path("me/", views.account, name="account"),
     path("profile/skills/search/", views.skill_search, name="skill_search"),
     path("profile/skills/add/", views.skill_add, name="skill_add"),
     path("profile/skills/<int:pk>/level/", views.skill_level, name="skill_level"),

@@ -12,7 +12,13 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.forms import ProfileForm, SkillAddForm, SkillLevelForm, level_choices
+from accounts.forms import (
+    AccountTimezoneForm,
+    ProfileForm,
+    SkillAddForm,
+    SkillLevelForm,
+    level_choices,
+)
 from accounts.models import ProfileSkill, Skill, User, skill_key
 from accounts.roles import ROLE_LABELS, set_active_role
 from accounts.services import (
@@ -221,3 +227,43 @@ def skill_remove(request: HttpRequest, pk: int) -> HttpResponse:
     person, kind = held.profile, held.kind
     held.delete()
     return _skills_response(request, person, kind)
+
+
+# --- The account page: one place for sign-in, security, notifications and data ------------
+
+
+def _two_factor(user: User) -> dict:
+    from allauth.mfa.models import Authenticator
+
+    kinds = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    codes = kinds.get(Authenticator.Type.RECOVERY_CODES)
+    unused = None
+    if codes is not None:
+        unused = len(codes.wrap().get_unused_codes())
+    return {
+        "totp": Authenticator.Type.TOTP in kinds,
+        "recovery_codes": codes is not None,
+        "unused_codes": unused,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    person = profile_for(request.user)
+    form = AccountTimezoneForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Your time zone is now {form.cleaned_data['timezone']}.")
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "profile": profile_for(request.user) if request.method == "POST" else person,
+            "timezone_form": form,
+            "emails": request.user.emailaddress_set.order_by("-primary", "email"),
+            "has_password": request.user.has_usable_password(),
+            "two_factor": _two_factor(request.user),
+        },
+    )

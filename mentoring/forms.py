@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 
+from mentoring.lib.timezones import TimezoneField
 from mentoring.models import Cohort, Enrolment, Programme
 from mentoring.services.programmes import (
     EARLIEST_COHORT_DATE,
@@ -197,18 +198,10 @@ class AddParticipantForm(forms.Form):
         required=False,
         help_text="Must be somebody already known to Twoway.",
     )
-    timezone = forms.ChoiceField(
-        label="Time zone",
-        required=False,
-        error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone name; pick one "
-            "from the list (e.g. Europe/London)."
-        },
-    )
+    timezone = TimezoneField(label="Time zone", required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()
         self.fields["timezone"].initial = settings.TIME_ZONE
 
     def clean_email(self) -> str:

@@ -47,7 +47,7 @@ def test_a_participant_saves_their_profile(cast, login):
 @pytest.mark.parametrize(
     "bad, message",
     [
-        ({"timezone": "Mars/Olympus"}, "is not a time zone name"),
+        ({"timezone": "Mars/Olympus"}, "is not a time zone we know"),
         ({"full_name": "   "}, "This field is required"),
         ({"hopes": "x" * 2001}, "at most 2000 characters"),
     ],

@@ -68,7 +68,7 @@ def test_adding_a_known_person_keeps_their_profile(cast, hr_client):
     [
         ({"email": "junior@example.com"}, "is already enrolled in Autumn"),
         ({"email": "not-an-email"}, "Enter a valid email address"),
-        ({"timezone": "Mars/Base"}, "is not a time zone name"),
+        ({"timezone": "Mars/Base"}, "is not a time zone we know"),
         ({"manager_email": "nobody@example.com"}, "Nobody with that email is known yet"),
         ({"manager_email": "new.person@example.com"}, "Nobody with that email"),
         ({"side": "middle"}, "Select a valid choice"),
