@@ -6,10 +6,16 @@ from django.db import models
 
 
 class PastPairHash(models.Model):
-    """HMAC of a past pair's two email addresses (TWOWAY_PAIR_HASH_KEY), kept after their
-    personal data is purged or erased so the pairing engine never pairs them again."""
+    """A past pair as keyed hashes (TWOWAY_PAIR_HASH_KEY), kept after the two people's personal
+    data is purged or erased so the pairing engine never pairs them again.
+
+    ``person_a`` and ``person_b`` are the HMACs of the two email addresses (sorted), so a run
+    checks its people in one HMAC each rather than one per junior x senior; ``digest`` keys the
+    pair itself (unique: a pair is kept once)."""
 
     digest = models.CharField(max_length=64, unique=True)
+    person_a = models.CharField(max_length=64, default="", db_index=True)
+    person_b = models.CharField(max_length=64, default="")
     cohort_closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

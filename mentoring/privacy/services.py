@@ -40,52 +40,64 @@ def _normalised(email: str) -> str:
     return email.strip().lower()
 
 
-def past_pair_digest(junior_email: str, senior_email: str) -> str:
-    """HMAC-SHA256 (TWOWAY_PAIR_HASH_KEY) of the two addresses, sorted: the same whichever
-    side each person was on."""
-    first, second = sorted((_normalised(junior_email), _normalised(senior_email)))
-    message = f"{first}\n{second}".encode()
+def person_digest(email: str) -> str:
+    """HMAC-SHA256 (TWOWAY_PAIR_HASH_KEY) of one normalised email address."""
+    message = b"person\n" + _normalised(email).encode()
     return hmac.digest(settings.PAIR_HASH_KEY.encode(), message, hashlib.sha256).hex()
+
+
+def _pair_key(first: str, second: str) -> str:
+    return hmac.digest(
+        settings.PAIR_HASH_KEY.encode(), f"pair\n{first}\n{second}".encode(), hashlib.sha256
+    ).hex()
+
+
+def past_pair_digest(junior_email: str, senior_email: str) -> str:
+    """The pair's key: the same whichever side each person was on."""
+    return _pair_key(*sorted((person_digest(junior_email), person_digest(senior_email))))
+
+
+def past_pair_row(junior_email: str, senior_email: str, closed_on: date | None) -> PastPairHash:
+    first, second = sorted((person_digest(junior_email), person_digest(senior_email)))
+    return PastPairHash(
+        digest=_pair_key(first, second), person_a=first, person_b=second, cohort_closed_on=closed_on
+    )
+
+
+def remember_past_pairs(pairs: Iterable[tuple[str, str, date | None]]) -> int:
+    """Keep each (junior email, senior email, cohort closed on) pair's hashes, once."""
+    rows = [past_pair_row(junior, senior, closed_on) for junior, senior, closed_on in pairs]
+    return len(PastPairHash.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def forbidden_pairs_for(juniors: Iterable[str], seniors: Iterable[str]) -> set[tuple[str, str]]:
     """The (junior email, senior email) candidates that were a pair before, in this cohort or
     an earlier one whose data has been purged or erased since. Emails come back as given.
 
-    It costs one HMAC per junior x senior (about a microsecond each), and nothing at all while
-    no past pair has been hashed."""
-    known = set(PastPairHash.objects.values_list("digest", flat=True))
-    if not known:
+    One HMAC per person, then one pass over the past pairs: linear in the cohort's size."""
+    if not PastPairHash.objects.exists():
         return set()
-    key = settings.PAIR_HASH_KEY.encode()
-    juniors = [(email, _normalised(email)) for email in juniors]
-    seniors = [(email, _normalised(email)) for email in seniors]
+    junior_by = {person_digest(email): email for email in juniors}
+    senior_by = {person_digest(email): email for email in seniors}
     forbidden: set[tuple[str, str]] = set()
-    for junior, junior_key in juniors:
-        for senior, senior_key in seniors:
-            first, second = sorted((junior_key, senior_key))
-            digest = hmac.digest(key, f"{first}\n{second}".encode(), hashlib.sha256).hex()
-            if digest in known:
-                forbidden.add((junior, senior))
+    for first, second in PastPairHash.objects.values_list("person_a", "person_b").iterator(
+        chunk_size=5000
+    ):
+        for one, other in ((first, second), (second, first)):
+            if one in junior_by and other in senior_by:
+                forbidden.add((junior_by[one], senior_by[other]))
     return forbidden
 
 
 def _keep_past_pairs(*, cohort_ids: list[int] | None = None, user_id: int | None = None) -> int:
-    rows: list[PastPairHash] = []
-    for part in parts():
-        if part.past_pairs is None:
-            continue
+    return remember_past_pairs(
+        (junior_email, senior_email, closed_at.date() if closed_at else None)
+        for part in parts()
+        if part.past_pairs is not None
         for junior_email, senior_email, closed_at in part.past_pairs(
             cohort_ids=cohort_ids, user_id=user_id
-        ):
-            rows.append(
-                PastPairHash(
-                    digest=past_pair_digest(junior_email, senior_email),
-                    cohort_closed_on=closed_at.date() if closed_at else None,
-                )
-            )
-    created = PastPairHash.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+        )
+    )
 
 
 # --- download -----------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from mentoring.audit.services import record
 from mentoring.models import Cohort, Enrolment
-from mentoring.privacy.models import PastPairHash
-from mentoring.privacy.services import past_pair_digest
+from mentoring.privacy.services import remember_past_pairs
 from pairing.models import Pair
 
 ERASED_SUFFIX = "@erased.invalid"  # an erased person's pairs were hashed when they were erased
@@ -21,17 +20,13 @@ ERASED_SUFFIX = "@erased.invalid"  # an erased person's pairs were hashed when t
 
 def remember_pairs(pairs: QuerySet[Pair]) -> int:
     """Store the keyed hash of each published pair (once: the digest is unique)."""
-    rows = [
-        PastPairHash(
-            digest=past_pair_digest(junior, senior),
-            cohort_closed_on=closed_at.date() if closed_at else None,
-        )
+    return remember_past_pairs(
+        (junior, senior, closed_at.date() if closed_at else None)
         for junior, senior, closed_at in pairs.filter(published_at__isnull=False)
         .exclude(junior__user__email__endswith=ERASED_SUFFIX)
         .exclude(senior__user__email__endswith=ERASED_SUFFIX)
         .values_list("junior__user__email", "senior__user__email", "cohort__closed_at")
-    ]
-    return len(PastPairHash.objects.bulk_create(rows, ignore_conflicts=True))
+    )
 
 
 @transaction.atomic

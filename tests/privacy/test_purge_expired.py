@@ -92,3 +92,17 @@ def test_beat_runs_the_purge_daily(history):
     _close(history.cast.cohort, settings.RETENTION_DAYS + 10)
     assert tasks.purge_expired() == 1
     assert not PrivateNote.objects.exists()
+
+
+def test_past_pairs_are_found_with_one_hash_per_person_not_per_pair(db, monkeypatch):
+    from mentoring.privacy import services
+
+    services.remember_past_pairs([("a@example.com", "b@example.com", None)])
+    calls = []
+    real = services.person_digest
+    monkeypatch.setattr(services, "person_digest", lambda email: calls.append(email) or real(email))
+    juniors = [f"j{n}@example.com" for n in range(40)] + ["A@example.com"]
+    seniors = [f"s{n}@example.com" for n in range(40)] + ["b@example.com"]
+
+    assert services.forbidden_pairs_for(juniors, seniors) == {("A@example.com", "b@example.com")}
+    assert len(calls) == len(juniors) + len(seniors)
