@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from accounts.models import Skill
 from mentoring.lib.form_tokens import FormTokenMixin
@@ -34,10 +37,44 @@ def clean_place(value: str) -> str:
     return value
 
 
+def daylight_saving_message(naive: datetime, zone) -> str:
+    """A plain sentence for a local time the clocks skip or pass twice in ``zone``."""
+    when = f"{naive:%H:%M} on {naive:%-d %B %Y}"
+    name = getattr(zone, "key", str(zone))
+    first = naive.replace(fold=0, tzinfo=zone)
+    shifted = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if shifted != naive:  # skipped: the clocks jump over this hour
+        return (
+            f"{when} does not exist in {name}: the clocks go forward then. "
+            f"Choose {shifted:%H:%M} instead (the same moment on the new clock), or another time."
+        )
+    return (
+        f"{when} happens twice in {name}: the clocks go back then. Choose a time "
+        "an hour earlier or later, so you and your partner get the same moment."
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the person's zone; a daylight-saving gap or overlap gets a
+    sentence that says what happened, not Django's "may be ambiguous or may not exist"."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            params = getattr(error, "params", None) or {}
+            if getattr(error, "code", "") != "ambiguous_timezone" or "datetime" not in params:
+                raise
+            raise ValidationError(
+                daylight_saving_message(params["datetime"], params["current_timezone"]),
+                code="ambiguous_timezone",
+            ) from error
+
+
 class MeetingForm(FormTokenMixin, forms.Form):
     """The time is entered and shown in the person's own time zone (the view activates it)."""
 
-    starts_at = forms.DateTimeField(
+    starts_at = LocalDateTimeField(
         label="Date and time (your time zone)",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -106,12 +143,37 @@ class SessionLogForm(FormTokenMixin, forms.Form):
         if with_plan:
             add_plan_fields(self, pair)
         self.fields["direction"].choices = _direction_choices(pair)
+        self._fit_held_on(pair)
         self.fields["skills"].queryset = pair_skills
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.starts_at.astimezone(zone) if zone else meeting.starts_at:%a %-d %b %Y, %H:%M}"
             + (" (already logged)" if getattr(meeting, "logged", False) else "")
         )
+
+    def _fit_held_on(self, pair: Pair) -> None:
+        """Offer only dates the log accepts (the cohort's start to today, in the person's zone)
+        and default to one of them, so an untouched form is never refused for its date."""
+        today = timezone.localdate()
+        starts: date | None = pair.cohort.starts_on
+        widget = self.fields["held_on"].widget
+        widget.attrs["max"] = today.isoformat()
+        if starts and starts <= today:
+            widget.attrs["min"] = starts.isoformat()
+        if self.is_bound:
+            return
+        wanted = self.initial.get("held_on")
+        if not isinstance(wanted, date) or wanted > today or (starts and wanted < starts):
+            self.initial["held_on"] = today
+
+    def clean_held_on(self) -> date:
+        held_on = self.cleaned_data["held_on"]
+        today = timezone.localdate()
+        if held_on > today:
+            raise ValidationError(
+                "A session can only be logged once it has happened: the date is in the future."
+            )
+        return held_on
 
     def clean(self) -> dict:
         data = super().clean()

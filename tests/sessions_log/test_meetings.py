@@ -6,8 +6,9 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from sessions_log import outbox
-from sessions_log.models import Meeting, Reminder
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from sessions_log.models import Meeting
 from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import (
     MeetingFactory,
@@ -147,9 +148,9 @@ def test_meeting_reminders_are_scheduled_and_dropped_on_cancel(cast, login):
     client = login(cast.junior)
     _propose(client, cast.pair)
     meeting = Meeting.objects.get()
-    assert Reminder.objects.filter(kind="meeting_reminder", sent_at__isnull=True).count() == 4
+    assert OutboxMessage.objects.filter(kind="meeting_reminder", sent_at__isnull=True).count() == 4
     client.post(f"/sessions/meetings/{meeting.pk}/cancel/")
-    assert not Reminder.objects.filter(kind="meeting_reminder", sent_at__isnull=True).exists()
+    assert not OutboxMessage.objects.filter(kind="meeting_reminder", sent_at__isnull=True).exists()
 
 
 @pytest.mark.parametrize(
@@ -204,7 +205,10 @@ def test_a_time_skipped_by_the_clocks_changing_is_refused(cast, login):
     # The last Sunday of March: 01:30 does not exist in London.
     day = max(d for d in range(25, 32) if datetime(year, 3, d).weekday() == 6)
     response = _propose(login(cast.junior), cast.pair, starts_at=f"{year}-03-{day:02d}T01:30")
-    assert "may be ambiguous or it may not exist" in response.content.decode()
+    page = response.content.decode()
+    assert f"01:30 on {day} March {year} does not exist in Europe/London" in page
+    assert "Choose 02:30 instead" in page
+    assert not Meeting.objects.exists()
 
 
 def test_the_ics_download_is_for_members_only(cast, login):
@@ -236,7 +240,7 @@ def test_invites_are_outbox_rows_due_now_keyed_by_uid_and_sequence(cast, login):
     _propose(client, cast.pair)
     meeting = Meeting.objects.get()
     client.post(f"/sessions/meetings/{meeting.pk}/cancel/")
-    rows = Reminder.objects.filter(kind__in=["meeting_invite", "meeting_cancelled"])
+    rows = OutboxMessage.objects.filter(kind__in=["meeting_invite", "meeting_cancelled"])
     keys = set(rows.values_list("kind", "dedupe_key"))
     j, s = cast.junior.pk, cast.senior.pk
     assert keys == {
