@@ -245,3 +245,17 @@ def test_a_nudge_for_a_step_taken_since_is_not_sent(cast, steps):
 def test_a_programme_without_a_plan_shows_no_plan(cast, login):
     page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
     assert 'id="plan"' not in page and "covered a step of our plan" not in page
+
+
+def test_the_review_and_close_steps_link_to_their_check_ins(cast, login, steps):
+    client = login(cast.junior)
+    steps[1].kind = "midpoint"
+    steps[1].save()
+    for step in steps[:1]:
+        PairStepProgress.objects.create(pair=cast.pair, step=step, state="done")
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    assert f'href="/sessions/pair/{cast.pair.pk}/pulse/"' in page
+    assert f'href="/sessions/pair/{cast.pair.pk}/fit-check/"' in page
+    PairStepProgress.objects.create(pair=cast.pair, step=steps[1], state="done")
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    assert f'href="/sessions/pair/{cast.pair.pk}/reflection/"' in page
