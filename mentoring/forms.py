@@ -18,6 +18,20 @@ from mentoring.services.programmes import (
     cohort_dates_refusals,
 )
 
+# One wording for the pairing weights and rules, on the cohort form and on a pairing run's
+# form alike: HR tunes the same numbers in both places and must recognise them.
+RULE_LABELS = {
+    "weight_reverse": "Skills the junior teaches (reverse, ×)",
+    "weight_forward": "Skills the senior teaches back (forward, ×)",
+    "weight_forward_bonus": "Bonus when skills flow both ways",
+    "weight_department": "Different departments",
+    "weight_location": "Different locations",
+    "min_grade_gap": "Minimum grade gap (optional)",
+    "must_differ_department": "Partners must be in different departments",
+    "max_timezone_diff_hours": "At most this many hours between time zones (optional)",
+    "avoid_previous_partners": "Never pair people who were partners before",
+}
+
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
@@ -101,15 +115,7 @@ class CohortForm(_SlugFromName):
             "starts_on": "Starts on",
             "ends_on": "Ends on",
             "meeting_cadence_days": "Pairs meet every (days)",
-            "weight_reverse": "What the junior gives (reverse skills)",
-            "weight_forward": "What the senior gives back (forward skills)",
-            "weight_forward_bonus": "Bonus when skills flow both ways",
-            "weight_department": "Different departments",
-            "weight_location": "Different locations",
-            "min_grade_gap": "Minimum grade gap",
-            "must_differ_department": "Partners must be in different departments",
-            "max_timezone_diff_hours": "At most this many hours between time zones",
-            "avoid_previous_partners": "Never pair people who were partners before",
+            **RULE_LABELS,
         }
         help_texts = {
             "slug": "Letters, numbers and hyphens. Leave blank to make it from the name.",

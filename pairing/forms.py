@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from mentoring.forms import RULE_LABELS
 from mentoring.models import Cohort
 
 
@@ -31,6 +32,12 @@ class RunForm(forms.Form):
         max_value=24,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in RULE_LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
 
     @classmethod
     def for_cohort(cls, cohort: Cohort, data=None) -> RunForm:
