@@ -31,14 +31,14 @@ def _seed(total: int) -> set[str]:
     from django.utils import timezone
 
     from accounts.models import Profile, User
-    from mentoring.models import Cohort, Enrolment, Programme
+    from mentoring.models import Cohort, Enrolment, OutboxMessage, Programme
     from pairing.models import Pair
-    from sessions_log.models import Meeting, Reminder
+    from sessions_log.models import Meeting
 
     now = timezone.now()
     meetings_per_pair = 2
     pairs = total // (meetings_per_pair * 4)
-    Reminder.objects.filter(sent_at__isnull=True).delete()  # other benches' leftovers
+    OutboxMessage.objects.filter(sent_at__isnull=True).delete()  # other benches' leftovers
     programme = Programme.objects.create(
         name="Reminder bench", slug=f"reminder-bench-{int(now.timestamp())}"
     )
@@ -94,7 +94,7 @@ def _seed(total: int) -> set[str]:
         for user_id in members[meeting.pair_id]:
             for label in ("24h", "1h"):
                 rows.append(
-                    Reminder(
+                    OutboxMessage(
                         recipient_id=user_id,
                         kind="meeting_reminder",
                         due_at=now - timedelta(minutes=1),
@@ -102,12 +102,12 @@ def _seed(total: int) -> set[str]:
                         payload={"meeting_id": meeting.pk, "label": label, "sequence": 0},
                     )
                 )
-    Reminder.objects.bulk_create(rows, batch_size=2000)
+    OutboxMessage.objects.bulk_create(rows, batch_size=2000)
     return {
         str(pk)
-        for pk in Reminder.objects.filter(sent_at__isnull=True, recipient__in=users).values_list(
-            "pk", flat=True
-        )
+        for pk in OutboxMessage.objects.filter(
+            sent_at__isnull=True, recipient__in=users
+        ).values_list("pk", flat=True)
     }
 
 
@@ -149,9 +149,9 @@ def run() -> bool:
     _django.setup("reminders")
     from django.db import connection
 
-    from sessions_log.mail_sink import delivered
-    from sessions_log.models import Reminder
-    from sessions_log.testing import Beat, Worker, process_env, wait_for
+    from mentoring.models import OutboxMessage
+    from tests.mail_sink import delivered
+    from tests.processes import Beat, Worker, process_env, wait_for
 
     vendor = connection.vendor
     worker_count = 4 if vendor == "postgresql" else 1
@@ -165,7 +165,7 @@ def run() -> bool:
     ]
     beat = Beat(broker, queue)
     ids = [int(pk) for pk in expected]
-    pending = Reminder.objects.filter(pk__gte=min(ids), pk__lte=max(ids), sent_at__isnull=True)
+    pending = OutboxMessage.objects.filter(pk__gte=min(ids), pk__lte=max(ids), sent_at__isnull=True)
     kills = 0
     seconds = float("inf")
     try:

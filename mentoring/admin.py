@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.models import Cohort, Enrolment, OutboxMessage, Programme
 
 
 @admin.register(Programme)
@@ -22,3 +22,13 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_filter = ["cohort", "side", "status"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "cohort__programme"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "due_at", "sent_at", "attempts", "skipped_reason"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient__email", "dedupe_key"]
+    raw_id_fields = ["recipient"]
+    # The payload may name objects but never carries note text; still, keep it read-only.
+    readonly_fields = ["payload", "dedupe_key", "sent_at", "attempts", "last_error"]

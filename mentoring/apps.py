@@ -12,3 +12,6 @@ class MentoringConfig(AppConfig):
         from mentoring.privacy import setup
 
         setup.connect()
+        # The core's own message kinds (invitations), and the outbox's sweep task for Celery.
+        from mentoring import emails  # noqa: F401
+        from mentoring.outbox import tasks  # noqa: F401

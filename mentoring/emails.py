@@ -6,15 +6,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.services import invitation_url
-from mentoring.models import Cohort, Enrolment
+from mentoring import outbox
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from mentoring.selectors import participant_profile_missing
 from mentoring.services.invitations import INVITATION, PROFILE_REMINDER, has_accepted
-from sessions_log import outbox
-from sessions_log.models import Reminder
 
 
 @outbox.register(INVITATION)
-def invitation(reminder: Reminder) -> outbox.Email | None:
+def invitation(reminder: OutboxMessage) -> outbox.Email | None:
     """The sign-in link is made now, at send time, so it is fresh and matches the person's
     current password state; a withdrawn person or a closed cohort gets nothing."""
     enrolment = (
@@ -53,7 +52,7 @@ def invitation(reminder: Reminder) -> outbox.Email | None:
 
 
 @outbox.register(PROFILE_REMINDER, nudge=True)
-def profile_reminder(reminder: Reminder) -> outbox.Email | None:
+def profile_reminder(reminder: OutboxMessage) -> outbox.Email | None:
     """Sent only if the profile is still unfinished when the email goes."""
     enrolment = (
         Enrolment.objects.select_related("cohort__programme", "user__profile")

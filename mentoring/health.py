@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 log = logging.getLogger(__name__)
 
 LAST_SWEEP_KEY = "health:last-outbox-sweep"
-SWEEP_TASK = "sessions_log.tasks.send_due_reminders"
+SWEEP_TASK = "mentoring.outbox.tasks.send_due_messages"
 
 
 def record_sweep(moment: datetime | None = None) -> None:

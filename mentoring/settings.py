@@ -93,7 +93,7 @@ globals().update(_email)
 # Reliability tests and `make bench` count deliveries across processes: one line per message.
 MAIL_SINK_PATH = os.environ.get("TWOWAY_MAIL_SINK", "")
 if MAIL_SINK_PATH:
-    EMAIL_BACKEND = "sessions_log.mail_sink.EmailBackend"
+    EMAIL_BACKEND = "tests.mail_sink.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twoway <twoway@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -318,7 +318,7 @@ CELERY_TASK_ROUTES = {"pairing.tasks.run_pairing": {"queue": "pairing"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "send-due-reminders": {
-        "task": "sessions_log.tasks.send_due_reminders",
+        "task": "mentoring.outbox.tasks.send_due_messages",
         "schedule": 60.0,
         "kwargs": {"helpers": 1},
     },

@@ -5,7 +5,8 @@ class PairingConfig(AppConfig):
     name = "pairing"
 
     def ready(self) -> None:
-        from pairing import privacy, receivers
+        # Importing emails registers the pairing's message kinds with the core's outbox.
+        from pairing import emails, privacy, receivers  # noqa: F401
 
         privacy.register_part()
         receivers.connect()

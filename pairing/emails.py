@@ -1,13 +1,12 @@
-"""Emails of the pairing app, sent through the outbox (sessions_log/outbox.py)."""
+"""Emails of the pairing app, sent through the outbox (mentoring/outbox)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from mentoring.models import Cohort
+from mentoring import outbox
+from mentoring.models import Cohort, OutboxMessage
 from pairing import selectors
-from sessions_log import outbox
-from sessions_log.models import Reminder
 
 PUBLISHED_KIND = "pairs_published"
 REMATCH_KIND = "rematch_decided"
@@ -15,7 +14,7 @@ HR_DIGEST_KIND = "hr_digest"
 
 
 @outbox.register(PUBLISHED_KIND)
-def pairs_published(reminder: Reminder) -> outbox.Email | None:
+def pairs_published(reminder: OutboxMessage) -> outbox.Email | None:
     """ "Meet your partner": who, why the programme matched you, and what to do next. Built
     when sent, from the pairs active then; nothing to say if they have all ended."""
     cohort = (
@@ -44,7 +43,7 @@ def pairs_published(reminder: Reminder) -> outbox.Email | None:
 
 
 @outbox.register(REMATCH_KIND)
-def rematch_decided(reminder: Reminder) -> outbox.Email | None:
+def rematch_decided(reminder: OutboxMessage) -> outbox.Email | None:
     """HR's answer to a re-match request, for the requester (declined) or both former
     partners (resolved, with the new partner if the engine found one)."""
     from pairing.models import RematchRequest
@@ -83,7 +82,7 @@ def rematch_decided(reminder: Reminder) -> outbox.Email | None:
 
 
 @outbox.register(HR_DIGEST_KIND)
-def hr_digest(reminder: Reminder) -> outbox.Email | None:
+def hr_digest(reminder: OutboxMessage) -> outbox.Email | None:
     """HR's daily list of what waits for them, as it stands when sent; nothing if nothing
     waits or the recipient is no longer an HR admin."""
     from accounts.models import HR_ADMIN

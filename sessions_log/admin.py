@@ -8,19 +8,8 @@ from sessions_log.models import (
     Meeting,
     Pulse,
     Reflection,
-    Reminder,
     SessionLog,
 )
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient", "due_at", "sent_at", "attempts", "skipped_reason"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["recipient__email", "dedupe_key"]
-    raw_id_fields = ["recipient"]
-    # The payload may name objects but never carries note text; still, keep it read-only.
-    readonly_fields = ["payload", "dedupe_key", "sent_at", "attempts", "last_error"]
 
 
 @admin.register(Meeting)

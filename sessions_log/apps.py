@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 
 
 class SessionsLogConfig(AppConfig):
@@ -7,8 +6,7 @@ class SessionsLogConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self) -> None:
-        # Each app registers its email kinds with the outbox in its own emails.py.
-        autodiscover_modules("emails")
-        from sessions_log import privacy
+        # Importing these registers the sessions' message kinds with the core's outbox.
+        from sessions_log import emails, pair_emails, plan_nudges, privacy  # noqa: F401
 
         privacy.register_part()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill
 from mentoring.demo import JUNIOR_EMAIL, SENIOR_EMAIL, DemoOrganisation
-from mentoring.models import Cohort, Enrolment
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing.models import Pair
 from sessions_log import plan_demo, reminders, services
 from sessions_log.models import (
@@ -28,7 +28,6 @@ from sessions_log.models import (
     Meeting,
     PrivateNote,
     Pulse,
-    Reminder,
     SessionLog,
 )
 
@@ -352,7 +351,7 @@ def _meeting_reminders(upcoming: list[Meeting], pairs: list[_PairRow], now: date
             for label, due_at in reminders.meeting_reminder_times(meeting.starts_at, zone):
                 if due_at > now:
                     rows.append(
-                        Reminder(
+                        OutboxMessage(
                             recipient_id=person,
                             kind=reminders.MEETING_REMINDER,
                             due_at=due_at,
@@ -365,7 +364,7 @@ def _meeting_reminders(upcoming: list[Meeting], pairs: list[_PairRow], now: date
                             },
                         )
                     )
-    Reminder.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 
 def _seed_impact(org: DemoOrganisation, rng: random.Random, today: date) -> None:

@@ -17,13 +17,10 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 
-from sessions_log import (
-    outbox,
-    pair_emails,  # noqa: F401 - registers the participant journey's kinds
-    plan_nudges,  # noqa: F401 - registers the behind-the-plan nudge
-    preferences,
-)
-from sessions_log.models import Meeting, Reminder
+from accounts import nudges
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from sessions_log.models import Meeting
 from sessions_log.reminders import (
     MEETING_REMINDER,
     QUIET_PAIR_HR_ALERT,
@@ -66,7 +63,7 @@ _MEETING = outbox.PreparedRow(
 
 
 @outbox.register(MEETING_REMINDER)
-def meeting_reminder(reminder: Reminder) -> outbox.Email | None:
+def meeting_reminder(reminder: OutboxMessage) -> outbox.Email | None:
     """ "Your meeting with X is tomorrow / in an hour", in the recipient's own time zone.
     One prepared query: this runs for every reminder a sweep sends."""
     from pairing.models import Pair
@@ -117,7 +114,7 @@ def meeting_reminder(reminder: Reminder) -> outbox.Email | None:
     )
 
 
-def _still_quiet_pair(reminder: Reminder):
+def _still_quiet_pair(reminder: OutboxMessage):
     """The pair of a quiet-pair row if it is still active and has logged no session since the
     quiet spell began; None otherwise."""
     from mentoring.models import Cohort
@@ -145,7 +142,7 @@ def _still_quiet_pair(reminder: Reminder):
 
 
 @outbox.register(QUIET_PAIR_NUDGE, nudge=True)
-def quiet_pair_nudge(reminder: Reminder) -> outbox.Email | None:
+def quiet_pair_nudge(reminder: OutboxMessage) -> outbox.Email | None:
     pair, quiet_since = _still_quiet_pair(reminder)
     recipient = reminder.recipient
     if pair is None or not pair.involves(recipient):
@@ -162,14 +159,14 @@ def quiet_pair_nudge(reminder: Reminder) -> outbox.Email | None:
             "days_quiet": max((today - quiet_since).days, 0),
             "never_met": pair.last_held is None,
             "pair_url": _pair_url(pair.pk),
-            "unsubscribe_url": preferences.unsubscribe_url(recipient),
+            "unsubscribe_url": nudges.unsubscribe_url(recipient),
             "preferences_url": _absolute("sessions_log:nudges"),
         },
     )  # the outbox adds the one-click unsubscribe headers to every nudge
 
 
 @outbox.register(QUIET_PAIR_HR_ALERT)
-def quiet_pair_hr_alert(reminder: Reminder) -> outbox.Email | None:
+def quiet_pair_hr_alert(reminder: OutboxMessage) -> outbox.Email | None:
     from accounts.roles import is_hr
 
     pair, quiet_since = _still_quiet_pair(reminder)

@@ -12,10 +12,11 @@ import zoneinfo
 from django.conf import settings
 from django.urls import reverse
 
-from mentoring.models import Cohort, Enrolment
+from mentoring import outbox
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing.models import Pair
-from sessions_log import ics, outbox
-from sessions_log.models import FitCheck, ImpactSurvey, Meeting, Pulse, Reminder
+from sessions_log import ics
+from sessions_log.models import FitCheck, ImpactSurvey, Meeting, Pulse
 from sessions_log.plan import next_step_for
 
 
@@ -27,7 +28,7 @@ def _zone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def _meeting(reminder: Reminder) -> Meeting | None:
+def _meeting(reminder: OutboxMessage) -> Meeting | None:
     return (
         Meeting.objects.select_related(
             "pair__cohort",
@@ -44,7 +45,7 @@ def _pair_url(pair_id: int) -> str:
     return settings.SITE_URL + reverse("sessions_log:pair", args=[pair_id])
 
 
-def _meeting_context(reminder: Reminder, meeting: Meeting) -> dict:
+def _meeting_context(reminder: OutboxMessage, meeting: Meeting) -> dict:
     recipient = reminder.recipient
     zone = _zone(recipient)
     return {
@@ -60,7 +61,7 @@ def _meeting_context(reminder: Reminder, meeting: Meeting) -> dict:
 
 
 @outbox.register("meeting_invite", nudge=False)
-def meeting_invite(reminder: Reminder) -> outbox.Email | None:
+def meeting_invite(reminder: OutboxMessage) -> outbox.Email | None:
     meeting = _meeting(reminder)
     if (
         meeting is None
@@ -82,7 +83,7 @@ def meeting_invite(reminder: Reminder) -> outbox.Email | None:
 
 
 @outbox.register("meeting_cancelled", nudge=False)
-def meeting_cancelled(reminder: Reminder) -> outbox.Email | None:
+def meeting_cancelled(reminder: OutboxMessage) -> outbox.Email | None:
     meeting = _meeting(reminder)
     if meeting is None or meeting.status != Meeting.Status.CANCELLED:
         return None
@@ -109,7 +110,7 @@ def _open_pair(pair_id) -> Pair | None:
 
 
 @outbox.register("fit_check_due", nudge=True)
-def fit_check_due(reminder: Reminder) -> outbox.Email | None:
+def fit_check_due(reminder: OutboxMessage) -> outbox.Email | None:
     pair = _open_pair(reminder.payload.get("pair"))
     if pair is None or not pair.involves(reminder.recipient):
         return None
@@ -126,7 +127,7 @@ def fit_check_due(reminder: Reminder) -> outbox.Email | None:
 
 
 @outbox.register("survey_due", nudge=True)
-def survey_due(reminder: Reminder) -> outbox.Email | None:
+def survey_due(reminder: OutboxMessage) -> outbox.Email | None:
     payload, recipient = reminder.payload, reminder.recipient
     if payload.get("survey") == "pulse":
         pair = _open_pair(payload.get("pair"))

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Cohort
+from accounts import nudges
+from mentoring import outbox
+from mentoring.models import Cohort, OutboxMessage
 from pairing.models import Pair
-from sessions_log import outbox, preferences
-from sessions_log.models import Reminder
 from sessions_log.plan import pair_plan
 from sessions_log.plan_stats import PairOnPlan, standings
 from sessions_log.reminders import booked, quiet_pairs, within_working_hours, zone_named
@@ -86,7 +86,7 @@ def scan_behind_pairs(*, now: datetime | None = None) -> int:
 
 
 @outbox.register(PLAN_BEHIND_NUDGE, nudge=True)
-def plan_behind_nudge(reminder: Reminder) -> outbox.Email | None:
+def plan_behind_nudge(reminder: OutboxMessage) -> outbox.Email | None:
     """Built at send time: nothing goes if the pair has ended, booked a meeting, or moved on
     from the late step since the row was made."""
     sent_at = outbox.now()
@@ -117,7 +117,7 @@ def plan_behind_nudge(reminder: Reminder) -> outbox.Email | None:
             "next_step": nxt,
             "plan": plan,
             "pair_url": settings.SITE_URL + reverse("sessions_log:pair", args=[pair.pk]) + "#plan",
-            "unsubscribe_url": preferences.unsubscribe_url(recipient),
+            "unsubscribe_url": nudges.unsubscribe_url(recipient),
             "preferences_url": settings.SITE_URL + reverse("sessions_log:nudges"),
         },
     )

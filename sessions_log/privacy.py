@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from mentoring.models import OutboxMessage
 from mentoring.privacy.registry import Datum, Erasure, Part, register
 from pairing.models import Pair
 from sessions_log.models import (
@@ -18,7 +19,6 @@ from sessions_log.models import (
     PrivateNote,
     Pulse,
     Reflection,
-    Reminder,
     SessionLog,
 )
 
@@ -116,7 +116,7 @@ def export_sessions(user) -> dict:
                 "sent_at": row.sent_at,
                 "skipped_reason": row.skipped_reason,
             }
-            for row in Reminder.objects.filter(recipient=user).order_by("due_at", "pk")
+            for row in OutboxMessage.objects.filter(recipient=user).order_by("due_at", "pk")
         ],
     }
 
@@ -137,7 +137,7 @@ def count_sessions(user) -> dict[str, int]:
         "reflections and thank-yous you wrote (cleared)": Reflection.objects.filter(
             author=user
         ).count(),
-        "emails sent to you (kept as counts, no content)": Reminder.objects.filter(
+        "emails sent to you (kept as counts, no content)": OutboxMessage.objects.filter(
             recipient=user
         ).count(),
     }
@@ -151,7 +151,7 @@ def erase_sessions(user, erasure: Erasure) -> None:
     Pulse.objects.filter(respondent=user).update(comment="")
     Reflection.objects.filter(author=user).update(reflection="", thank_you="")
     Meeting.objects.filter(proposed_by=user).update(location="")
-    Reminder.objects.filter(recipient=user).update(payload={}, last_error="")
+    OutboxMessage.objects.filter(recipient=user).update(payload={}, last_error="")
     _scrub_partner_text(_pair_ids(user), erasure)
 
 

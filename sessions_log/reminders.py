@@ -16,14 +16,15 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from accounts.timezones import timezone_name_of, zone_named
+from mentoring import outbox
 from mentoring.lib.batch import isolated
-from sessions_log import outbox
-from sessions_log.models import Meeting, Reminder
+from mentoring.models import OutboxMessage
+from sessions_log.models import Meeting
 
 MEETING_REMINDER = "meeting_reminder"
 QUIET_PAIR_NUDGE = "quiet_pair_nudge"
@@ -34,14 +35,6 @@ WORKDAY_ENDS = time(18)
 
 
 # --- time arithmetic (pure) -------------------------------------------------------------------
-
-
-def zone_named(tz_name: str | None) -> zoneinfo.ZoneInfo:
-    """The zone with this IANA name, or the site's zone when the name is empty or unknown."""
-    try:
-        return zoneinfo.ZoneInfo(tz_name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def meeting_reminder_times(starts_at: datetime, tz_name: str) -> list[tuple[str, datetime]]:
@@ -77,11 +70,6 @@ def within_working_hours(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, WORKDAY_STARTS, tzinfo=zone).astimezone(UTC)
 
 
-def timezone_name_of(user) -> str:
-    profile = getattr(user, "profile", None)
-    return (profile.timezone if profile is not None else "") or settings.TIME_ZONE
-
-
 # --- meeting reminders ------------------------------------------------------------------------
 
 
@@ -90,7 +78,9 @@ def meeting_prefix(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def schedule_meeting_reminders(*, meeting: Meeting, now: datetime | None = None) -> list[Reminder]:
+def schedule_meeting_reminders(
+    *, meeting: Meeting, now: datetime | None = None
+) -> list[OutboxMessage]:
     """Put the T-24h and T-1h reminders for both members in the outbox, each in their own
     zone. Call it after creating or rescheduling a meeting (bump ``meeting.sequence`` on a
     reschedule): pending rows of earlier versions are dropped first, and due times already past
@@ -218,7 +208,7 @@ def _nudged_before(found: list[QuietPair], cutoff: datetime) -> set[str]:
         return set()
     earliest = min(quiet.quiet_since for quiet in found)
     return set(
-        Reminder.objects.filter(
+        OutboxMessage.objects.filter(
             kind=QUIET_PAIR_NUDGE,
             sent_at__lte=cutoff,
             due_at__gte=datetime.combine(earliest, time(0), tzinfo=UTC),

@@ -20,11 +20,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ProfileSkill, Skill, User
+from mentoring import outbox
 from mentoring.models import Enrolment
 from mentoring.services.invitations import invitations_send
 from pairing.models import RematchRequest
 from pairing.services import compute_run
-from sessions_log import outbox, reminders, services
+from sessions_log import reminders, services
 from sessions_log.models import FitCheck, Goal, Meeting, Pulse, Reflection
 from tests import factories
 from tests.pairing.factories import junior, pairing_cohort, senior

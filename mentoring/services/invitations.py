@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mentoring.models import Cohort, Enrolment
-from sessions_log import outbox
-from sessions_log.models import Reminder
+from mentoring import outbox
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 
 INVITATION = "invitation"
 RESEND_INTERVAL = timedelta(minutes=5)
@@ -62,9 +61,9 @@ def invitations_send(
     updated = Enrolment.objects.filter(
         pk__in=[pk for pk, _ in fresh], invited_at__isnull=True
     ).update(invited_at=now, invitations_sent=F("invitations_sent") + 1)
-    Reminder.objects.bulk_create(
+    OutboxMessage.objects.bulk_create(
         [
-            Reminder(
+            OutboxMessage(
                 recipient_id=user_id,
                 kind=INVITATION,
                 due_at=now,
@@ -85,7 +84,7 @@ def invitations_send(
 
 
 @transaction.atomic
-def invitation_resend(*, enrolment: Enrolment, now: datetime | None = None) -> Reminder:
+def invitation_resend(*, enrolment: Enrolment, now: datetime | None = None) -> OutboxMessage:
     """Send the invitation again to one person, at most once every five minutes."""
     now = now or timezone.now()
     _check_cohort(enrolment.cohort)
@@ -128,7 +127,7 @@ def invitations_cancel(*, enrolment: Enrolment) -> int:
     """Drop invitation emails not yet sent (a withdrawn person gets none)."""
     key = invitation_key(enrolment.pk)
     # Not outbox.cancel(prefix): "invitation:12" is a prefix of "invitation:123" too.
-    deleted, _ = Reminder.objects.filter(
+    deleted, _ = OutboxMessage.objects.filter(
         Q(dedupe_key=key) | Q(dedupe_key__startswith=f"{key}:"),
         sent_at__isnull=True,
     ).delete()
@@ -154,7 +153,7 @@ def profile_reminders_send(*, cohort: Cohort, now: datetime | None = None) -> in
     due = [row for row in cohort_overview(cohort).rows if row.accepted and not row.complete]
     day = timezone.localdate(now)
     rows = [
-        Reminder(
+        OutboxMessage(
             recipient_id=row.user_id,
             kind=PROFILE_REMINDER,
             due_at=now,
@@ -163,8 +162,8 @@ def profile_reminders_send(*, cohort: Cohort, now: datetime | None = None) -> in
         )
         for row in due
     ]
-    before = Reminder.objects.filter(
+    before = OutboxMessage.objects.filter(
         kind=PROFILE_REMINDER, dedupe_key__in=[r.dedupe_key for r in rows]
     ).count()
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows) - before

@@ -11,9 +11,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from accounts.models import HR_ADMIN, User
+from mentoring import outbox
 from pairing.attention import attention_count
 from pairing.emails import HR_DIGEST_KIND
-from sessions_log import outbox
 
 
 def digest_key(user_id: int, now: datetime) -> str:

@@ -7,11 +7,11 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring import outbox
 from mentoring.audit.services import record
 from mentoring.models import Cohort, Enrolment
 from pairing.emails import PUBLISHED_KIND
 from pairing.models import Pair, PairingRun, Proposal
-from sessions_log import outbox
 
 
 class PublishRefused(ValueError):

@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring import outbox
 from mentoring.audit.services import record
 from mentoring.models import Enrolment
 from pairing.emails import REMATCH_KIND
 from pairing.models import Pair, RematchRequest
 from pairing.services.digest import schedule_hr_digest
 from pairing.services.never_again import end_pair
-from sessions_log import outbox
 
 
 class RematchRefused(ValueError):

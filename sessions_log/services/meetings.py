@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring import outbox
 from pairing.models import Pair
-from sessions_log import outbox, pair_emails, reminders  # noqa: F401 (pair_emails registers kinds)
+from sessions_log import pair_emails, reminders  # noqa: F401 (pair_emails registers kinds
 from sessions_log.models import (
     AgreementAcceptance,
     Meeting,

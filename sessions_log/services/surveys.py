@@ -8,18 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring import outbox
 from mentoring.lib.batch import isolated
-from mentoring.models import Cohort, Enrolment
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing.models import Pair
-from sessions_log import outbox, pair_emails  # noqa: F401 (pair_emails registers kinds)
-from sessions_log.models import (
-    FitCheck,
-    ImpactSurvey,
-    Pulse,
-    Reflection,
-    Reminder,
-    SessionLog,
-)
+from sessions_log import pair_emails  # noqa: F401 (pair_emails registers kinds
+from sessions_log.models import FitCheck, ImpactSurvey, Pulse, Reflection, SessionLog
 from sessions_log.services.access import (
     require_member,
     require_open,
@@ -292,17 +286,17 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
             )
 
     existing = set(
-        Reminder.objects.filter(kind="survey_due", dedupe_key__startswith="survey:").values_list(
-            "dedupe_key", flat=True
-        )
+        OutboxMessage.objects.filter(
+            kind="survey_due", dedupe_key__startswith="survey:"
+        ).values_list("dedupe_key", flat=True)
     )
     rows = [
-        Reminder(
+        OutboxMessage(
             recipient_id=user_id, kind="survey_due", due_at=due, dedupe_key=key, payload=payload
         )
         for user_id, due, key, payload in planned
         if key not in existing
     ]
     # ignore_conflicts: a run at the same moment may have added some of them.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     return len(rows)

@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ProfileSkill, User
+from mentoring import outbox
 from mentoring.models import Cohort, Enrolment
-from sessions_log import outbox
 from tests import factories
 from tests.e2e.conftest import log_in
 

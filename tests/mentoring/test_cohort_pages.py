@@ -3,8 +3,7 @@ from datetime import date
 import pytest
 
 from accounts.models import ProfileSkill
-from mentoring.models import Cohort, Enrolment
-from sessions_log.models import Reminder
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def test_only_hr_can_open_or_change_a_cohort(cast, client, login):
             ), (person, url)
     cast.cohort.refresh_from_db()
     assert cast.cohort.status == "active" and not cast.cohort.archived_at
-    assert not Reminder.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_wrong_cohort_or_enrolment_ids_are_not_found(cast, hr_client):

@@ -44,10 +44,10 @@ def test_a_site_that_never_swept_is_not_healthy(client, db):
 
 
 def test_the_reminder_sweep_task_records_its_time(db, settings):
-    from sessions_log.tasks import send_due_reminders
+    from mentoring.outbox.tasks import send_due_messages
 
     assert health.last_sweep() is None
-    send_due_reminders.apply()
+    send_due_messages.apply()
     assert timezone.now() - health.last_sweep() < timedelta(seconds=30)
 
 

@@ -5,9 +5,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from mentoring.models import Enrolment
-from sessions_log import outbox
-from sessions_log.models import Reminder
+from mentoring import outbox
+from mentoring.models import Enrolment, OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_invite_all_sends_one_email_each_even_on_a_double_click(enrolling, hr_cl
     cohort, people = enrolling
     for _ in range(2):  # HR clicks twice
         hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
-    assert Reminder.objects.filter(kind="invitation").count() == 3
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 3
     outbox.send_due()
     outbox.send_due()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(e.user.email for e in people)
@@ -72,7 +71,7 @@ def test_the_service_itself_is_idempotent(enrolling):
     assert invitations_send(cohort=cohort).scheduled == 3
     again = invitations_send(cohort=cohort)
     assert again.scheduled == 0 and again.already_invited == 3
-    assert Reminder.objects.filter(kind="invitation").count() == 3
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 3
 
 
 def test_hr_can_invite_a_selection_only(enrolling, hr_client):
@@ -82,7 +81,7 @@ def test_hr_can_invite_a_selection_only(enrolling, hr_client):
         f"/cohorts/{cohort.slug}/invite/",
         {"action": "selected", "enrolment": [people[0].pk, stranger.pk, "junk"]},
     )
-    assert list(Reminder.objects.values_list("recipient", flat=True)) == [people[0].user_id]
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == [people[0].user_id]
     response = hr_client.post(
         f"/cohorts/{cohort.slug}/invite/", {"action": "selected"}, follow=True
     )
@@ -94,12 +93,12 @@ def test_withdrawn_people_and_closed_cohorts_get_no_invitation(enrolling, hr_cli
     people[0].status = Enrolment.Status.WITHDRAWN
     people[0].save()
     hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
-    assert Reminder.objects.count() == 2
+    assert OutboxMessage.objects.count() == 2
     closed = factories.CohortFactory(status="closed")
     invitee(closed)
     response = hr_client.post(f"/cohorts/{closed.slug}/invite/", {"action": "all"}, follow=True)
     assert "is closed" in response.content.decode()
-    assert Reminder.objects.count() == 2
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_the_emailed_link_lets_the_person_in_and_marks_them_accepted(enrolling, hr_client, client):
@@ -136,14 +135,14 @@ def test_resend_sends_a_second_email_but_not_twice_in_five_minutes(enrolling, hr
     hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
     response = hr_client.post(url, follow=True)
     assert "less than five minutes ago" in response.content.decode()
-    assert Reminder.objects.filter(recipient=enrolment.user).count() == 1
+    assert OutboxMessage.objects.filter(recipient=enrolment.user).count() == 1
     Enrolment.objects.filter(pk=enrolment.pk).update(
         invited_at=timezone.now() - timedelta(minutes=6)
     )
     response = hr_client.post(url, follow=True)
     assert f"A new invitation is on its way to {enrolment.user.email}" in response.content.decode()
     hr_client.post(url)  # a quick second click
-    rows = Reminder.objects.filter(recipient=enrolment.user).order_by("pk")
+    rows = OutboxMessage.objects.filter(recipient=enrolment.user).order_by("pk")
     assert [r.dedupe_key for r in rows] == [
         f"invitation:{enrolment.pk}",
         f"invitation:{enrolment.pk}:resend:1",
@@ -157,9 +156,9 @@ def test_resend_sends_a_second_email_but_not_twice_in_five_minutes(enrolling, hr
 def test_resend_to_somebody_never_invited_is_their_first_invitation(enrolling, hr_client):
     cohort, people = enrolling
     hr_client.post(f"/cohorts/{cohort.slug}/people/{people[2].pk}/resend/")
-    assert Reminder.objects.get().dedupe_key == f"invitation:{people[2].pk}"
+    assert OutboxMessage.objects.get().dedupe_key == f"invitation:{people[2].pk}"
     hr_client.post(f"/cohorts/{cohort.slug}/invite/", {"action": "all"})
-    assert Reminder.objects.filter(recipient=people[2].user).count() == 1
+    assert OutboxMessage.objects.filter(recipient=people[2].user).count() == 1
 
 
 def test_resend_is_refused_for_somebody_who_has_accepted(cast, hr_client):
@@ -168,7 +167,7 @@ def test_resend_is_refused_for_somebody_who_has_accepted(cast, hr_client):
         f"/cohorts/{cast.cohort.slug}/people/{enrolment.pk}/resend/", follow=True
     )
     assert "has already accepted" in response.content.decode()
-    assert not Reminder.objects.filter(kind="invitation").exists()
+    assert not OutboxMessage.objects.filter(kind="invitation").exists()
 
 
 def test_an_invitation_to_a_withdrawn_person_is_never_sent(enrolling, hr_client):
@@ -199,7 +198,7 @@ def test_hr_can_read_the_invitation_before_sending_it(enrolling, hr_client):
     page = hr_client.get(f"/cohorts/{cohort.slug}/").content.decode()
     assert "What the invitation email says" in page
     assert "You&#x27;re invited to" in page and "Hello Alex," in page
-    assert not Reminder.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_hr_reminds_people_who_signed_in_but_did_not_finish_once_a_day(cast, hr_client):
@@ -215,7 +214,7 @@ def test_hr_reminds_people_who_signed_in_but_did_not_finish_once_a_day(cast, hr_
     assert "Remind 1 to finish their profile" in page
     for _ in range(2):
         hr_client.post(f"/cohorts/{cohort.slug}/remind/")
-    assert list(Reminder.objects.values_list("recipient", flat=True)) == [started.pk]
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == [started.pk]
     outbox.send_due()
     (message,) = mail.outbox
     assert message.to == [started.email] and "skills to teach" in message.body
@@ -234,4 +233,4 @@ def test_a_profile_reminder_is_dropped_if_the_profile_got_finished(cast):
         factories.ProfileSkillFactory(profile=person.profile, kind=kind)
     outbox.send_due()
     assert not mail.outbox
-    assert Reminder.objects.get().skipped_reason == "nothing to send any more"
+    assert OutboxMessage.objects.get().skipped_reason == "nothing to send any more"

@@ -7,9 +7,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from mentoring.demo import CURRENT_COHORT_SLUG, PAST_COHORT_SLUG
-from mentoring.models import Enrolment
+from mentoring.models import Enrolment, OutboxMessage
 from pairing.models import Pair, PairingRun, Rule
-from sessions_log.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def test_the_demo_cohorts_are_paired_by_the_engine_and_published_quietly():
         assert used <= enrolment.capacity
     past = Pair.objects.filter(cohort__slug=PAST_COHORT_SLUG)
     assert past.exists() and not past.filter(status="active").exists()
-    assert not Reminder.objects.filter(kind="pairs_published").exists()
+    assert not OutboxMessage.objects.filter(kind="pairs_published").exists()
 
 
 @override_settings(DEBUG=True)

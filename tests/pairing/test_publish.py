@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from mentoring import outbox
+from mentoring.models import OutboxMessage
 from pairing.models import Pair, Proposal
 from pairing.services import BoardConflict, PublishRefused, compute_run, pair_publish
-from sessions_log import outbox
-from sessions_log.models import Reminder
 from tests.pairing.factories import junior, pairing_cohort, senior
 
 
@@ -50,7 +50,7 @@ def test_publishing_creates_the_pairs_and_activates_the_cohort(cast, run, cohort
 
 def test_each_person_is_emailed_once_even_with_two_partners(cast, run):
     pair_publish(run=run, by=cast.hr)
-    rows = Reminder.objects.filter(kind="pairs_published")
+    rows = OutboxMessage.objects.filter(kind="pairs_published")
     assert sorted(r.recipient.email for r in rows) == [
         "asha.okafor@example.com",
         "bea.chen@example.com",
@@ -145,7 +145,7 @@ def test_someone_who_withdrew_after_the_run_is_not_published_or_emailed(cast, ru
     bea.save()
     pairs = pair_publish(run=run, by=cast.hr)
     assert [p.junior.user.full_name for p in pairs] == ["Asha Okafor"]
-    assert not Reminder.objects.filter(recipient=bea.user).exists()
+    assert not OutboxMessage.objects.filter(recipient=bea.user).exists()
 
 
 def test_an_empty_cohort_gives_an_empty_run_that_cannot_be_published(cast, db):

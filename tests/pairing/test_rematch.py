@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from mentoring import outbox
+from mentoring.models import OutboxMessage
 from pairing.models import Pair, RematchRequest
 from pairing.services import (
     RematchRefused,
@@ -16,8 +18,6 @@ from pairing.services import (
     request_rematch,
     resolve_rematch,
 )
-from sessions_log import outbox
-from sessions_log.models import Reminder
 from tests.pairing.factories import junior, pairing_cohort, senior
 
 
@@ -64,7 +64,9 @@ def test_approving_ends_the_pair_and_the_next_top_up_pairs_both_with_free_people
     request.refresh_from_db()
     assert request.status == "resolved" and request.resolved_by == cast.hr
     # Both former partners hear it ended, no fault; nobody has a new partner yet.
-    told = {r.recipient.full_name: r.kind for r in Reminder.objects.filter(kind="rematch_decided")}
+    told = {
+        r.recipient.full_name: r.kind for r in OutboxMessage.objects.filter(kind="rematch_decided")
+    }
     assert told == {"Asha": "rematch_decided", "Robert": "rematch_decided"}
     outbox.send_due()
     asha = next(m for m in mail.outbox if m.to == [people["asha"].user.email])
@@ -99,7 +101,7 @@ def test_a_request_schedules_one_digest_a_day_for_each_hr_admin(cast, published)
     cohort, people = published
     request_rematch(pair=_pair(people, "asha", "robert"), by=people["asha"].user, reason="")
     request_rematch(pair=_pair(people, "bea", "carl"), by=people["carl"].user, reason="")
-    digests = Reminder.objects.filter(kind="hr_digest")
+    digests = OutboxMessage.objects.filter(kind="hr_digest")
     assert [r.recipient for r in digests] == [cast.hr]
     outbox.send_due()
     [email] = [m for m in mail.outbox if m.to == [cast.hr.email]]

@@ -220,7 +220,7 @@ def test_pairing_runs_go_to_their_own_queue_and_reminders_stay_on_the_default_on
 
     router = app.amqp.router
     assert router.route({}, "pairing.tasks.run_pairing")["queue"].name == "pairing"
-    assert router.route({}, "sessions_log.tasks.send_due_reminders")["queue"].name == "celery"
+    assert router.route({}, "mentoring.outbox.tasks.send_due_messages")["queue"].name == "celery"
 
 
 def test_a_failed_run_retried_twice_is_queued_once_and_then_computed(

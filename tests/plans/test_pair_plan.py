@@ -9,10 +9,11 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from mentoring.models import PlanStep
+from mentoring import outbox
+from mentoring.models import OutboxMessage, PlanStep
 from pairing.models import Pair
-from sessions_log import outbox, plan_nudges
-from sessions_log.models import Reminder, SessionLog
+from sessions_log import plan_nudges
+from sessions_log.models import SessionLog
 from sessions_log.plan import pair_plan
 from sessions_log.plan_models import PairStepProgress
 from tests import factories
@@ -210,7 +211,7 @@ def test_a_pair_behind_its_plan_is_nudged_once_per_late_step(cast, steps):
     now = timezone.now()
     plan_nudges.scan_behind_pairs(now=now)
     plan_nudges.scan_behind_pairs(now=now + timedelta(hours=1))
-    rows = Reminder.objects.filter(kind="plan_behind_nudge")
+    rows = OutboxMessage.objects.filter(kind="plan_behind_nudge")
     assert rows.count() == 2
     assert {r.recipient for r in rows} == {cast.junior, cast.senior}
     outbox.send_due(now=max(r.due_at for r in rows) + timedelta(minutes=1))
@@ -228,7 +229,7 @@ def test_a_pair_with_a_meeting_booked_or_on_track_is_not_nudged(cast, steps):
         PairStepProgress.objects.create(pair=cast.pair, step=step, state="done")
     SessionLogFactory(pair=cast.pair, logged_by=cast.junior)
     plan_nudges.scan_behind_pairs()
-    assert not Reminder.objects.filter(kind="plan_behind_nudge").exists()
+    assert not OutboxMessage.objects.filter(kind="plan_behind_nudge").exists()
 
 
 def test_a_nudge_for_a_step_taken_since_is_not_sent(cast, steps):

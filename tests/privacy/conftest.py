@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.audit.services import record
-from sessions_log.models import Reflection, Reminder
+from mentoring.models import OutboxMessage
+from sessions_log.models import Reflection
 from tests.factories import ProfileSkillFactory, SkillFactory
 from tests.sessions_log.pair_factories import (
     FitCheckFactory,
@@ -59,7 +60,7 @@ def history(cast) -> History:
     Reflection.objects.create(
         pair=pair, author=senior, reflection="Robert reflects", thank_you="Thank you Asha Junior"
     )
-    Reminder.objects.create(
+    OutboxMessage.objects.create(
         recipient=junior,
         kind="invitation",
         due_at=timezone.now(),

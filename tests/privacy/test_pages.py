@@ -125,8 +125,8 @@ def test_the_audit_log_is_hr_only(history, client):
 def test_the_invitation_email_links_the_programmes_privacy_notice(history):
     from django.core import mail
 
+    from mentoring import outbox
     from mentoring.services.invitations import invitations_send
-    from sessions_log import outbox
 
     cohort = history.cast.cohort
     invitations_send(cohort=cohort)

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.test import override_settings
 from django.utils import timezone
 
+from mentoring.models import OutboxMessage
 from pairing.models import Pair
 from sessions_log.models import (
     AgreementAcceptance,
@@ -15,7 +16,6 @@ from sessions_log.models import (
     Meeting,
     PrivateNote,
     Pulse,
-    Reminder,
     SessionLog,
 )
 
@@ -29,7 +29,7 @@ MODELS = (
     FitCheck,
     Pulse,
     ImpactSurvey,
-    Reminder,
+    OutboxMessage,
 )
 
 
@@ -60,7 +60,7 @@ def test_the_demo_pair_has_months_of_sessions_and_a_second_seed_adds_nothing():
         pair=pair, session_log__isnull=True, status="scheduled"
     ).exists()  # one coming up
     assert ImpactSurvey.objects.filter(enrolment=pair.junior, stage="baseline").exists()
-    pending = Reminder.objects.filter(
+    pending = OutboxMessage.objects.filter(
         sent_at__isnull=True, recipient__email="junior@twoway.example"
     )
     assert pending.filter(kind="meeting_reminder").exists()

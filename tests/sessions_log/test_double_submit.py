@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from sessions_log import outbox
+from mentoring import outbox
 from sessions_log.models import Goal, Meeting, PrivateNote, SessionLog
 from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import both_accept

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from mentoring.models import Cohort
+from mentoring.models import Cohort, OutboxMessage
+from mentoring.outbox import tasks as outbox_tasks
 from sessions_log import tasks
-from sessions_log.models import Reminder
 from tests import factories
 from tests.sessions_log import pair_factories
 
@@ -41,12 +41,12 @@ def test_the_hourly_tasks_carry_on_for_other_cohorts(cast, day):
     cast.pair.save(update_fields=["published_at"])
 
     assert tasks.schedule_surveys_due() > 0
-    due = Reminder.objects.filter(kind="survey_due")
+    due = OutboxMessage.objects.filter(kind="survey_due")
     assert due.filter(recipient=cast.junior, dedupe_key__startswith="survey:pulse:").exists()
     assert due.filter(recipient=cast.senior, dedupe_key__startswith="survey:impact:").exists()
     tasks.scan_quiet_pairs()
-    assert Reminder.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior).exists()
-    tasks.send_due_reminders()
+    assert OutboxMessage.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior).exists()
+    outbox_tasks.send_due_messages()
 
 
 @pytest.mark.parametrize("day", EXTREMES, ids=str)
@@ -97,10 +97,10 @@ def test_a_row_that_breaks_a_task_is_logged_by_id_and_skipped(cast, monkeypatch,
     tasks.schedule_surveys_due()
     tasks.scan_quiet_pairs()
 
-    pulses = Reminder.objects.filter(dedupe_key__startswith="survey:pulse:")
+    pulses = OutboxMessage.objects.filter(dedupe_key__startswith="survey:pulse:")
     assert pulses.filter(recipient=cast.junior).exists()
     assert not pulses.filter(recipient=broken.junior.user).exists()
-    nudged = Reminder.objects.filter(kind="quiet_pair_nudge")
+    nudged = OutboxMessage.objects.filter(kind="quiet_pair_nudge")
     assert nudged.filter(recipient=cast.junior).exists()
     assert not nudged.filter(recipient__in=[broken.junior.user, broken.senior.user]).exists()
     assert f"schedule_surveys_due: skipped pair {broken.pk}: OverflowError" in caplog.text

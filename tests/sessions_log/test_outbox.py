@@ -11,8 +11,12 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from sessions_log import outbox, preferences, reminders, tasks
-from sessions_log.models import Meeting, PrivateNote, Reminder, SessionLog
+from accounts import nudges
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from mentoring.outbox import tasks
+from sessions_log import reminders
+from sessions_log.models import Meeting, PrivateNote, SessionLog
 
 SECRET = "my partner keeps talking over me"  # private note text that must never travel
 
@@ -22,7 +26,7 @@ def test_kinds():
     """Two throwaway kinds: a plain one and a nudge whose template forgot the opt-out link."""
     built: list[int] = []
 
-    def hello(reminder: Reminder) -> outbox.Email | None:
+    def hello(reminder: OutboxMessage) -> outbox.Email | None:
         built.append(reminder.pk)
         if reminder.payload.get("explode"):
             raise ValueError(f"builder blew up near {SECRET}")
@@ -44,12 +48,12 @@ def test_kinds():
         outbox._KINDS.pop(name, None)
 
 
-def _row(user, kind="test_hello", *, due=None, key=None, **payload) -> Reminder:
+def _row(user, kind="test_hello", *, due=None, key=None, **payload) -> OutboxMessage:
     return outbox.schedule(
         recipient=user,
         kind=kind,
         due_at=due or timezone.now(),
-        dedupe_key=key or f"test:{Reminder.objects.count()}:{kind}",
+        dedupe_key=key or f"test:{OutboxMessage.objects.count()}:{kind}",
         payload=payload,
     )
 
@@ -88,7 +92,7 @@ def test_the_same_dedupe_key_never_makes_a_second_row(cast, test_kinds):
     ]
     outbox.schedule_many(planned)
     outbox.schedule_many(planned)
-    assert sorted(Reminder.objects.values_list("dedupe_key", flat=True)) == ["once", "twice"]
+    assert sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == ["once", "twice"]
 
 
 def test_a_mail_server_failure_is_retried_later_with_a_growing_delay(
@@ -139,7 +143,7 @@ def test_a_database_error_in_a_builder_leaves_the_sweep_working(cast, test_kinds
     assert outbox.send_due() == 2
     broken.refresh_from_db()
     assert broken.attempts == 1 and broken.sent_at is None
-    assert Reminder.objects.get(pk=fine.pk).sent_at is not None
+    assert OutboxMessage.objects.get(pk=fine.pk).sent_at is not None
 
 
 def test_failures_never_write_builder_text_to_the_row_or_the_log(cast, test_kinds, caplog):
@@ -169,7 +173,7 @@ def test_payloads_carry_ids_and_short_labels_only(cast, test_kinds, payload):
             dedupe_key="x",
             payload=payload,
         )
-    assert not Reminder.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_unknown_kinds_and_naive_times_are_refused(cast, test_kinds):
@@ -195,7 +199,7 @@ def test_unknown_kinds_and_naive_times_are_refused(cast, test_kinds):
             "recipient inactive",
         ),
         (
-            lambda cast: preferences.set_nudges(user=cast.junior, enabled=False),
+            lambda cast: nudges.set_nudges(user=cast.junior, enabled=False),
             "recipient turned nudges off",
         ),
     ],
@@ -217,7 +221,7 @@ def test_a_builder_with_nothing_to_say_any_more_is_skipped(cast, test_kinds):
 
 
 def test_meeting_reminders_ignore_the_nudge_preference(cast):
-    preferences.set_nudges(user=cast.junior, enabled=False)
+    nudges.set_nudges(user=cast.junior, enabled=False)
     meeting = Meeting.objects.create(
         pair=cast.pair, starts_at=timezone.now() + timedelta(minutes=90)
     )
@@ -230,7 +234,7 @@ def test_every_nudge_carries_an_unsubscribe_link_even_if_its_template_forgot(cas
     _row(cast.junior, kind="test_nudge")
     outbox.send_due()
     message = mail.outbox[0]
-    url = preferences.unsubscribe_url(cast.junior)
+    url = nudges.unsubscribe_url(cast.junior)
     assert url in message.body
     assert url in message.alternatives[0].content
     assert message.alternatives[0].content.rstrip().endswith("</body></html>")
@@ -241,7 +245,7 @@ def test_send_soon_asks_for_a_sweep_only_after_commit(
     cast, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.send_due_reminders, "delay", lambda *a, **k: queued.append(1))
+    monkeypatch.setattr(tasks.send_due_messages, "delay", lambda *a, **k: queued.append(1))
     with django_capture_on_commit_callbacks(execute=True):
         outbox.send_soon()
         assert queued == []
@@ -252,20 +256,20 @@ def test_send_soon_survives_a_missing_broker(cast, monkeypatch, django_capture_o
     def down(*args, **kwargs):
         raise ConnectionRefusedError("redis is away")
 
-    monkeypatch.setattr(tasks.send_due_reminders, "delay", down)
+    monkeypatch.setattr(tasks.send_due_messages, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
         outbox.send_soon()  # the beat will find the row; the request must not fail
 
 
 def test_a_big_backlog_brings_in_helper_sweeps_that_do_not_multiply(cast, test_kinds, monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.send_due_reminders, "delay", lambda *a, **k: queued.append(k))
+    monkeypatch.setattr(tasks.send_due_messages, "delay", lambda *a, **k: queued.append(k))
     monkeypatch.setattr(tasks, "HELPER_THRESHOLD", 2)
     for _ in range(3):
         _row(cast.junior)
-    assert tasks.send_due_reminders(helpers=1) == 3
+    assert tasks.send_due_messages(helpers=1) == 3
     assert queued == [{}]  # one helper, queued with helpers=0
-    assert tasks.send_due_reminders(helpers=1) == 0
+    assert tasks.send_due_messages(helpers=1) == 0
     assert queued == [{}]
 
 
@@ -285,13 +289,13 @@ def test_no_email_row_or_log_line_ever_holds_private_note_text(cast, caplog):
         outbox.send_due(now=timezone.now() + timedelta(days=6))  # nudges wait for a weekday
         reminders.scan_quiet_pairs(now=timezone.now() + timedelta(days=14))  # HR, a week on
         outbox.send_due(now=timezone.now() + timedelta(days=18))
-    kinds = set(Reminder.objects.exclude(skipped_reason__gt="").values_list("kind", flat=True))
+    kinds = set(OutboxMessage.objects.exclude(skipped_reason__gt="").values_list("kind", flat=True))
     assert kinds == {"meeting_reminder", "quiet_pair_nudge", "quiet_pair_hr_alert"}
     assert len(mail.outbox) == 4 + 2 + 1
     for message in mail.outbox:
         assert SECRET not in message.body
         assert SECRET not in message.alternatives[0].content
-    assert not Reminder.objects.filter(payload__icontains="talking").exists()
+    assert not OutboxMessage.objects.filter(payload__icontains="talking").exists()
     assert SECRET not in caplog.text
 
 
@@ -299,7 +303,7 @@ def test_no_email_row_or_log_line_ever_holds_private_note_text(cast, caplog):
 
 
 def test_the_unsubscribe_link_asks_first_and_works_without_logging_in(cast, client):
-    url = preferences.unsubscribe_url(cast.junior).removeprefix("http://127.0.0.1:8000")
+    url = nudges.unsubscribe_url(cast.junior).removeprefix("http://127.0.0.1:8000")
     page = client.get(url)
     assert page.status_code == 200
     assert b"Turn off nudges" in page.content
@@ -321,7 +325,7 @@ def test_mail_clients_one_click_unsubscribe_needs_no_csrf_token(cast):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    url = preferences.unsubscribe_url(cast.senior).removeprefix("http://127.0.0.1:8000")
+    url = nudges.unsubscribe_url(cast.senior).removeprefix("http://127.0.0.1:8000")
     response = strict.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     cast.senior.profile.refresh_from_db()

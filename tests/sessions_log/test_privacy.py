@@ -20,7 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.models import User
-from sessions_log import outbox, reminders, services
+from mentoring import outbox
+from sessions_log import reminders, services
 from sessions_log.models import FitCheck, Goal, Meeting, SessionLog
 from tests import factories
 from tests.sessions_log.pair_factories import both_accept

@@ -17,10 +17,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sessions_log import outbox
-from sessions_log.mail_sink import delivered
-from sessions_log.models import Meeting, Reminder
-from sessions_log.testing import (
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from sessions_log.models import Meeting
+from tests import factories
+from tests.mail_sink import delivered
+from tests.processes import (
     Beat,
     RedisServer,
     Worker,
@@ -29,7 +31,6 @@ from sessions_log.testing import (
     sweep_in_subprocess,
     wait_for,
 )
-from tests import factories
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL") or not RedisServer.available(),
@@ -76,11 +77,11 @@ def due_meeting_reminders(*, pairs: int, meetings_per_pair: int) -> set[str]:
                         )
                     )
     outbox.schedule_many(planned)
-    return {str(pk) for pk in Reminder.objects.values_list("pk", flat=True)}
+    return {str(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)}
 
 
 def pending() -> int:
-    return Reminder.objects.filter(sent_at__isnull=True).count()
+    return OutboxMessage.objects.filter(sent_at__isnull=True).count()
 
 
 def lines(sink: Path) -> int:
@@ -105,7 +106,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_message
         wait_for(lambda: lines(sink) >= 30, timeout=20, what="the first sends")
         worker.kill()
 
-        sent_rows = Reminder.objects.filter(sent_at__isnull=False).count()
+        sent_rows = OutboxMessage.objects.filter(sent_at__isnull=False).count()
         at_kill = lines(sink)
         assert 0 < sent_rows < len(expected), "the kill came mid-batch"
         assert at_kill - sent_rows <= 1, "only the message in flight can lack its mark"
@@ -143,7 +144,7 @@ def test_a_redis_restart_loses_nothing_and_repeats_nothing(tmp_path, shared_data
             str(row.pk)
             for row in [
                 outbox.schedule(
-                    recipient=Reminder.objects.first().recipient,
+                    recipient=OutboxMessage.objects.first().recipient,
                     kind="meeting_reminder",
                     due_at=timezone.now() + timedelta(seconds=2),
                     dedupe_key=f"later:{n}",

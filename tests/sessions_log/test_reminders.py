@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 
-from sessions_log import outbox, reminders
-from sessions_log.models import Meeting, Reminder, SessionLog
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from sessions_log import reminders
+from sessions_log.models import Meeting, SessionLog
 from sessions_log.reminders import meeting_reminder_times
 from tests import factories
 
@@ -125,7 +127,7 @@ def test_scheduling_twice_makes_no_second_set(cast):
     meeting = _meeting(cast.pair, at(LONDON, 2026, 3, 29, 9, 0))
     reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1))
     reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1))
-    assert Reminder.objects.filter(kind="meeting_reminder").count() == 4
+    assert OutboxMessage.objects.filter(kind="meeting_reminder").count() == 4
 
 
 def test_reminders_already_past_are_skipped(cast):
@@ -141,7 +143,7 @@ def test_a_rescheduled_meeting_is_reminded_at_the_new_time_only(cast):
     meeting.sequence += 1
     meeting.save()
     reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1))
-    rows = Reminder.objects.filter(kind="meeting_reminder")
+    rows = OutboxMessage.objects.filter(kind="meeting_reminder")
     assert rows.count() == 4
     assert {row.payload["sequence"] for row in rows} == {1}
     assert min(row.due_at for row in rows) == utc(2026, 4, 1, 14, 0)
@@ -150,9 +152,9 @@ def test_a_rescheduled_meeting_is_reminded_at_the_new_time_only(cast):
 def test_a_cancelled_meeting_loses_its_pending_reminders_but_keeps_sent_ones(cast):
     meeting = _meeting(cast.pair, at(LONDON, 2026, 3, 29, 9, 0))
     rows = reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1))
-    Reminder.objects.filter(pk=rows[0].pk).update(sent_at=utc(2026, 3, 28, 9))
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(sent_at=utc(2026, 3, 28, 9))
     assert reminders.cancel_meeting_reminders(meeting=meeting) == 3
-    assert list(Reminder.objects.values_list("pk", flat=True)) == [rows[0].pk]
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [rows[0].pk]
 
 
 def test_an_ended_pair_or_a_cancelled_meeting_gets_no_reminders(cast):
@@ -161,7 +163,7 @@ def test_an_ended_pair_or_a_cancelled_meeting_gets_no_reminders(cast):
     cast.pair.end("moved on")
     meeting = _meeting(cast.pair, at(LONDON, 2026, 3, 30, 9, 0))
     assert reminders.schedule_meeting_reminders(meeting=meeting, now=utc(2026, 3, 1)) == []
-    assert not Reminder.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -181,7 +183,7 @@ def test_an_outbox_run_sends_each_reminder_once_at_the_right_local_time(
     reminders.schedule_meeting_reminders(meeting=meeting, now=starts_at - timedelta(days=7))
     tz = zoneinfo.ZoneInfo(zone)
     expected = datetime(*expect_local, tzinfo=tz)
-    mine = Reminder.objects.filter(recipient=cast.junior, payload__label="24h")
+    mine = OutboxMessage.objects.filter(recipient=cast.junior, payload__label="24h")
 
     # One minute before the local wall time, nothing for the junior; at it, exactly one email.
     before = expected - timedelta(minutes=1)
@@ -219,7 +221,7 @@ def test_a_reminder_for_a_meeting_moved_since_is_skipped(cast):
     Meeting.objects.filter(pk=meeting.pk).update(sequence=5)  # moved without the service
     outbox.send_due(now=utc(2026, 3, 29, 8))
     assert mail.outbox == []
-    assert set(Reminder.objects.values_list("skipped_reason", flat=True)) == {
+    assert set(OutboxMessage.objects.values_list("skipped_reason", flat=True)) == {
         "nothing to send any more"
     }
 
@@ -244,11 +246,11 @@ def test_a_pair_quiet_for_the_cadence_is_nudged_once(cast):
     _published(cast, NOW - timedelta(days=15))  # cadence 14 days
     reminders.scan_quiet_pairs(now=NOW)
     reminders.scan_quiet_pairs(now=NOW + timedelta(hours=1))
-    nudges = Reminder.objects.filter(kind="quiet_pair_nudge")
+    nudges = OutboxMessage.objects.filter(kind="quiet_pair_nudge")
     assert sorted(nudges.values_list("recipient_id", flat=True)) == sorted(
         [cast.junior.pk, cast.senior.pk]
     )
-    assert not Reminder.objects.filter(kind="quiet_pair_hr_alert").exists()
+    assert not OutboxMessage.objects.filter(kind="quiet_pair_hr_alert").exists()
 
     outbox.send_due(now=NOW + timedelta(hours=1))
     assert sorted(m.to[0] for m in mail.outbox) == [cast.junior.email, cast.senior.email]
@@ -265,7 +267,7 @@ def test_a_pair_within_its_cadence_is_left_alone(cast):
     _published(cast, NOW - timedelta(days=30))
     _log(cast.pair, (NOW - timedelta(days=13)).date())
     assert reminders.scan_quiet_pairs(now=NOW) == 0
-    assert not Reminder.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_pair_with_a_meeting_booked_is_not_nudged(cast):
@@ -282,7 +284,7 @@ def test_a_nudge_waiting_for_working_hours_is_dropped_if_a_meeting_gets_booked(c
     _meeting(cast.pair, NOW + timedelta(days=2))
     outbox.send_due(now=NOW)
     assert mail.outbox == []
-    assert set(Reminder.objects.values_list("skipped_reason", flat=True)) == {
+    assert set(OutboxMessage.objects.values_list("skipped_reason", flat=True)) == {
         "nothing to send any more"
     }
 
@@ -295,7 +297,7 @@ def test_a_new_quiet_spell_after_a_session_is_nudged_again(cast):
     reminders.scan_quiet_pairs(now=NOW + timedelta(days=14))
     assert reminders.scan_quiet_pairs(now=NOW + timedelta(days=15)) > 0
     spells = set(
-        Reminder.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior).values_list(
+        OutboxMessage.objects.filter(kind="quiet_pair_nudge", recipient=cast.junior).values_list(
             "payload__quiet_since", flat=True
         )
     )
@@ -309,7 +311,7 @@ def test_hr_is_alerted_a_week_after_the_nudge_if_the_pair_is_still_quiet(cast):
     _published(cast, NOW - timedelta(days=15))
     reminders.scan_quiet_pairs(now=NOW)
     outbox.send_due(now=NOW)
-    alerts = Reminder.objects.filter(kind="quiet_pair_hr_alert")
+    alerts = OutboxMessage.objects.filter(kind="quiet_pair_hr_alert")
     reminders.scan_quiet_pairs(now=NOW + timedelta(days=6, hours=23))
     assert not alerts.exists()
 
@@ -330,7 +332,7 @@ def test_hr_is_alerted_a_week_after_the_nudge_if_the_pair_is_still_quiet(cast):
 def test_a_pair_found_long_quiet_is_nudged_first_and_hr_hears_only_a_week_later(cast):
     _published(cast, NOW - timedelta(days=60))
     reminders.scan_quiet_pairs(now=NOW)
-    assert set(Reminder.objects.values_list("kind", flat=True)) == {"quiet_pair_nudge"}
+    assert set(OutboxMessage.objects.values_list("kind", flat=True)) == {"quiet_pair_nudge"}
 
 
 def test_a_session_logged_before_the_alert_goes_cancels_it(cast):
@@ -342,7 +344,7 @@ def test_a_session_logged_before_the_alert_goes_cancels_it(cast):
     _log(cast.pair, (NOW + timedelta(days=7)).date())
     outbox.send_due(now=NOW + timedelta(days=7))
     assert mail.outbox == []
-    alert = Reminder.objects.get(kind="quiet_pair_hr_alert")
+    alert = OutboxMessage.objects.get(kind="quiet_pair_hr_alert")
     assert alert.skipped_reason == "nothing to send any more"
 
 
@@ -365,7 +367,7 @@ def test_nudges_for_a_night_owl_zone_wait_for_their_morning(cast):
     cast.senior.profile.save()
     _published(cast, NOW - timedelta(days=15))
     reminders.scan_quiet_pairs(now=NOW)
-    due = Reminder.objects.get(recipient=cast.senior).due_at
+    due = OutboxMessage.objects.get(recipient=cast.senior).due_at
     assert due.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo")) == datetime(
         2026, 6, 17, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")
     )
@@ -388,11 +390,11 @@ def test_the_scan_takes_a_fixed_number_of_queries(db, django_assert_max_num_quer
         factories.PairFactory(cohort=cohort, published_at=NOW - timedelta(days=30))
     with django_assert_max_num_queries(4):
         reminders.scan_quiet_pairs(now=NOW)
-    assert Reminder.objects.filter(kind="quiet_pair_nudge").count() == 2 * pairs
-    Reminder.objects.update(sent_at=NOW)
+    assert OutboxMessage.objects.filter(kind="quiet_pair_nudge").count() == 2 * pairs
+    OutboxMessage.objects.update(sent_at=NOW)
     with django_assert_max_num_queries(5):
         reminders.scan_quiet_pairs(now=NOW + timedelta(days=7))
-    assert Reminder.objects.filter(kind="quiet_pair_hr_alert").count() == pairs
+    assert OutboxMessage.objects.filter(kind="quiet_pair_hr_alert").count() == pairs
 
 
 def test_beat_sweeps_every_minute_and_scans_for_quiet_pairs_hourly(settings):
@@ -401,7 +403,7 @@ def test_beat_sweeps_every_minute_and_scans_for_quiet_pairs_hourly(settings):
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    assert schedule["sessions_log.tasks.send_due_reminders"] == 60.0
+    assert schedule["mentoring.outbox.tasks.send_due_messages"] == 60.0
     assert schedule["sessions_log.tasks.scan_quiet_pairs"] == 3600.0
     app.loader.import_default_modules()
     assert set(schedule) <= set(app.tasks), "every scheduled task exists"

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sessions_log.models import PrivateNote, Reminder, SessionLog
+from mentoring.models import OutboxMessage
+from sessions_log.models import PrivateNote, SessionLog
 from tests import factories
 from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import MeetingFactory, PrivateNoteFactory, SessionLogFactory
@@ -149,7 +150,7 @@ def test_each_partner_keeps_their_own_private_note_on_a_session(cast, login):
 def test_the_first_logged_session_schedules_the_fit_check_for_both(cast, login):
     _log(login(cast.junior), cast.pair)
     _log(login(cast.junior), cast.pair)
-    rows = Reminder.objects.filter(kind="fit_check_due")
+    rows = OutboxMessage.objects.filter(kind="fit_check_due")
     assert sorted(rows.values_list("dedupe_key", flat=True)) == sorted(
         f"fitcheck:{cast.pair.pk}:{u.pk}" for u in (cast.junior, cast.senior)
     )

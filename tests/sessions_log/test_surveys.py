@@ -4,8 +4,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from sessions_log import outbox, services
-from sessions_log.models import FitCheck, ImpactSurvey, Pulse, Reminder
+from mentoring import outbox
+from mentoring.models import OutboxMessage
+from sessions_log import services
+from sessions_log.models import FitCheck, ImpactSurvey, Pulse
 from tests.sessions_log import pair_factories
 from tests.sessions_log.pair_factories import SessionLogFactory
 
@@ -170,7 +172,7 @@ def test_survey_rows_are_scheduled_once_and_skip_what_is_answered(cast):
     cast.cohort.save()
     Pulse.objects.create(pair=cast.pair, respondent=cast.senior, period=0, score=4)
     added = services.schedule_surveys_due()
-    keys = set(Reminder.objects.filter(kind="survey_due").values_list("dedupe_key", flat=True))
+    keys = set(OutboxMessage.objects.filter(kind="survey_due").values_list("dedupe_key", flat=True))
     p, j, s = cast.pair.pk, cast.junior.pk, cast.senior.pk
     assert {
         f"survey:pulse:{p}:{j}:0",
@@ -190,10 +192,10 @@ def test_rows_further_ahead_wait_for_a_later_run(cast):
     cast.cohort.save()
     services.schedule_surveys_due()
     final = f"survey:impact:{cast.pair.junior.pk}:final"
-    assert not Reminder.objects.filter(dedupe_key=final).exists()
+    assert not OutboxMessage.objects.filter(dedupe_key=final).exists()
     # The final survey opens 14 days before the end: a run within a week of that adds it.
     services.schedule_surveys_due(now=timezone.now() + timedelta(days=20))
-    row = Reminder.objects.get(dedupe_key=final)
+    row = OutboxMessage.objects.get(dedupe_key=final)
     assert row.due_at.date() == cast.cohort.ends_on - timedelta(days=14)
 
 

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
-SWEEP_TASK = "sessions_log.tasks.send_due_reminders"
+SWEEP_TASK = "mentoring.outbox.tasks.send_due_messages"
 
 
 def wait_for(
@@ -232,9 +232,7 @@ class Beat:
 
 def sweep_in_subprocess(*, env: dict) -> subprocess.Popen:
     """One more beat process doing the sweep itself (no broker at all)."""
-    code = (
-        "import django; django.setup(); from sessions_log import outbox; print(outbox.send_due())"
-    )
+    code = "import django; django.setup(); from mentoring import outbox; print(outbox.send_due())"
     return subprocess.Popen(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,

@@ -3,10 +3,10 @@
 Apps register a builder per kind in their own ``emails.py`` module (found at start-up):
 
     @outbox.register("invitation")
-    def invitation(reminder: Reminder) -> outbox.Email | None: ...
+    def invitation(reminder: OutboxMessage) -> outbox.Email | None: ...
 
 and schedule rows with :func:`schedule` (or :func:`schedule_many` for a batch). :func:`send_due`
-(run by beat every minute through ``sessions_log.tasks.send_due_reminders``) claims due rows one
+(run by beat every minute through ``mentoring.outbox.tasks.send_due_messages``) claims due rows one
 at a time with ``select_for_update(skip_locked=True)``, sends, and marks each sent inside the
 claim's transaction, so a second sweeper never sends the same row and a crash repeats at most the
 one message that was on its way. Nothing is ever scheduled as a Celery countdown/ETA task: a lost
@@ -35,8 +35,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
-from sessions_log.models import Reminder
-from sessions_log.prepared import PreparedRow, ReminderClaim, fetch_one
+from accounts import nudges
+from accounts.timezones import timezone_name_of, zone_named
+from mentoring.outbox.models import OutboxMessage
+from mentoring.outbox.prepared import PreparedRow, ReminderClaim, fetch_one
 
 __all__ = [
     "Email",
@@ -72,7 +74,7 @@ class Email:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    build: Callable[[Reminder], Email | None]
+    build: Callable[[OutboxMessage], Email | None]
     nudge: bool
 
 
@@ -101,7 +103,7 @@ def register(name: str, *, nudge: bool = False) -> Callable:
     """Register the builder for a kind of email. ``nudge`` kinds respect the recipient's
     "no nudges" preference; meeting invites and reminders are not nudges."""
 
-    def decorator(build: Callable[[Reminder], Email | None]):
+    def decorator(build: Callable[[OutboxMessage], Email | None]):
         _KINDS[name] = Kind(name=name, build=build, nudge=nudge)
         return build
 
@@ -158,7 +160,7 @@ def _check_kind(kind: str) -> None:
 
 def schedule(
     *, recipient, kind: str, due_at: datetime, dedupe_key: str, payload: dict | None = None
-) -> Reminder:
+) -> OutboxMessage:
     """Add a row unless one with this dedupe key exists (then that row is returned as is)."""
     _check_kind(kind)
     payload = _check_payload(payload or {})
@@ -167,7 +169,7 @@ def schedule(
     key = dedupe_key[:200]
     try:
         with transaction.atomic():
-            return Reminder.objects.create(
+            return OutboxMessage.objects.create(
                 recipient=recipient,
                 kind=kind,
                 due_at=due_at,
@@ -175,7 +177,7 @@ def schedule(
                 payload=payload,
             )
     except IntegrityError:
-        return Reminder.objects.get(dedupe_key=key)
+        return OutboxMessage.objects.get(dedupe_key=key)
 
 
 def schedule_many(planned: Iterable[Planned], *, batch_size: int = 500) -> int:
@@ -185,7 +187,7 @@ def schedule_many(planned: Iterable[Planned], *, batch_size: int = 500) -> int:
     for item in planned:
         _check_kind(item.kind)
         rows.append(
-            Reminder(
+            OutboxMessage(
                 recipient_id=item.recipient_id,
                 kind=item.kind,
                 due_at=item.due_at,
@@ -193,7 +195,7 @@ def schedule_many(planned: Iterable[Planned], *, batch_size: int = 500) -> int:
                 payload=_check_payload(item.payload),
             )
         )
-    Reminder.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
     return len(rows)
 
 
@@ -202,7 +204,7 @@ def cancel(*, dedupe_prefix: str) -> int:
     A row being sent right now is locked: the delete waits for it and then leaves it (sent)."""
     if not dedupe_prefix:
         raise ValueError("cancel needs a non-empty dedupe prefix")
-    deleted, _ = Reminder.objects.filter(
+    deleted, _ = OutboxMessage.objects.filter(
         dedupe_key__startswith=dedupe_prefix, sent_at__isnull=True
     ).delete()
     return deleted
@@ -213,23 +215,24 @@ def send_soon() -> None:
     beat tick. Best effort: if the broker is down the beat still finds the rows."""
 
     def kick() -> None:
-        from sessions_log.tasks import send_due_reminders
+        # The task module imports this one: a module-level import would be a cycle.
+        from mentoring.outbox.tasks import send_due_messages
 
         try:
-            send_due_reminders.delay()
+            send_due_messages.delay()
         except Exception as exc:  # the broker is away; the database still holds the rows
             log.warning("could not queue a reminder sweep: %s", type(exc).__name__)
 
     transaction.on_commit(kick)
 
 
-def _message_id(reminder: Reminder) -> str:
+def _message_id(reminder: OutboxMessage) -> str:
     # The same Message-ID on a repeat after a crash lets mail clients drop the copy.
     host = urlparse(settings.SITE_URL).hostname or "twoway.invalid"
     return f"<reminder-{reminder.pk}.{reminder.kind}@{host}>"
 
 
-def _deliver(reminder: Reminder) -> str:
+def _deliver(reminder: OutboxMessage) -> str:
     """Send one row's email. Returns '' when sent, or why it was skipped."""
     spec = _KINDS.get(reminder.kind)
     if spec is None:
@@ -242,8 +245,6 @@ def _deliver(reminder: Reminder) -> str:
         if profile is not None and not profile.nudges_enabled:
             return "recipient turned nudges off"
     # Every time an email shows is in the recipient's own zone, whoever wrote the template.
-    from sessions_log.reminders import timezone_name_of, zone_named
-
     with timezone.override(zone_named(timezone_name_of(recipient))):
         email = spec.build(reminder)
     if email is None:
@@ -270,9 +271,7 @@ def _deliver(reminder: Reminder) -> str:
 def _with_unsubscribe(recipient, text: str, html: str) -> tuple[str, str, dict[str, str]]:
     """Every nudge carries a working unsubscribe link, whoever wrote its template: add one to
     each part that lacks it, and the one-click List-Unsubscribe headers."""
-    from sessions_log import preferences
-
-    url = preferences.unsubscribe_url(recipient)
+    url = nudges.unsubscribe_url(recipient)
     if url not in text:
         text = (
             f"{text.rstrip()}\n\n--\nRather not get reminders like this one? "
@@ -286,7 +285,7 @@ def _with_unsubscribe(recipient, text: str, html: str) -> tuple[str, str, dict[s
         html = (
             html.replace("</body>", footer + "</body>", 1) if "</body>" in html else html + footer
         )
-    return text, html, dict(preferences.unsubscribe_headers(recipient))
+    return text, html, dict(nudges.unsubscribe_headers(recipient))
 
 
 def _describe(exc: Exception) -> str:
@@ -302,11 +301,11 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=5 * 2 ** min(attempts, 6))
 
 
-def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
+def _mark_sent(reminder: OutboxMessage, reason: str, moment: datetime) -> None:
     """UPDATE through SQL written once: this runs for every message."""
     reminder.skipped_reason = reason[:200]
     reminder.sent_at = moment
-    table = connection.ops.quote_name(Reminder._meta.db_table)
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
     fetch_one(
         f"UPDATE {table} SET sent_at = %s, skipped_reason = %s WHERE id = %s",  # noqa: S608
         [
@@ -317,7 +316,7 @@ def _mark_sent(reminder: Reminder, reason: str, moment: datetime) -> None:
     )
 
 
-def _attempt(reminder: Reminder, moment: datetime) -> str:
+def _attempt(reminder: OutboxMessage, moment: datetime) -> str:
     token = _SWEEP_TIME.set(moment)
     try:
         return _deliver(reminder)
@@ -349,7 +348,7 @@ def _record_failure(pk: int, exc: Exception, moment: datetime) -> None:
     row by now, there is nothing to record."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=pk, sent_at__isnull=True)
             .first()
         )
@@ -414,4 +413,6 @@ def send_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
 
 
 def pending_due_count(*, now: datetime | None = None) -> int:
-    return Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now or timezone.now()).count()
+    return OutboxMessage.objects.filter(
+        sent_at__isnull=True, due_at__lte=now or timezone.now()
+    ).count()

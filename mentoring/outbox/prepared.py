@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models.query import get_related_populators
 
-from sessions_log.models import Reminder
+from mentoring.outbox.models import OutboxMessage
 
 
 def fetch_one(sql: str, params) -> tuple | None:
@@ -48,7 +48,7 @@ class ReminderClaim:
 
     def __init__(self, moment: datetime) -> None:
         queryset = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient__profile")
             .filter(sent_at__isnull=True, due_at__lte=moment)
             # due_at alone: the pending-rows index yields that order, so LIMIT 1
@@ -65,13 +65,13 @@ class ReminderClaim:
         self.populators = get_related_populators(compiler.klass_info, compiler.select, self.db)
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
 
-    def next(self) -> Reminder | None:
+    def next(self) -> OutboxMessage | None:
         row = fetch_one(self.sql, self.params)
         if row is None:
             return None
         if self.converters:
             row = next(iter(self.compiler.apply_converters([row], self.converters)))
-        reminder = Reminder.from_db(self.db, self.init_list, row[self.own])
+        reminder = OutboxMessage.from_db(self.db, self.init_list, row[self.own])
         for populator in self.populators:
             populator.populate(row, reminder)
         return reminder

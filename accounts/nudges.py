@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Profile, User
 
+# The salt keeps its old module name: links already in inboxes must keep working.
 _SALT = "twoway.sessions_log.nudges.unsubscribe"
 
 
