@@ -89,4 +89,18 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                 ),
             ]
         )
+    if board.plan is not None:
+        writer.writerow([])
+        writer.writerow(["cohort", "pairs on a plan", "on track (%)", "behind"])
+        for row in board.plan.cohorts:
+            writer.writerow(
+                [
+                    neutralise(f"{row.programme} · {row.name}"),
+                    *([hidden] * 3 if row.pairs is None else [row.pairs, row.share, row.behind]),
+                ]
+            )
+        writer.writerow([])
+        writer.writerow(["step skipped", "pairs"])
+        for title, pairs in board.plan.skipped:
+            writer.writerow([neutralise(title), pairs])
     return response

@@ -72,3 +72,15 @@ def test_a_manager_sees_no_cohort_or_skipped_step_under_five_pairs(cast, login, 
 def test_a_dashboard_without_plans_shows_no_plan_section(cast, login):
     page = login(cast.hr).get("/dashboard/").content.decode()
     assert "On track with the session plan" not in page
+
+
+def test_the_csv_export_carries_the_plan_figures_with_the_same_suppression(cast, login, planned):
+    cast.manager.profile.manager_scope_programme_wide = True
+    cast.manager.profile.save()
+    client = login(cast.hr)
+    hr_csv = client.get("/dashboard/export.csv").content.decode()
+    assert "Digital · Big,6,83,1" in hr_csv and "Digital · Small,2,100,0" in hr_csv
+    assert "Social media,5" in hr_csv
+    client.force_login(cast.manager)
+    manager_csv = client.get("/dashboard/export.csv").content.decode()
+    assert "Digital · Small,fewer than 5,fewer than 5,fewer than 5" in manager_csv
