@@ -476,7 +476,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except invitations.InvitationRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"A new invitation is on its way to {enrolment.user.email}.")
+        messages.success(request, f"A new invitation is on its way to {enrolment.user.full_name}.")
     if request.POST.get("back") == "enrolment":
         return redirect("mentoring:enrolment_edit", cohort.slug, enrolment.pk)
     return redirect(cohort.get_absolute_url() + "#people")

@@ -371,7 +371,8 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
     elif services.end_pair(pair=pair, reason=form.cleaned_data["reason"], by=request.user):
         messages.success(
             request,
-            f"Ended the pair {pair}. Both now wait for a partner: run a top-up to pair them "
+            f"Ended the pair {pair.junior.user.full_name} → {pair.senior.user.full_name}. "
+            "Both now wait for a partner: run a top-up to pair them "
             "(never with each other again).",
         )
     return redirect("pairing:cohort", slug=pair.cohort.slug)

@@ -35,3 +35,19 @@ def test_a_rematch_request_made_a_moment_ago_was_asked_just_now(cast, login):
     text = " ".join(page.split())
     assert "asked just now to leave the pair" in text
     assert "0 minutes" not in text
+
+
+def test_ending_a_pair_names_the_people_not_their_email_addresses(cast, login):
+    cohort = pairing_cohort(slug="tiny")
+    asha = junior(cohort, "Asha", teaches={"TikTok": 3})
+    senior(cohort, "Robert", learns={"TikTok": 3})
+    pair = pair_publish(run=compute_run(cohort=cohort), by=cast.hr)[0]
+    url = reverse("pairing:pair_end", args=[pair.pk])
+    page = (
+        login(cast.hr)
+        .post(url, {"reason": "Left", "confirmed": "yes"}, follow=True)
+        .content.decode()
+    )
+    names = f"{asha.user.full_name} → {pair.senior.user.full_name}"
+    assert f"Ended the pair {names}." in page
+    assert asha.user.email not in page
