@@ -106,7 +106,12 @@ def redis_url(name: str, *, env: Mapping[str, str] | None = None) -> str | None:
 
 def email_config(name: str, default: str, *, env: Mapping[str, str] | None = None) -> dict:
     """Parse EMAIL_URL: smtp://user:pass@host:587?tls=1, smtps://…, console://, locmem://,
-    file:///path/to/dir, dummy://."""
+    file:///path/to/dir, dummy://.
+
+    Kept by hand on purpose: measured on 2026-11-30, dj-email-url 1.0.6 and django-environ 0.14
+    both drop the leading slash of a file:// path (file:///var/mail becomes var/mail) and read
+    smtps:// as STARTTLS rather than implicit TLS, so either would silently change a working
+    configuration. Re-check when either releases a fix."""
     url = env_str(name, default, env=env)
     parsed = urlparse(url)
     backends = {
