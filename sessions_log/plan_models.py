@@ -44,3 +44,7 @@ class PairStepProgress(models.Model):
 
     def __str__(self) -> str:
         return f"Step {self.step_id} of pair {self.pair_id}: {self.state or 'to do'}"
+
+
+# The dashboard's running totals live beside the logs; imported here so the app registers them.
+from sessions_log.rollups import PairMonthTotals, PairSessionTotals  # noqa: E402, F401

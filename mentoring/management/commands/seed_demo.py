@@ -9,6 +9,7 @@ from mentoring import demo
 from mentoring.dashboard import cache as dashboard_cache
 from pairing.demo import seed_pairs
 from sessions_log.demo import seed_sessions
+from sessions_log.rollups import rebuild_all as rebuild_session_totals
 
 
 class Command(BaseCommand):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         org = demo.seed_organisation(participants=participants, months=months)
         seed_pairs(org)
         seed_sessions(org)
+        rebuild_session_totals()  # the seed writes logs in bulk, past the rollups' signals
         dashboard_cache.bump()  # the seed writes in bulk, past the cache's signals
         self.stdout.write(
             self.style.SUCCESS(

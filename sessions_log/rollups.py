@@ -1,0 +1,169 @@
+"""Running totals of the session logs, per pair and per pair and month, for the dashboard.
+
+A cold dashboard (the first view after any write, which on a live programme is most views)
+would otherwise group every session ever logged. These rows are rewritten for one pair in the
+same transaction as any write to that pair's logs (create, edit, delete: the model's signals,
+so the services, the admin and the tests all keep them), and rebuilt whole by
+``rebuild_all()`` after bulk writes that bypass signals (the demo seed, benchmarks) and by
+``manage.py rebuild_session_rollups`` for existing data.
+
+Minutes are kept per direction as logged ("both" on its own), so readers split "both" the way
+they choose; the totals are checked against the logs themselves in
+tests/sessions_log/test_rollups.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
+
+
+class PairSessionTotals(models.Model):
+    """Everything a pair has logged: one row per pair with at least one session."""
+
+    pair = models.OneToOneField(
+        "pairing.Pair", on_delete=models.CASCADE, primary_key=True, related_name="session_totals"
+    )
+    sessions = models.PositiveIntegerField(default=0)
+    reverse_minutes = models.PositiveIntegerField(default=0)
+    forward_minutes = models.PositiveIntegerField(default=0)
+    both_minutes = models.PositiveIntegerField(default=0)
+    last_held_on = models.DateField()
+
+    class Meta:
+        db_table = "sessions_log_pair_totals"
+
+    def __str__(self) -> str:
+        return f"Totals of pair {self.pair_id}"
+
+    @property
+    def minutes(self) -> int:
+        return self.reverse_minutes + self.forward_minutes + self.both_minutes
+
+
+class PairMonthTotals(models.Model):
+    """What a pair logged in one calendar month (``month`` is its first day)."""
+
+    pair = models.ForeignKey(
+        "pairing.Pair", on_delete=models.CASCADE, related_name="session_months"
+    )
+    month = models.DateField()
+    sessions = models.PositiveIntegerField(default=0)
+    reverse_minutes = models.PositiveIntegerField(default=0)
+    forward_minutes = models.PositiveIntegerField(default=0)
+    both_minutes = models.PositiveIntegerField(default=0)
+    last_held_on = models.DateField()
+
+    class Meta:
+        db_table = "sessions_log_pair_month_totals"
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "month"], name="pair_month_totals_once")
+        ]
+        # The dashboard reads a year of months for every pair in view: from the index alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "month",
+                    "pair",
+                    "sessions",
+                    "reverse_minutes",
+                    "forward_minutes",
+                    "both_minutes",
+                ],
+                name="pair_month_totals_by_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pair {self.pair_id} in {self.month:%Y-%m}"
+
+
+def _grouped(logs) -> list[dict]:
+    return list(
+        logs.annotate(month=TruncMonth("held_on"))
+        .values("pair_id", "month")
+        .annotate(
+            sessions=Count("pk"),
+            reverse_minutes=Sum("minutes", filter=Q(direction="reverse"), default=0),
+            forward_minutes=Sum("minutes", filter=Q(direction="forward"), default=0),
+            both_minutes=Sum("minutes", filter=Q(direction="both"), default=0),
+            last_held_on=Max("held_on"),
+        )
+        .order_by()
+    )
+
+
+def _write(rows: list[dict]) -> None:
+    months = []
+    totals: dict[int, PairSessionTotals] = {}
+    for row in rows:
+        month = row["month"]
+        if not isinstance(month, date):  # some backends hand back a datetime
+            month = date.fromisoformat(str(month)[:10])
+        elif hasattr(month, "date"):
+            month = month.date()
+        months.append(PairMonthTotals(**{**row, "month": month}))
+        total = totals.setdefault(
+            row["pair_id"],
+            PairSessionTotals(pair_id=row["pair_id"], last_held_on=row["last_held_on"]),
+        )
+        total.sessions += row["sessions"]
+        total.reverse_minutes += row["reverse_minutes"]
+        total.forward_minutes += row["forward_minutes"]
+        total.both_minutes += row["both_minutes"]
+        total.last_held_on = max(total.last_held_on, row["last_held_on"])
+    PairMonthTotals.objects.bulk_create(months, batch_size=5000)
+    PairSessionTotals.objects.bulk_create(totals.values(), batch_size=5000)
+
+
+@transaction.atomic
+def refresh_pairs(pair_ids: set[int]) -> None:
+    """Rewrite the totals of these pairs from their logs (a pair logs a few dozen sessions, so
+    this is cheap and, unlike adding and subtracting, cannot drift)."""
+    from sessions_log.models import SessionLog
+
+    if not pair_ids:
+        return
+    PairMonthTotals.objects.filter(pair_id__in=pair_ids).delete()
+    PairSessionTotals.objects.filter(pair_id__in=pair_ids).delete()
+    _write(_grouped(SessionLog.objects.filter(pair_id__in=pair_ids)))
+
+
+@transaction.atomic
+def rebuild_all() -> int:
+    """Every pair's totals from scratch; returns how many pair-month rows were written."""
+    from sessions_log.models import SessionLog
+
+    PairMonthTotals.objects.all().delete()
+    PairSessionTotals.objects.all().delete()
+    rows = _grouped(SessionLog.objects.all())
+    _write(rows)
+    return len(rows)
+
+
+def _log_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:  # loaddata: the fixture's rollup rows come with it
+        return
+    refresh_pairs({instance.pair_id})
+
+
+def _log_deleted(sender, instance, origin=None, **kwargs) -> None:
+    from sessions_log.models import SessionLog
+
+    # A log goes either by itself (a person, the admin, a queryset of logs) or with its pair
+    # (a pair, cohort or person erased), whose totals then go by cascade too.
+    by_itself = isinstance(origin, SessionLog) or getattr(origin, "model", None) is SessionLog
+    if not by_itself:
+        return
+    # One rewrite per pair per deletion: every log of the batch is already gone by now.
+    done: set[int] = origin.__dict__.setdefault("_rollup_pairs_refreshed", set())
+    if instance.pair_id not in done:
+        done.add(instance.pair_id)
+        refresh_pairs({instance.pair_id})
+
+
+post_save.connect(_log_saved, sender="sessions_log.SessionLog", dispatch_uid="rollups-save")
+post_delete.connect(_log_deleted, sender="sessions_log.SessionLog", dispatch_uid="rollups-del")
