@@ -12,6 +12,7 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.completion import completion_percent, profile_missing
 from accounts.forms import (
     AccountTimezoneForm,
     ProfileForm,
@@ -115,8 +116,6 @@ def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dic
 
 
 def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
-    from mentoring.selectors import profile_missing
-
     skills = {kind: blocks.get(kind) or _skill_block(profile, kind) for kind in SKILL_KINDS}
     missing = profile_missing(
         profile, has_teach=bool(skills["teach"]["held"]), has_learn=bool(skills["learn"]["held"])
@@ -127,7 +126,7 @@ def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
         "teach": skills["teach"],
         "learn": skills["learn"],
         "missing": missing,
-        "completion": round(100 * (4 - len(missing)) / 4),
+        "completion": completion_percent(missing),
     }
 
 

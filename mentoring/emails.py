@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.completion import participant_profile_missing
 from accounts.services import invitation_url
 from mentoring import outbox
 from mentoring.models import Cohort, Enrolment, OutboxMessage
-from mentoring.selectors import participant_profile_missing
 from mentoring.services.invitations import INVITATION, PROFILE_REMINDER, has_accepted
 
 

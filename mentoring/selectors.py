@@ -21,9 +21,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.completion import (
+    COMPLETION_PARTS,
+    completion_percent,
+)
 from accounts.models import ProfileSkill
 from mentoring.models import Cohort, Enrolment, Programme
-from pairing.models import Pair
 
 
 def programmes_overview() -> QuerySet[Programme]:
@@ -51,9 +54,8 @@ def _cohorts_with_counts_prefetch():
         .annotate(
             juniors=Coalesce(_count(active.filter(side="junior")), 0),
             seniors=Coalesce(_count(active.filter(side="senior")), 0),
-            active_pairs=Coalesce(
-                _count(Pair.objects.filter(cohort=OuterRef("pk"), status="active")), 0
-            ),
+            # Through the reverse relation: the core counts pairs without importing pairing.
+            active_pairs=Count("pairs", filter=Q(pairs__status="active"), distinct=True),
         )
         .order_by("-starts_on", "name"),
     )
@@ -67,17 +69,7 @@ def participant_enrolments(user) -> list[Enrolment]:
     )
 
 
-def participant_pairs(user) -> list[Pair]:
-    return list(
-        Pair.objects.filter(Q(junior__user=user) | Q(senior__user=user), status="active")
-        .select_related("cohort", "junior__user__profile", "senior__user__profile")
-        .order_by("-published_at")
-    )
-
-
 # --- Cohort page (HR) -----------------------------------------------------------------------
-
-COMPLETION_PARTS = ("skills to teach", "skills to learn", "time zone", "hopes")
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class EnrolmentRow:
 
     @property
     def completion(self) -> int:
-        return round(100 * (len(COMPLETION_PARTS) - len(self.missing)) / len(COMPLETION_PARTS))
+        return completion_percent(self.missing)
 
     @property
     def complete(self) -> bool:
@@ -311,26 +303,3 @@ def enrolment_for_cohort(cohort: Cohort, pk: int) -> Enrolment:
     return get_object_or_404(
         Enrolment.objects.select_related("user__profile", "cohort"), cohort=cohort, pk=pk
     )
-
-
-def profile_missing(profile, *, has_teach: bool, has_learn: bool) -> tuple[str, ...]:
-    """What a participant still has to fill in, in the cohort page's words."""
-    return tuple(
-        part
-        for part, ok in zip(
-            COMPLETION_PARTS,
-            (has_teach, has_learn, bool(profile.timezone), bool((profile.hopes or "").strip())),
-            strict=True,
-        )
-        if not ok
-    )
-
-
-def participant_profile_missing(user) -> tuple[str, ...]:
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return COMPLETION_PARTS
-    kinds = set(
-        ProfileSkill.objects.filter(profile=profile).values_list("kind", flat=True).distinct()
-    )
-    return profile_missing(profile, has_teach="teach" in kinds, has_learn="learn" in kinds)

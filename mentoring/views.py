@@ -5,10 +5,12 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from accounts.completion import completion_percent, participant_profile_missing
 from accounts.roles import HR, MANAGER_ROLE, PARTICIPANT, active_role
 from mentoring import selectors
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing import attention
+from pairing import selectors as pairing_selectors
 
 
 @require_safe
@@ -31,9 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "mentoring/home_manager.html")
     if role == PARTICIPANT:
         user = request.user
-        pairs = selectors.participant_pairs(user)
+        pairs = pairing_selectors.participant_pairs(user)
         enrolled = selectors.participant_enrolments(user)
-        missing = selectors.participant_profile_missing(user)
+        missing = participant_profile_missing(user)
         paired_cohorts = {pair.cohort_id for pair in pairs}
         return render(
             request,
@@ -42,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "enrolments": enrolled,
                 "pairs": [(pair, pair.partner_of(user)) for pair in pairs],
                 "missing": missing,
-                "completion": round(100 * (4 - len(missing)) / 4),
+                "completion": completion_percent(missing),
                 "what_next": [
                     (e, _what_next(e, e.cohort_id in paired_cohorts, missing)) for e in enrolled
                 ],

@@ -4,6 +4,7 @@ The cohort page, HR's home badge and the daily digest all count from here, so th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,6 +55,16 @@ def attention_count(cohort: Cohort | None = None) -> int:
     return open_requests(cohort).count() + waiting_for_partner(cohort).count()
 
 
+# Which pairs have gone quiet is known to sessions_log (pairs at work, a layer above), which
+# registers how to find them from its AppConfig.ready(); without it the digest counts none.
+_quiet_pair_ids: Callable[[datetime], Iterable[int]] | None = None
+
+
+def register_quiet_pairs(find: Callable[[datetime], Iterable[int]]) -> None:
+    global _quiet_pair_ids
+    _quiet_pair_ids = find
+
+
 def per_cohort() -> list[CohortAttention]:
     """HR home's badge: re-match requests and people waiting, per active cohort (no quiet
     pairs: those take a scan of every pair, fine once a day, not on every page view)."""
@@ -81,10 +92,8 @@ def _gather(*, with_quiet: bool, now: datetime) -> list[CohortAttention]:
         open_requests().values_list("pair__cohort_id").annotate(n=Count("pk")).order_by()
     ):
         entry(cohort_id).requests = count
-    if with_quiet:
-        from sessions_log.reminders import quiet_pairs  # pairs at work, read once a day
-
-        quiet_ids = [q.pair_id for q in quiet_pairs(now=now)]
+    if with_quiet and _quiet_pair_ids is not None:
+        quiet_ids = list(_quiet_pair_ids(now))
         for cohort_id, count in (
             Pair.objects.filter(pk__in=quiet_ids)
             .values_list("cohort_id")

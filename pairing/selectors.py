@@ -56,8 +56,8 @@ def pair_for_member(user, pk) -> Pair:
     except (TypeError, ValueError):
         raise Http404("No such pair") from None
     pair = (
-        Pair.objects.filter(pk=pk)
-        .filter(Q(junior__user=user) | Q(senior__user=user))
+        pairs_of_member(user)
+        .filter(pk=pk)
         .select_related("cohort__programme", "junior__user__profile", "senior__user__profile")
         .first()
     )
@@ -95,8 +95,8 @@ def why_matched(pair: Pair, viewer) -> WhyMatched:
 
 def pairs_of_member_in_cohort(user, cohort_id: int) -> list[Pair]:
     return list(
-        Pair.objects.filter(cohort_id=cohort_id, status=Pair.Status.ACTIVE)
-        .filter(Q(junior__user=user) | Q(senior__user=user))
+        pairs_of_member(user)
+        .filter(cohort_id=cohort_id, status=Pair.Status.ACTIVE)
         .select_related("cohort__programme", "junior__user__profile", "senior__user__profile")
         .order_by("pk")
     )
@@ -510,3 +510,18 @@ def run_export_rows(run: PairingRun):
             "set_by_hand": "yes" if p.by_hand else "",
             "rule_warnings": "; ".join(p.warnings),
         }
+
+
+def pairs_of_member(user) -> QuerySet[Pair]:
+    """Every pair the user is one of the two people in (any status): the one membership rule."""
+    return Pair.objects.filter(Q(junior__user=user) | Q(senior__user=user))
+
+
+def participant_pairs(user) -> list[Pair]:
+    """The user's active pairs, newest first, for their home page."""
+    return list(
+        pairs_of_member(user)
+        .filter(status=Pair.Status.ACTIVE)
+        .select_related("cohort", "junior__user__profile", "senior__user__profile")
+        .order_by("-published_at")
+    )

@@ -10,3 +10,9 @@ class SessionsLogConfig(AppConfig):
         from sessions_log import emails, pair_emails, plan_nudges, privacy  # noqa: F401
 
         privacy.register_part()
+        from pairing import attention
+        from sessions_log import reminders
+
+        attention.register_quiet_pairs(
+            lambda now: [quiet.pair_id for quiet in reminders.quiet_pairs(now=now)]
+        )

@@ -20,14 +20,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, Skill, User
-from mentoring.dashboard import cache as dashboard_cache
 from mentoring.imports.bulk import bulk_insert, bulk_set, chunks
 from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
 from mentoring.imports.report import ImportReport, PersonChange
+from mentoring.imports.signals import people_imported
 from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
-from pairing.models import Pair
 
 MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
@@ -84,8 +83,8 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
         )
         return plan.report
     plan.report.committed = True
-    # Raw bulk writes send no model signals: tell the dashboard cache itself.
-    transaction.on_commit(dashboard_cache.bump)
+    # Raw bulk writes send no model signals: say so once the rows are there.
+    transaction.on_commit(lambda: people_imported.send(sender=Cohort))
     return plan.report
 
 
@@ -179,9 +178,10 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
             )
     paired: set[int] = set()
     if cohort is not None and cohort.pk and enrolments:
-        for junior_id, senior_id in Pair.objects.filter(
-            cohort=cohort, status=Pair.Status.ACTIVE
-        ).values_list("junior_id", "senior_id"):
+        # The reverse relation keeps the core from importing pairing.
+        for junior_id, senior_id in cohort.pairs.filter(status="active").values_list(
+            "junior_id", "senior_id"
+        ):
             paired.update((junior_id, senior_id))
     for row in rows:
         enrolment = enrolments.get(plan.user_ids.get(row.email, 0))
