@@ -20,6 +20,10 @@ class RunForm(forms.Form):
     )
     weight_department = forms.IntegerField(label="Different departments", min_value=0, max_value=50)
     weight_location = forms.IntegerField(label="Different locations", min_value=0, max_value=50)
+    # Optional: a form posted before shortlists existed keeps the cohort's weight.
+    weight_preference = forms.IntegerField(
+        label="Each “I'd like” on the shortlist", min_value=0, max_value=50, required=False
+    )
     min_grade_gap = forms.IntegerField(
         label="Minimum grade gap (optional)", min_value=0, max_value=20, required=False
     )
@@ -47,7 +51,9 @@ class RunForm(forms.Form):
     def overrides(self) -> dict:
         data = self.cleaned_data
         result = {
-            name.removeprefix("weight_"): data[name] for name in data if name.startswith("weight_")
+            name.removeprefix("weight_"): data[name]
+            for name in data
+            if name.startswith("weight_") and data[name] is not None
         }
         # Never-again is not a choice (DESIGN.md "Pairing score"): no field for it.
         for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours"):

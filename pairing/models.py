@@ -253,3 +253,6 @@ class RematchRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Re-match request {self.pk} ({self.status})"
+
+
+from pairing.shortlist_models import Shortlist, ShortlistLook, Suggestion  # noqa: E402,F401

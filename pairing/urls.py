@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pairing import run_views, views
+from pairing import run_views, shortlist_views, views
 
 app_name = "pairing"
 
@@ -18,5 +18,13 @@ urlpatterns = [
     path("pairs/<int:pk>/end/", views.pair_end, name="pair_end"),
     path("rematch/<int:pk>/<str:decision>/", views.rematch_decide, name="rematch_decide"),
     path("pair/<int:pk>/why/", views.my_pair, name="my_pair"),
+    path("shortlist/<slug:slug>/", shortlist_views.shortlist, name="shortlist"),
+    path("shortlist/<slug:slug>/<int:pk>/mark/", shortlist_views.mark, name="shortlist_mark"),
+    path("cohorts/<slug:slug>/shortlist/", shortlist_views.shortlist_hr, name="shortlist_hr"),
+    path(
+        "cohorts/<slug:slug>/shortlist/<str:action>/",
+        shortlist_views.shortlist_change,
+        name="shortlist_change",
+    ),
     path("pair/<int:pk>/rematch/", views.rematch_request, name="rematch_request"),
 ]

@@ -16,6 +16,8 @@ def check_weights(weights: Weights, rules: Rules) -> None:
     for name in ("reverse", "forward", "forward_bonus", "department", "location"):
         if getattr(weights, name) < 0:
             raise ValueError(f"the {name.replace('_', ' ')} weight must not be negative")
+    if any(points < 0 for points in rules.bonus.values()):
+        raise ValueError("a preference bonus must not be negative")
 
 
 def _flows(teach: Mapping[int, int], learn: Mapping[int, int]) -> tuple[tuple[Flow, ...], int]:
@@ -52,7 +54,13 @@ def _differ(a: str, b: str) -> bool:
     return bool(a and b and a != b)
 
 
-def explain(junior: Person, senior: Person, weights: Weights, locked: bool = False) -> Proposal:
+def explain(
+    junior: Person,
+    senior: Person,
+    weights: Weights,
+    locked: bool = False,
+    bonus: Mapping[tuple[int, int], int] | None = None,
+) -> Proposal:
     reverse_flows, reverse = _flows(junior.teach, senior.learn)
     forward_flows, forward = _flows(senior.teach, junior.learn)
     points = (
@@ -62,13 +70,17 @@ def explain(junior: Person, senior: Person, weights: Weights, locked: bool = Fal
         weights.department if _differ(junior.department, senior.department) else 0,
         weights.location if _differ(junior.location, senior.location) else 0,
     )
+    extra = int((bonus or {}).get((junior.id, senior.id), 0))
+    breakdown = tuple(zip(CRITERIA, points, strict=True))
+    if extra:
+        breakdown += ((PREFERENCE, extra),)
     return Proposal(
         junior_id=junior.id,
         senior_id=senior.id,
-        score=sum(points),
+        score=sum(points) + extra,
         reverse=reverse,
         forward=forward,
-        breakdown=tuple(zip(CRITERIA, points, strict=True)),
+        breakdown=breakdown,
         reverse_flows=reverse_flows,
         forward_flows=forward_flows,
         locked=locked,
@@ -76,6 +88,8 @@ def explain(junior: Person, senior: Person, weights: Weights, locked: bool = Fal
 
 
 CRITERIA = ("reverse", "forward", "forward_bonus", "department", "location")
+# Listed in a breakdown only when the pair has a shortlist bonus: most pairs have none.
+PREFERENCE = "preference"
 
 
 def _hours(value: float) -> str:
@@ -88,7 +102,9 @@ def evaluate(
     """Score and explanation of one pair, eligible or not, plus the rule breaks in plain words
     (an empty list means eligible). For the board's swaps and manual pairs."""
     check_weights(weights, rules)
-    proposal = explain(junior, senior, weights, locked=(junior.id, senior.id) in rules.locked)
+    proposal = explain(
+        junior, senior, weights, locked=(junior.id, senior.id) in rules.locked, bonus=rules.bonus
+    )
     junior_name = junior.name or "the junior"
     senior_name = senior.name or "the senior"
     breaks: list[str] = []

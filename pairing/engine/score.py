@@ -51,6 +51,10 @@ class ScoredCohort:
     # the subset that is forbidden only because of a reporting line (for unmatched reasons)
     chain_rows: np.ndarray
     chain_cols: np.ndarray
+    # shortlist bonuses as (junior row, senior column, points), sorted by row
+    bonus_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bonus_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bonus_points: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     # filled by prepare_extras():
     extras_needed: bool = True
     extras_table: np.ndarray | None = None
@@ -161,6 +165,15 @@ def build_cohort(
     cohort = ScoredCohort(
         junior_side, senior_side, forbidden_rows, forbidden_cols, chain_rows, chain_cols
     )
+    bonus = sorted(
+        (junior_row[j], senior_col[s], points)
+        for (j, s), points in rules.bonus.items()
+        if points and j in junior_row and s in senior_col
+    )
+    if bonus:
+        cohort.bonus_rows = np.asarray([b[0] for b in bonus], dtype=np.int64)
+        cohort.bonus_cols = np.asarray([b[1] for b in bonus], dtype=np.int64)
+        cohort.bonus_points = np.asarray([b[2] for b in bonus], dtype=np.float32)
     prepare_extras(cohort, weights, rules)
     return cohort
 
@@ -178,6 +191,7 @@ def score_bound(cohort: ScoredCohort, weights: Weights) -> int:
         + weights.forward_bonus
         + weights.department
         + weights.location
+        + (float(cohort.bonus_points.max()) if len(cohort.bonus_points) else 0.0)
     )
 
 
@@ -293,6 +307,13 @@ def score_block(cohort: ScoredCohort, weights: Weights, rules: Rules, r0: int, r
         score += extra
         eligible &= extra >= 0
         del extra
+    if len(cohort.bonus_rows):
+        lo, hi = np.searchsorted(cohort.bonus_rows, [r0, r1])
+        if hi > lo:
+            # Each (row, column) appears once, so a fancy-indexed add is exact.
+            score[cohort.bonus_rows[lo:hi] - r0, cohort.bonus_cols[lo:hi]] += cohort.bonus_points[
+                lo:hi
+            ]
     rows, cols = _pairs_in(cohort.forbidden_rows, cohort.forbidden_cols, r0, r1)
     chain_rows, chain_cols = _pairs_in(cohort.chain_rows, cohort.chain_cols, r0, r1)
     but_chain = np.zeros_like(eligible)

@@ -48,6 +48,9 @@ class Rules:
     # (junior id, senior id) active pairs of a top-up run: they use capacity and count as
     # covered, but are not proposals (they exist already)
     fixed: tuple[tuple[int, int], ...] = ()
+    # (junior id, senior id) -> points added to that pair's score (the shortlist's "I'd like"
+    # marks times the cohort's preference weight); never makes an ineligible pair eligible
+    bonus: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Proposal:
     reverse: int
     forward: int
     # ("reverse", 3*reverse), ("forward", 2*forward), ("forward_bonus", ..), ("department", ..),
-    # ("location", ..): points per criterion, summing exactly to score
+    # ("location", ..), ("preference", ..): points per criterion, summing exactly to score
     breakdown: tuple[tuple[str, int], ...]
     reverse_flows: tuple[Flow, ...]  # junior teaches senior, biggest first
     forward_flows: tuple[Flow, ...]  # senior teaches junior, biggest first

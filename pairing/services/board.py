@@ -70,8 +70,9 @@ def _evaluated(run: PairingRun, junior_id: int, senior_id: int) -> Proposal:
         .filter(junior_id=junior_id, senior_id=senior_id)
         .values_list("junior_id", "senior_id")
     )
+    rules = engine_rules(snapshot, people, preference=int(run.weights.get("preference", 0)))
     proposal, breaks = engine.evaluate(
-        junior, senior, weights=weights_from(run.weights), rules=engine_rules(snapshot, people)
+        junior, senior, weights=weights_from(run.weights), rules=rules
     )
     names = skill_names(f.skill_id for f in (*proposal.reverse_flows, *proposal.forward_flows))
     return proposal_row(run, proposal, names, warnings=breaks, by_hand=True)

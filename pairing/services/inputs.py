@@ -21,6 +21,7 @@ from mentoring.privacy.services import forbidden_pairs_for
 from pairing import engine
 from pairing.models import Pair, Rule
 from pairing.services.never_again import forbidden_by_rows
+from pairing.services.shortlist import cohort_marks
 
 MAX_CHAIN = 100  # reporting lines deeper than this are data errors, not organisations
 
@@ -112,21 +113,31 @@ def weights_from(snapshot: dict) -> engine.Weights:
 def rules_snapshot(cohort: Cohort) -> dict:
     """The cohort's rules and HR's locks/excludes as they stand: stored on each run."""
     rules = Rule.objects.filter(cohort=cohort).values_list("kind", "junior_id", "senior_id")
+    marks = cohort_marks(cohort.pk)  # the shortlist's: DESIGN.md "Preferences"
     return {
         "min_grade_gap": cohort.min_grade_gap,
         "must_differ_department": cohort.must_differ_department,
         "max_timezone_diff_hours": cohort.max_timezone_diff_hours,
         "locked": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.LOCK),
         "excluded": sorted([j, s] for kind, j, s in rules if kind == Rule.Kind.EXCLUDE),
+        "rather_not": sorted([j, s] for j, s in marks.rather_not),
+        "liked": sorted([j, s, n] for (j, s), n in marks.likes.items()),
     }
 
 
-def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
+def engine_rules(snapshot: dict, people: CohortPeople, *, preference: int = 0) -> engine.Rules:
     """Rules for the engine: the snapshot's settings and excludes, never-again and fixed pairs;
     locks only where both people are still active in the cohort and the pair may be proposed
-    (a lock on a pair that has since ended, or that is active already, no longer applies)."""
+    (a lock on a pair that has since ended, or that is active already, no longer applies).
+    Shortlist marks: "rather not" excludes, each "I'd like" adds ``preference`` points."""
     present = people.by_id
     excluded = {(int(j), int(s)) for j, s in snapshot.get("excluded", [])}
+    excluded |= {(int(j), int(s)) for j, s in snapshot.get("rather_not", [])}
+    bonus = {
+        (int(j), int(s)): int(n) * preference
+        for j, s, n in snapshot.get("liked", [])
+        if preference and int(j) in present and int(s) in present
+    }
     fixed = set(people.fixed)
     locked = tuple(
         (int(j), int(s))
@@ -145,6 +156,7 @@ def engine_rules(snapshot: dict, people: CohortPeople) -> engine.Rules:
         locked=locked,
         never_again=people.never_again,
         fixed=people.fixed,
+        bonus=bonus,
     )
 
 
@@ -321,7 +333,7 @@ def _never_again(
     found = forbidden_by_rows(
         cohort, [(p.id, p.user_id) for p in juniors], [(p.id, p.user_id) for p in seniors]
     )
-    # One HMAC per candidate pair: only people who can take a partner are worth checking.
+    # Only people who can take a partner are worth checking.
     junior_of = {emails[p.id]: p.id for p in juniors if free is None or p.id in free}
     senior_of = {emails[p.id]: p.id for p in seniors if free is None or p.id in free}
     for junior, senior in forbidden_pairs_for(junior_of, senior_of):

@@ -213,7 +213,7 @@ def _compute(run: PairingRun, attempt: int, started: float) -> None:
     people = load_for_run(run.cohort, top_up=run.top_up, at=timezone.now())
     # The cohort may have grown since the run was queued.
     refuse_if_too_big(people_size(people))
-    rules = engine_rules(run.rules, people)
+    rules = engine_rules(run.rules, people, preference=int(run.weights.get("preference", 0)))
     weights = weights_from(run.weights)
     last_write = [0.0]
 

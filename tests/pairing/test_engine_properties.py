@@ -27,8 +27,11 @@ LOCATIONS = ["", "Paris", "paris", "Lagos", "Pune"]
 OFFSETS = [None, -11.0, -5.0, 0.0, 1.0, 5.5, 9.0, 12.0]
 
 
-def _score(junior: Person, senior: Person, weights: Weights) -> tuple[int, int, int]:
-    """DESIGN.md "Pairing score", written out independently of the engine."""
+def _score(
+    junior: Person, senior: Person, weights: Weights, rules: Rules | None = None
+) -> tuple[int, int, int]:
+    """DESIGN.md "Pairing score", written out independently of the engine, plus the pair's
+    shortlist bonus (DESIGN.md "Preferences") when rules are given."""
     reverse = sum(level * senior.learn.get(k, 0) for k, level in junior.teach.items())
     forward = sum(level * junior.learn.get(k, 0) for k, level in senior.teach.items())
 
@@ -41,6 +44,7 @@ def _score(junior: Person, senior: Person, weights: Weights) -> tuple[int, int, 
         + weights.forward_bonus * (forward > 0)
         + weights.department * differ(junior.department, senior.department)
         + weights.location * differ(junior.location, senior.location)
+        + (rules.bonus.get((junior.id, senior.id), 0) if rules else 0)
     )
     return score, reverse, forward
 
@@ -90,14 +94,14 @@ def brute_force(juniors, seniors, weights: Weights, rules: Rules) -> tuple[int, 
     ]
     taken = locked + fixed
     by_id = {("j", p.id): p for p in juniors} | {("s", p.id): p for p in seniors}
-    locked_score = sum(_score(by_id["j", j], by_id["s", s], weights)[0] for j, s in locked)
+    locked_score = sum(_score(by_id["j", j], by_id["s", s], weights, rules)[0] for j, s in locked)
     used_j = [sum(1 for j, _ in taken if j == p.id) for p in juniors]
     used_s = [sum(1 for _, s in taken if s == p.id) for p in seniors]
     left_s = tuple(max(0, p.capacity - used_s[k]) for k, p in enumerate(seniors))
     options = []
     for i, junior in enumerate(juniors):
         row = [
-            (k, _score(junior, senior, weights)[0])
+            (k, _score(junior, senior, weights, rules)[0])
             for k, senior in enumerate(seniors)
             if _eligible(junior, senior, rules, weights) and (junior.id, senior.id) not in taken
         ]
@@ -178,6 +182,11 @@ def cohorts(draw, max_side: int = 7, max_capacity: int = 2):
         locked=tuple(p for p in some_pairs(2) if p not in fixed),
         never_again=frozenset(some_pairs(2)),
         fixed=fixed,
+        # shortlist "I'd like" points: one side's (4), both sides' (8), or outsized ones that
+        # beat every skill score
+        bonus={pair: rng.choice([1, 4, 8, 60]) for pair in some_pairs(4)}
+        if rng.random() < 0.5
+        else {},
     )
     weights = rng.choice(
         [
@@ -232,7 +241,7 @@ def test_every_answer_respects_capacities_rules_excludes_locks_and_fixed_pairs(c
     for proposal in result.proposals:
         junior, senior = people["junior", proposal.junior_id], people["senior", proposal.senior_id]
         again, breaks = evaluate(junior, senior, weights=weights, rules=rules)
-        assert proposal.score == again.score == _score(junior, senior, weights)[0]
+        assert proposal.score == again.score == _score(junior, senior, weights, rules)[0]
         assert sum(points for _, points in proposal.breakdown) == proposal.score
         if not proposal.locked:
             assert breaks == []
