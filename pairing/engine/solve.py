@@ -168,8 +168,11 @@ def solve(
     )
     progress(1.0, "solved")
 
-    proposals = [explain(juniors[r], seniors[c], weights, locked=True) for r, c in locked_pairs]
-    proposals += [explain(juniors[r], seniors[c], weights) for r, c in pairs]
+    bonus = rules.bonus
+    proposals = [
+        explain(juniors[r], seniors[c], weights, locked=True, bonus=bonus) for r, c in locked_pairs
+    ]
+    proposals += [explain(juniors[r], seniors[c], weights, bonus=bonus) for r, c in pairs]
     proposals.sort(key=lambda p: (-p.score, p.junior_id, p.senior_id))
     for r, c in pairs:
         used_j[r] += 1
