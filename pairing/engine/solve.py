@@ -1,24 +1,32 @@
 """solve(): the cohort's exact pairs, in memory bounded by the candidates kept (no Django).
 
 1. Locked and fixed pairs take their capacity first (both count their people as covered).
-2. Score every junior against every senior in blocks, keeping each open person's best
-   candidates only (sparse.collect).
-3. Solve the candidate graph exactly as a min-cost flow with tiers (flow.py): the most people
-   covered, then the most pairs, then the highest total score.
-4. Prove it on the whole cohort with the flow's dual prices (sparse.suspects, then
-   sparse.violations re-scores only the blocks whose bounds do not settle it); pairs that break
-   the proof join the candidates and the flow is solved again, until none does.
+2. The objective (the most people covered, then the most pairs, then the highest total score)
+   is an ordinary assignment of capacity slots with tiered weights (assign.py).
+3. Small cohorts (fewer than SPARSE_MIN_CELLS slot cells): the whole slot matrix, solved by
+   lapjv when square (its dual prices checked) or scipy when rectangular.
+4. Bigger ones: score every junior against every senior in blocks, keeping each open person's
+   best candidates only (sparse.collect); solve those slots exactly (assign.solve_slots) and
+   prove the answer on the whole cohort with the dual prices (sparse.suspects, then
+   sparse.violations re-scores only the juniors whose bounds do not settle it); pairs that
+   break the proof join the candidates and the assignment is solved again, until none does.
+5. When an assignment pairs the same two people twice (both take several partners), the
+   tiered min-cost flow (flow.py) solves the candidates instead, with the same proof.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
+from lapjv import lapjv
+from scipy.optimize import linear_sum_assignment
 
-from pairing.engine import flow, sparse
+from pairing.engine import assign, flow, sparse
 from pairing.engine.explain import check_weights, explain
-from pairing.engine.score import ScoredCohort, build_cohort, score_bound
+from pairing.engine.score import ScoredCohort, build_cohort, score_block, score_bound
 from pairing.engine.types import (
     CAPACITY_EXHAUSTED,
     DEFAULT_WEIGHTS,
@@ -34,6 +42,17 @@ from pairing.engine.types import (
 
 Progress = Callable[[float, str], None]
 MAX_ROUNDS = 50  # proof rounds before every eligible pair of the suspects joins (a safety net)
+FLOAT32_EXACT = 2**24  # integers up to here are exact in float32 (and in lapjv's arithmetic)
+# From this many slot cells up, solve on candidates and prove with dual prices (bounded memory).
+SPARSE_MIN_CELLS = 16_000_000
+DENSE_BLOCK_CELLS = 4_000_000  # person cells scored at once when filling the slot matrix
+# lapjv is the fastest on square matrices, but padding a rectangle to a square slows it sharply
+# (measured: 3971 x 3011 6.1 s, scipy 0.4 s).
+PADDING_SHARE = 0.02
+
+
+class _Duplicated(Exception):
+    """The assignment paired two people twice: the flow has to solve it."""
 
 
 def _noop(fraction: float, stage: str) -> None:
@@ -51,9 +70,13 @@ def solve_candidates(
     progress: Progress | None = None,
     per_row: int | None = None,
     per_column: int | None = None,
+    method: str = "auto",
 ) -> tuple[list[tuple[int, int]], sparse.Candidates, int]:
     """Optimal (junior row, senior column) pairs for the free capacities, proven on every
-    eligible pair; also the candidates (for the unmatched reasons) and the rounds it took."""
+    eligible pair; also the candidates (for the unmatched reasons) and the rounds it took.
+
+    method "auto": the slot assignment (assign.py), and the flow only if that pairs two people
+    twice; "flow": the flow from the start."""
     progress = progress or _noop
     open_j, open_s = free_j > 0, free_s > 0
     candidates = sparse.collect(
@@ -67,25 +90,28 @@ def solve_candidates(
         progress=lambda fraction: progress(0.7 * fraction, "scoring"),
     )
     progress(0.7, "solving")
-    needs_cover = bool(
-        (free_j > 1).any() or (free_s > 1).any() or (open_j & covered_j).any()
-    ) or bool((open_s & covered_s).any())
-    levels = flow.tiers(
-        score_bound(cohort, weights), int(min(free_j.sum(), free_s.sum())), needs_cover
-    )
+    max_score = score_bound(cohort, weights)
+    cover = assign.needs_cover(free_j, free_s, covered_j, covered_s)
+    slot_tiers = assign.tiers(max_score, int(free_j.sum()), int(free_s.sum()), cover)
+    flow_tiers = flow.tiers(max_score, int(min(free_j.sum(), free_s.sum())), cover)
+    # Only two people who both have two free places or more can be paired twice.
+    may_repeat = bool((free_j > 1).any() and (free_s > 1).any())
+
+    def answer_for(candidates: sparse.Candidates):
+        nonlocal method
+        args = (candidates.rows, candidates.cols, candidates.scores)
+        capacities = (free_j, free_s, covered_j, covered_s)
+        if method == "auto":
+            found = assign.solve_slots(*args, *capacities, slot_tiers)
+            if found is not None and not (may_repeat and found.duplicated):
+                return found
+            method = "flow"  # from here on: the slots cannot be exact on these candidates
+        return flow.solve_flow(*args, *capacities, flow_tiers)
+
     rounds = 0
     while True:
         rounds += 1
-        answer = flow.solve_flow(
-            candidates.rows,
-            candidates.cols,
-            candidates.scores,
-            free_j,
-            free_s,
-            covered_j,
-            covered_s,
-            levels,
-        )
+        answer = answer_for(candidates)
         rows = sparse.suspects(candidates, answer.alpha, answer.beta, open_j, open_s)
         if not len(rows):
             break
@@ -115,6 +141,144 @@ def solve_candidates(
         )
     )
     return pairs, candidates, rounds
+
+
+@dataclass
+class DenseAnswer:
+    pairs: list[tuple[int, int]]
+    junior_any: np.ndarray  # bool per junior: some eligible senior at all
+    junior_chain: np.ndarray  # bool: eligible seniors, were it not for a reporting line
+    senior_any: np.ndarray
+    senior_chain: np.ndarray
+
+
+def solve_dense(
+    cohort: ScoredCohort,
+    weights: Weights,
+    rules: Rules,
+    free_j: np.ndarray,
+    free_s: np.ndarray,
+    covered_j: np.ndarray,
+    covered_s: np.ndarray,
+    progress: Progress | None = None,
+    method: str = "auto",
+) -> DenseAnswer:
+    """The optimal pairs on the whole slot matrix (assign.py's weights), by lapjv (square)
+    or scipy (rectangular). Raises _Duplicated when it pairs two people twice."""
+    progress = progress or _noop
+    n_j, n_s = len(free_j), len(free_s)
+    row_person = np.repeat(np.arange(n_j), free_j)
+    col_person = np.repeat(np.arange(n_s), free_s)
+    slot_start = np.concatenate(([0], np.cumsum(free_j))).astype(np.int64)
+    rows, cols = len(row_person), len(col_person)
+    levels = assign.tiers(
+        score_bound(cohort, weights),
+        rows,
+        cols,
+        assign.needs_cover(free_j, free_s, covered_j, covered_s),
+    )
+    row_bonus = assign.first_bonus(free_j, covered_j, levels.cover)
+    col_bonus = assign.first_bonus(free_s, covered_s, levels.cover)
+    top = score_bound(cohort, weights) + levels.pair + 2 * levels.cover
+    if min(rows, cols) == 0:
+        method = "none"
+    elif method == "auto":
+        if max(rows, cols) - min(rows, cols) > PADDING_SHARE * max(rows, cols):
+            method = "scipy"
+        else:
+            method = "lapjv"
+    exact32 = 4 * top < FLOAT32_EXACT
+    if method == "lapjv":
+        size = max(rows, cols)
+        cost = np.zeros((size, size), dtype=np.float32 if exact32 else np.float64)
+    elif method == "scipy":
+        cost = np.zeros((rows, cols), dtype=np.float64)
+    else:
+        cost = np.zeros((0, 0), dtype=np.float32)
+    plain = bool((free_s == 1).all())  # one slot per senior: columns need no gather
+    col_bonus_f = col_bonus.astype(cost.dtype)
+    junior_any = np.zeros(n_j, dtype=bool)
+    junior_chain = np.zeros(n_j, dtype=bool)
+    senior_any = np.zeros(n_s, dtype=bool)
+    senior_chain = np.zeros(n_s, dtype=bool)
+
+    def fill(r0: int, r1: int):
+        """Score juniors r0..r1 and write their slot rows (disjoint per block)."""
+        block = score_block(cohort, weights, rules, r0, r1)
+        stats = (
+            block.eligible.any(axis=1),
+            block.eligible_but_chain.any(axis=1),
+            block.eligible.any(axis=0),
+            block.eligible_but_chain.any(axis=0),
+        )
+        s0, s1 = int(slot_start[r0]), int(slot_start[r1])
+        if method != "none" and s1 > s0:
+            weight = block.score.astype(cost.dtype)
+            weight += cost.dtype.type(levels.pair)
+            weight[~block.eligible] = 0
+            weight = weight[row_person[s0:s1] - r0]
+            if not plain:
+                weight = np.take(weight, col_person, axis=1)
+            eligible = weight > 0
+            weight += row_bonus[s0:s1, None].astype(cost.dtype)
+            weight += col_bonus_f
+            np.negative(weight, out=weight)
+            weight[~eligible] = 0
+            cost[s0:s1, :cols] = weight
+        return (r0, r1, *stats)
+
+    step = max(16, DENSE_BLOCK_CELLS // max(n_s, 1))
+    spans = [(r0, min(n_j, r0 + step)) for r0 in range(0, n_j, step)]
+    # numpy lets go of the GIL on big arrays: two threads score two blocks at once.
+    with ThreadPoolExecutor(max_workers=2 if len(spans) > 2 else 1) as pool:
+        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in pool.map(
+            lambda span: fill(*span), spans
+        ):
+            junior_any[r0:r1] = rows_any
+            junior_chain[r0:r1] = rows_chain
+            senior_any |= cols_any
+            senior_chain |= cols_chain
+            progress(0.5 * r1 / max(n_j, 1), "scoring")
+    progress(0.5, "solving")
+    pairs: list[tuple[int, int]] = []
+    if method == "lapjv":
+        assigned, _, (_, u, v) = lapjv(cost, force_doubles=cost.dtype == np.float64)
+        if _proven(cost, assigned, u, v):
+            slot_rows = np.arange(rows)
+            slot_cols = assigned[:rows].astype(np.int64)
+            keep = slot_cols < cols
+            slot_rows, slot_cols = slot_rows[keep], slot_cols[keep]
+        else:  # pragma: no cover - a safety net
+            method = "scipy"
+            cost = cost[:rows, :cols].astype(np.float64)
+    if method == "scipy":
+        slot_rows, slot_cols = linear_sum_assignment(cost)
+    if method in ("lapjv", "scipy"):
+        taken = cost[slot_rows, slot_cols] < 0
+        p_rows = row_person[slot_rows[taken]]
+        p_cols = col_person[slot_cols[taken]]
+        codes = p_rows.astype(np.int64) * max(n_s, 1) + p_cols
+        if len(np.unique(codes)) != len(codes):
+            raise _Duplicated
+        pairs = sorted(zip(p_rows.tolist(), p_cols.tolist(), strict=True))
+    return DenseAnswer(pairs, junior_any, junior_chain, senior_any, senior_chain)
+
+
+def _proven(cost: np.ndarray, assigned: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
+    """lapjv's dual prices certify its answer: u_i + v_j <= c_ij everywhere and the answer's cost
+    equals sum(u) + sum(v) (weak duality), checked exactly (all values are integers)."""
+    u = u.astype(cost.dtype)
+    v = v.astype(cost.dtype)
+    primal = float(cost[np.arange(len(assigned)), assigned].sum(dtype=np.float64))
+    if primal != float(u.sum(dtype=np.float64) + v.sum(dtype=np.float64)):
+        return False
+    step = max(16, DENSE_BLOCK_CELLS // max(len(v), 1))
+    for r0 in range(0, len(cost), step):
+        reduced = cost[r0 : r0 + step] - u[r0 : r0 + step, None]
+        reduced -= v
+        if reduced.min() < 0:
+            return False
+    return True
 
 
 def _present(
@@ -163,9 +327,20 @@ def solve(
     free_s = np.maximum(capacity_s - used_s, 0)
 
     cohort = build_cohort(juniors, seniors, weights, rules, also_forbidden=taken)
-    pairs, candidates, _ = solve_candidates(
-        cohort, weights, rules, free_j, free_s, used_j > 0, used_s > 0, progress
-    )
+    covered_j, covered_s = used_j > 0, used_s > 0
+    answer: DenseAnswer | sparse.Candidates | None = None
+    if int(free_j.sum()) * int(free_s.sum()) < SPARSE_MIN_CELLS:
+        try:
+            answer = solve_dense(
+                cohort, weights, rules, free_j, free_s, covered_j, covered_s, progress
+            )
+            pairs = answer.pairs
+        except _Duplicated:
+            answer = None
+    if answer is None:
+        pairs, answer, _ = solve_candidates(
+            cohort, weights, rules, free_j, free_s, covered_j, covered_s, progress
+        )
     progress(1.0, "solved")
 
     bonus = rules.bonus
@@ -202,10 +377,10 @@ def solve(
     return PairingResult(
         proposals=tuple(proposals),
         unmatched_juniors=unmatched(
-            juniors, "junior", used_j, candidates.junior_any, candidates.junior_chain
+            juniors, "junior", used_j, answer.junior_any, answer.junior_chain
         ),
         unmatched_seniors=unmatched(
-            seniors, "senior", used_s, candidates.senior_any, candidates.senior_chain
+            seniors, "senior", used_s, answer.senior_any, answer.senior_chain
         ),
         total_score=sum(p.score for p in proposals),
         people_covered=int((used_j > 0).sum() + (used_s > 0).sum()),

@@ -16,13 +16,14 @@ senior is not cleared that way (`suspects`), and only their blocks are scored ag
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from pairing.engine.score import ScoredCohort, score_block
+from pairing.engine.score import ScoredCohort, Side, score_block, score_bound
 from pairing.engine.types import Rules, Weights
 
 CANDIDATES_PER_ROW = 16
@@ -83,6 +84,13 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return np.argpartition(values, width - k, axis=1)[:, width - k :]
 
 
+def _least(values: np.ndarray) -> np.ndarray:
+    """Each row's smallest value as float64; +inf for rows of no values (nothing is known)."""
+    if not values.shape[1]:
+        return np.full(values.shape[0], np.inf)
+    return values.min(axis=1).astype(np.float64)
+
+
 def _open_scores(
     cohort: ScoredCohort,
     weights: Weights,
@@ -91,7 +99,11 @@ def _open_scores(
     r1: int,
     open_j: np.ndarray,
     open_s: np.ndarray,
+    dtype: type = np.float32,
 ):
+    """Scores of juniors r0..r1 against every senior, -1 where the pair is not usable (scores
+    are never negative). int16 when the scores fit: numpy partitions it several times faster
+    than float32."""
     block = score_block(cohort, weights, rules, r0, r1)
     stats = (
         block.eligible.any(axis=1),
@@ -102,9 +114,13 @@ def _open_scores(
     usable = block.eligible
     usable &= open_s[None, :]
     usable &= open_j[r0:r1, None]
-    score = block.score
-    score[~usable] = -np.inf
+    score = block.score.astype(dtype, copy=False)
+    np.copyto(score, dtype(-1), where=~usable)
     return score, usable, stats
+
+
+def score_dtype(cohort: ScoredCohort, weights: Weights) -> type:
+    return np.int16 if score_bound(cohort, weights) < 30_000 else np.float32
 
 
 def collect(
@@ -126,18 +142,19 @@ def collect(
     senior_chain = np.zeros(m, dtype=bool)
     row_bound = np.full(n, -np.inf)
     k_row, k_col = min(per_row, m), min(per_column, n)
-    best_score = np.full((m, k_col), -np.inf, dtype=np.float32)  # each senior's best so far
+    dtype = score_dtype(cohort, weights)
+    best_score = np.full((m, k_col), -1, dtype=dtype)  # each senior's best so far
     best_row = np.zeros((m, k_col), dtype=np.int64)
     column_count = np.zeros(m, dtype=np.int64)
     found_rows, found_cols, found_scores = [], [], []
 
     def work(r0: int, r1: int):
-        score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s)
+        score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s, dtype)
         count = usable.sum(axis=1)
         top = _top(score, k_row)
         top_score = np.take_along_axis(score, top, axis=1)
-        bound = np.where(count > k_row, top_score.min(axis=1, initial=np.inf), -np.inf)
-        keep = np.isfinite(top_score)
+        bound = np.where(count > k_row, _least(top_score), -np.inf)
+        keep = top_score >= 0
         rows = np.broadcast_to(np.arange(r0, r1)[:, None], top.shape)[keep]
         # each senior's best in this block, on a contiguous transposed copy (fast partitions)
         by_column = np.ascontiguousarray(score.T)
@@ -177,10 +194,8 @@ def collect(
             best_row = np.take_along_axis(stacked_row, top, axis=1)
         if progress:
             progress(r1 / max(n, 1))
-    column_bound = np.where(
-        column_count > k_col, best_score.min(axis=1, initial=np.inf), -np.inf
-    ).astype(np.float64)
-    keep = np.isfinite(best_score)
+    column_bound = np.where(column_count > k_col, _least(best_score), -np.inf)
+    keep = best_score >= 0
     found_rows.append(best_row[keep])
     found_cols.append(np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep])
     found_scores.append(best_score[keep])
@@ -228,6 +243,47 @@ def suspects(
     return rows[hit]
 
 
+def score_rows(
+    cohort: ScoredCohort, weights: Weights, rules: Rules, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores (float32) and eligibility of the juniors `rows` (sorted) against every senior:
+    score_block on a cohort of those juniors only, so the cost follows the rows asked for, not
+    the blocks they sit in."""
+    rows = np.asarray(rows, dtype=np.int64)
+    side = cohort.juniors
+    sub_side = Side(
+        people=[side.people[r] for r in rows.tolist()],
+        ids=side.ids[rows],
+        teach=side.teach[rows],
+        learn=side.learn[rows],
+        department=side.department[rows],
+        location=side.location[rows],
+        grade=side.grade[rows],
+        utc_offset=side.utc_offset[rows],
+    )
+    changes: dict = {"juniors": sub_side}
+    names = [f.name for f in dataclasses.fields(cohort)]
+    # Every (row, column, ...) list of the cohort (forbidden, chain, bonus pairs): keep the
+    # entries of these rows, renumbered.
+    for name in names:
+        if not name.endswith("_rows"):
+            continue
+        prefix = name[: -len("rows")]
+        listed = getattr(cohort, name)
+        at = np.searchsorted(rows, listed)
+        keep = at < len(rows)
+        keep[keep] = rows[at[keep]] == listed[keep]
+        changes[name] = at[keep]
+        for other in names:
+            if other.startswith(prefix) and other != name:
+                changes[other] = getattr(cohort, other)[keep]
+    if cohort.junior_profile is not None:
+        changes["junior_profile"] = cohort.junior_profile[rows]
+    sub = dataclasses.replace(cohort, **changes)
+    block = score_block(sub, weights, rules, 0, len(rows))
+    return block.score, block.eligible
+
+
 def violations(
     cohort: ScoredCohort,
     weights: Weights,
@@ -238,25 +294,28 @@ def violations(
     open_j: np.ndarray,
     open_s: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Score the blocks holding `rows` again: the pairs with score > alpha + beta - NEAR, and
-    how many of them break the proof (score > alpha + beta)."""
-    n, m = len(cohort.juniors.ids), len(cohort.seniors.ids)
-    wanted = np.zeros(n, dtype=bool)
-    wanted[rows] = True
-    spans = [(r0, r1) for r0, r1 in _spans(n, m) if wanted[r0:r1].any()]
+    """Score the juniors `rows` again: the pairs with score > alpha + beta - NEAR (at most
+    ADDED_PER_ROW per junior), and how many pairs break the proof (score > alpha + beta)."""
+    m = len(cohort.seniors.ids)
+    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    step = max(16, BLOCK_CELLS // max(m, 1))
+    spans = [(i, min(len(rows), i + step)) for i in range(0, len(rows), step)]
 
-    def work(r0: int, r1: int):
-        score, _, _ = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s)
-        local = np.flatnonzero(wanted[r0:r1])
-        picked = score[local]
-        slack = picked - alpha[r0 + local, None] - beta[None, :]  # float64, exact integers
+    def work(i0: int, i1: int):
+        picked_rows = rows[i0:i1]
+        score, usable = score_rows(cohort, weights, rules, picked_rows)
+        usable &= open_s[None, :]
+        usable &= open_j[picked_rows, None]
+        slack = score - alpha[picked_rows, None]  # float64, exact integers
+        slack -= beta[None, :]
+        slack[~usable] = -np.inf
         # Each junior's few worst breakers join (the rest, if any, in the next round): with
         # everyone eligible, thousands of pairs per junior can sit near the line.
         top = _top(slack, ADDED_PER_ROW)
         near = np.take_along_axis(slack, top, axis=1) > -NEAR
-        r = np.broadcast_to(np.arange(len(local))[:, None], top.shape)[near]
+        r = np.broadcast_to(np.arange(len(picked_rows))[:, None], top.shape)[near]
         c = top[near]
-        return r0 + local[r], c, picked[r, c], int(np.count_nonzero(slack > 0))
+        return picked_rows[r], c, score[r, c], int(np.count_nonzero(slack > 0))
 
     found = list(_in_order(work, spans))
     if not found:
