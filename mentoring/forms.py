@@ -26,6 +26,7 @@ RULE_LABELS = {
     "weight_forward_bonus": "Bonus when skills flow both ways",
     "weight_department": "Different departments",
     "weight_location": "Different locations",
+    "weight_preference": "Each “I'd like” on the shortlist",
     "min_grade_gap": "Minimum grade gap (optional)",
     "must_differ_department": "Partners must be in different departments",
     "max_timezone_diff_hours": "At most this many hours between time zones (optional)",
@@ -105,6 +106,7 @@ class CohortForm(_SlugFromName):
             "weight_forward_bonus",
             "weight_department",
             "weight_location",
+            "weight_preference",
             "min_grade_gap",
             "must_differ_department",
             "max_timezone_diff_hours",
@@ -142,6 +144,8 @@ class CohortForm(_SlugFromName):
             if name.startswith("weight_"):
                 self.fields[name].validators += WEIGHT
                 self.fields[name].widget.attrs.update(min=0, max=20)
+        # Left blank, the shortlist's weight stays as it is (4 on a new cohort).
+        self.fields["weight_preference"].required = False
         self.fields["min_grade_gap"].validators.append(MaxValueValidator(20))
         self.fields["max_timezone_diff_hours"].validators.append(MaxValueValidator(23))
         self.fields["max_timezone_diff_hours"].widget.attrs.update(min=0, max=23)
@@ -149,6 +153,10 @@ class CohortForm(_SlugFromName):
             self.fields[name].widget.attrs.update(
                 min=EARLIEST_COHORT_DATE.isoformat(), max=LATEST_COHORT_DATE.isoformat()
             )
+
+    def clean_weight_preference(self) -> int:
+        value = self.cleaned_data.get("weight_preference")
+        return self.instance.weight_preference if value is None else value
 
     def clean(self) -> dict:
         data = super().clean()
