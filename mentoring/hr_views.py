@@ -22,6 +22,7 @@ from mentoring.forms import (
     ProgrammeForm,
 )
 from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.outbox import render_email
 from mentoring.services import enrolments, invitations, programmes
 
 PEOPLE_PER_PAGE = 100
@@ -385,8 +386,6 @@ def _invitation_preview(cohort: Cohort):
     from types import SimpleNamespace
 
     from django.conf import settings
-
-    from mentoring.outbox import render_email
 
     return render_email(
         "invitation",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from accounts.models import HR_ADMIN
 from mentoring import outbox
 from mentoring.models import Cohort, OutboxMessage
 from pairing import selectors
+from pairing.attention import digest
+from pairing.models import RematchRequest
 
 PUBLISHED_KIND = "pairs_published"
 REMATCH_KIND = "rematch_decided"
@@ -46,8 +49,6 @@ def pairs_published(reminder: OutboxMessage) -> outbox.Email | None:
 def rematch_decided(reminder: OutboxMessage) -> outbox.Email | None:
     """HR's answer to a re-match request, for the requester (declined) or both former
     partners (resolved, with the new partner if the engine found one)."""
-    from pairing.models import RematchRequest
-
     request = (
         RematchRequest.objects.select_related(
             "pair__cohort__programme", "pair__junior__user__profile", "pair__senior__user__profile"
@@ -85,8 +86,6 @@ def rematch_decided(reminder: OutboxMessage) -> outbox.Email | None:
 def hr_digest(reminder: OutboxMessage) -> outbox.Email | None:
     """HR's daily list of what waits for them, as it stands when sent; nothing if nothing
     waits or the recipient is no longer an HR admin."""
-    from accounts.models import HR_ADMIN
-    from pairing.attention import digest
 
     user = reminder.recipient
     if not user.is_active or not user.groups.filter(name=HR_ADMIN).exists():

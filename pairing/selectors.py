@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import ProfileSkill
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair, PairingRun, Proposal, RematchRequest, Rule
 
@@ -129,8 +130,6 @@ def run_of_cohort(cohort: Cohort, pk) -> PairingRun:
 
 def cohort_readiness(cohort: Cohort) -> dict[str, int]:
     """Who the next run will see: people and places per side, and who has nothing to teach."""
-    from accounts.models import ProfileSkill
-
     teaches = ProfileSkill.objects.filter(profile__user=OuterRef("user"), kind="teach")
     return Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE).aggregate(
         juniors=Count("pk", filter=Q(side="junior")),

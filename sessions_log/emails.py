@@ -18,8 +18,10 @@ from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 
 from accounts import nudges
+from accounts.roles import is_hr
 from mentoring import outbox
-from mentoring.models import OutboxMessage
+from mentoring.models import Cohort, OutboxMessage
+from pairing.models import Pair
 from sessions_log.models import Meeting
 from sessions_log.reminders import (
     MEETING_REMINDER,
@@ -66,8 +68,6 @@ _MEETING = outbox.PreparedRow(
 def meeting_reminder(reminder: OutboxMessage) -> outbox.Email | None:
     """ "Your meeting with X is tomorrow / in an hour", in the recipient's own time zone.
     One prepared query: this runs for every reminder a sweep sends."""
-    from pairing.models import Pair
-
     payload = reminder.payload
     row = _MEETING.first(payload.get("meeting_id"))
     if row is None:
@@ -117,8 +117,6 @@ def meeting_reminder(reminder: OutboxMessage) -> outbox.Email | None:
 def _still_quiet_pair(reminder: OutboxMessage):
     """The pair of a quiet-pair row if it is still active and has logged no session since the
     quiet spell began; None otherwise."""
-    from mentoring.models import Cohort
-    from pairing.models import Pair
 
     try:
         quiet_since = date.fromisoformat(str(reminder.payload.get("quiet_since")))
@@ -167,8 +165,6 @@ def quiet_pair_nudge(reminder: OutboxMessage) -> outbox.Email | None:
 
 @outbox.register(QUIET_PAIR_HR_ALERT)
 def quiet_pair_hr_alert(reminder: OutboxMessage) -> outbox.Email | None:
-    from accounts.roles import is_hr
-
     pair, quiet_since = _still_quiet_pair(reminder)
     recipient = reminder.recipient
     if pair is None or not is_hr(recipient):

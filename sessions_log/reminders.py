@@ -20,10 +20,12 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from accounts.models import HR_ADMIN, User
 from accounts.timezones import timezone_name_of, zone_named
 from mentoring import outbox
 from mentoring.lib.batch import isolated
-from mentoring.models import OutboxMessage
+from mentoring.models import Cohort, OutboxMessage
+from pairing.models import Pair
 from sessions_log.models import Meeting
 
 MEETING_REMINDER = "meeting_reminder"
@@ -85,8 +87,6 @@ def schedule_meeting_reminders(
     zone. Call it after creating or rescheduling a meeting (bump ``meeting.sequence`` on a
     reschedule): pending rows of earlier versions are dropped first, and due times already past
     are skipped. A cancelled meeting or an ended pair gets nothing."""
-    from accounts.models import User
-    from pairing.models import Pair
 
     cancel_meeting_reminders(meeting=meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
@@ -151,8 +151,6 @@ def booked(now: datetime) -> Exists:
 def quiet_pairs(*, now: datetime) -> list[QuietPair]:
     """Active pairs of active cohorts with no session for at least the cohort's cadence and no
     meeting booked, in one aggregate query."""
-    from mentoring.models import Cohort
-    from pairing.models import Pair
 
     today = timezone.localdate(now)
     rows = (
@@ -220,8 +218,6 @@ def scan_quiet_pairs(*, now: datetime | None = None) -> int:
     """Nudge both members of every quiet pair once per quiet spell, in their working hours;
     alert every HR admin once a spell has lasted a week past the cadence. Safe to run as often
     as you like: dedupe keys make each row once. Returns how many rows were offered."""
-    from accounts.models import HR_ADMIN, User
-
     now = now or timezone.now()
     found = quiet_pairs(now=now)
     nudged_a_week_ago = _nudged_before(found, now - timedelta(days=HR_ALERT_AFTER_DAYS))

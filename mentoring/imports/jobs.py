@@ -15,12 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring.imports import storage
+from mentoring.imports import (
+    storage,
+    tasks,  # the module: tasks imports this one too
+)
 from mentoring.imports.models import ImportJob
 from mentoring.imports.parse import read_staff_file
 from mentoring.imports.report import ImportReport
 from mentoring.imports.services import import_commit, import_preview
-from mentoring.imports.tasks import run_import_job
 from mentoring.models import Cohort
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ FILE_GONE = "The uploaded file is no longer kept (uploads are kept for a day). U
 
 def _queue(job: ImportJob) -> None:
     pk, attempt = job.pk, job.attempt
-    transaction.on_commit(lambda: run_import_job.delay(pk, attempt))
+    transaction.on_commit(lambda: tasks.run_import_job.delay(pk, attempt))
 
 
 @transaction.atomic

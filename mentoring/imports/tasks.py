@@ -1,9 +1,10 @@
 from celery import shared_task
 
+# The module, not its function: jobs queues this task, so each imports the other.
+from mentoring.imports import jobs
+
 
 @shared_task(ignore_result=True)
 def run_import_job(job_pk: int, attempt: int) -> None:
     """Preview or commit a queued staff import; a job deleted or re-queued meanwhile is skipped."""
-    from mentoring.imports.jobs import import_job_run
-
-    import_job_run(job_pk=job_pk, attempt=attempt)
+    jobs.import_job_run(job_pk=job_pk, attempt=attempt)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring import outbox
 from mentoring.models import Cohort, Enrolment, OutboxMessage
+from mentoring.selectors import cohort_overview
 
 INVITATION = "invitation"
 RESEND_INTERVAL = timedelta(minutes=5)
@@ -146,8 +147,6 @@ def profile_reminders_send(*, cohort: Cohort, now: datetime | None = None) -> in
     """Remind everyone who has accepted but not finished their profile, at most once a day
     each (a second click the same day sends nothing). People who have not accepted yet get
     the invitation again instead (invitation_resend)."""
-    from mentoring.selectors import cohort_overview
-
     _check_cohort(cohort)
     now = now or timezone.now()
     due = [row for row in cohort_overview(cohort).rows if row.accepted and not row.complete]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from mentoring.models import Enrolment
 from pairing import engine
 from pairing.models import Pair, PairingRun, Proposal, Rule
 from pairing.services.inputs import (
@@ -79,8 +80,6 @@ def _evaluated(run: PairingRun, junior_id: int, senior_id: int) -> Proposal:
 
 
 def _free_slots(run: PairingRun, enrolment_id: int, *, side: str) -> int:
-    from mentoring.models import Enrolment
-
     capacity = (
         Enrolment.objects.filter(
             pk=enrolment_id, cohort=run.cohort_id, status=Enrolment.Status.ACTIVE

@@ -12,6 +12,7 @@ from mentoring import outbox
 from mentoring.lib.batch import isolated
 from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing.models import Pair
+from pairing.services import RematchRefused, request_rematch
 from sessions_log import pair_emails  # noqa: F401 (pair_emails registers kinds
 from sessions_log.models import FitCheck, ImpactSurvey, Pulse, Reflection, SessionLog
 from sessions_log.services.access import (
@@ -43,8 +44,6 @@ def answer_fit_check(
 ) -> FitCheck:
     """Save the answer; with a "no" and ``rematch``, also open a no-fault re-match request for
     HR (pairing.services.request_rematch), with the comment as its reason."""
-    from pairing.services import RematchRefused, request_rematch
-
     require_member(pair, respondent)
     require_open(pair)
     if not SessionLog.objects.filter(pair=pair).exists():
