@@ -263,8 +263,9 @@ def seed_organisation(
             "name": "Spring 2026",
             "starts_on": today - timedelta(days=30 * (months + 7)),
             "ends_on": today - timedelta(days=30 * (months + 1)),
-            "status": Cohort.Status.CLOSED,
-            "closed_at": timezone.now(),
+            # Active until its pairs are built: pairing/demo.py closes it, as HR would, once
+            # it has pairs (a closed cohort's pairs can no longer change).
+            "status": Cohort.Status.ACTIVE,
             "description": "Our first cohort.",
         },
     )

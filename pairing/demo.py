@@ -19,11 +19,19 @@ def seed_pairs(org: DemoOrganisation) -> None:
 
 
 def _seed_past(cohort: Cohort, hr_id: int | None) -> None:
-    """The closed first cohort: its pairs ran their course (and are not paired again now)."""
+    """The closed first cohort: its pairs ran their course (and are not paired again now).
+    It is paired while still active and closed afterwards, the order HR follows; closing keeps
+    the keyed hashes of its pairs (never again)."""
     if Pair.objects.filter(cohort=cohort).exists():
+        _close(cohort)
         return
+    if cohort.status == Cohort.Status.CLOSED:
+        # A database seeded before the cohort was paired while active: reopen it for seeding
+        # only (no signal, nothing to remember yet: it has no pairs).
+        Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.ACTIVE)
+        cohort.status = Cohort.Status.ACTIVE
     run = compute_run(cohort=cohort)
-    ended_at = cohort.closed_at or timezone.now()
+    ended_at = timezone.now()
     with transaction.atomic():
         Pair.objects.bulk_create(
             [
@@ -47,6 +55,12 @@ def _seed_past(cohort: Cohort, hr_id: int | None) -> None:
         )
         run.published_at, run.published_by_id = ended_at, hr_id
         run.save(update_fields=["published_at", "published_by"])
+        _close(cohort)
+
+
+def _close(cohort: Cohort) -> None:
+    if cohort.status != Cohort.Status.CLOSED:
+        cohort.move_to(Cohort.Status.CLOSED)
 
 
 def _seed_current(cohort: Cohort, hr_id: int | None) -> None:

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from mentoring.demo import CURRENT_COHORT_SLUG, PAST_COHORT_SLUG
-from mentoring.models import Enrolment, OutboxMessage
+from mentoring.models import Cohort, Enrolment, OutboxMessage
+from mentoring.privacy.models import PastPairHash
 from pairing.models import Pair, PairingRun, Rule
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +40,27 @@ def test_seeding_again_pairs_nothing_new():
     pairs, runs = Pair.objects.count(), PairingRun.objects.count()
     call_command("seed_demo", participants=20, verbosity=0)
     assert (Pair.objects.count(), PairingRun.objects.count()) == (pairs, runs)
+
+
+@override_settings(DEBUG=True)
+def test_the_past_cohort_is_closed_after_its_pairs_and_keeps_them_as_never_again():
+    call_command("seed_demo", participants=20, verbosity=0)
+    past = Cohort.objects.get(slug=PAST_COHORT_SLUG)
+    assert past.status == Cohort.Status.CLOSED and past.closed_at
+    pairs = Pair.objects.filter(cohort=past)
+    assert pairs.exists()
+    # Closing remembered every pair, so the two are never proposed together again.
+    assert PastPairHash.objects.count() >= pairs.count()
+
+
+@override_settings(DEBUG=True)
+def test_a_past_cohort_left_closed_without_pairs_is_paired_and_closed_again():
+    # What an earlier seed_demo left behind: it made the past cohort closed, then failed to pair it.
+    call_command("seed_demo", participants=20, verbosity=0)
+    Pair.objects.all().delete()
+    PairingRun.objects.all().delete()
+    PastPairHash.objects.all().delete()
+    call_command("seed_demo", participants=20, verbosity=0)
+    past = Cohort.objects.get(slug=PAST_COHORT_SLUG)
+    assert past.status == Cohort.Status.CLOSED
+    assert Pair.objects.filter(cohort=past, status="ended").exists()
