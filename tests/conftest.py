@@ -73,6 +73,12 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def hr_client(cast, login):
+    """The test client, logged in as the cast's HR admin."""
+    return login(cast.hr)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
     """Rate-limit counters live in the shared cache (Redis in CI): start each test clean."""

@@ -5,14 +5,6 @@ from accounts.models import Profile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 def profile_form(**overrides) -> dict:
     data = {
         "full_name": "Asha Okafor",

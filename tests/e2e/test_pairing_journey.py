@@ -16,10 +16,6 @@ from tests.pairing.factories import junior, pairing_cohort, senior
 
 @pytest.fixture
 def cohort(transactional_db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
     # No worker in the test: the test computes each queued run itself, while the browser polls.
     from pairing import tasks
 

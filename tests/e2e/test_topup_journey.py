@@ -30,7 +30,6 @@ def _outbox_rows():
 
 @pytest.fixture
 def cohort(transactional_db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from pairing import tasks
 
     # No worker in the test: the test computes each queued run itself, while the browser polls.

@@ -11,11 +11,6 @@ from tests.mentoring.test_cohort_pages import cohort_form
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr_client(cast, login):
-    return login(cast.hr)
-
-
 @pytest.mark.parametrize(
     "dates, message",
     [

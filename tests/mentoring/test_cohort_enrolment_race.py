@@ -16,11 +16,6 @@ from tests.mentoring.test_cohort_enrolments import person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr_client(cast, login):
-    return login(cast.hr)
-
-
 class _LookupBeforeTheOtherCommit:
     """User.objects as seen by a request whose look-up ran just before the other admin's
     request committed the same person: the first look-up misses, the insert then collides."""

@@ -9,19 +9,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
-@pytest.fixture
-def hr_client(cast, login):
-    return login(cast.hr)
-
-
 def cohort_form(**overrides) -> dict:
     data = {
         "name": "Spring 2027",

@@ -5,14 +5,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 def test_a_newly_enrolled_participant_is_told_to_finish_their_profile(cast, login):
     cohort = factories.CohortFactory(
         status="enrolling", name="Spring 2027", starts_on="2027-03-01", ends_on="2027-09-01"

@@ -20,14 +20,6 @@ from tests.mentoring.files.staff import csv_bytes, person, xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 @pytest.fixture
 def cohort():
     return factories.CohortFactory(name="Spring", slug="spring")

@@ -12,19 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
-@pytest.fixture
-def hr_client(cast, login):
-    return login(cast.hr)
-
-
 def invitee(cohort, side="junior", **kwargs) -> Enrolment:
     """Somebody imported into the cohort: no password yet, never signed in."""
     user = factories.UserFactory(verified=False, **kwargs)

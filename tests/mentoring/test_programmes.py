@@ -6,19 +6,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
-@pytest.fixture
-def hr_client(cast, login):
-    return login(cast.hr)
-
-
 def test_only_hr_can_open_the_programme_pages(cast, client, login):
     programme = cast.cohort.programme
     urls = [

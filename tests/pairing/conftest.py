@@ -13,9 +13,3 @@ def eager_celery(settings):
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Pairing tests create many people; real password hashing would dominate their time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

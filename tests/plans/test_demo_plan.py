@@ -15,7 +15,7 @@ from sessions_log.plan_models import PairStepProgress
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@override_settings(DEBUG=True)
 def test_the_demo_programme_has_the_digital_plan_and_pairs_at_different_steps():
     call_command("seed_demo", participants=40, verbosity=0)
     programme = Programme.objects.get(slug=PROGRAMME_SLUG)

@@ -33,7 +33,7 @@ MODELS = (
 )
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@override_settings(DEBUG=True)
 def test_the_demo_pair_has_months_of_sessions_and_a_second_seed_adds_nothing():
     call_command("seed_demo", participants=40, verbosity=0)
     counts = {model.__name__: model.objects.count() for model in MODELS}
