@@ -1,6 +1,7 @@
 import pytest
 
 from mentoring.models import Programme
+from pairing.models import RematchRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,12 @@ def test_the_programmes_home_runs_a_bounded_number_of_queries(
 ):
     for _ in range(programmes):
         cohort = factories.CohortFactory()
-        factories.PairFactory(cohort=cohort)
+        pair = factories.PairFactory(cohort=cohort)
+        # Each cohort needs HR: someone waits for a partner and a pair asks for a re-match.
+        factories.EnrolmentFactory(cohort=cohort)
+        RematchRequest.objects.create(pair=pair, requested_by=pair.junior.user)
         factories.ProgrammeFactory(archived_at="2026-01-01T00:00Z")
     with django_assert_max_num_queries(10):
         page = hr_client.get("/").content.decode()
     assert page.count("<section") >= programmes + 1
+    assert page.count("1 re-match request, 1 waiting for a partner") == programmes
