@@ -153,19 +153,6 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return self.full_name or str(self.user)
 
-    def manager_chain_ids(self, limit: int = 50) -> list[int]:
-        """User ids of this person's manager, their manager, and so on up (cycle-safe)."""
-        chain: list[int] = []
-        current = self.manager_id
-        seen = {self.user_id}
-        while current and current not in seen and len(chain) < limit:
-            chain.append(current)
-            seen.add(current)
-            current = (
-                Profile.objects.filter(user_id=current).values_list("manager_id", flat=True).first()
-            )
-        return chain
-
 
 class ProfileSkill(models.Model):
     """A skill a person can teach (level 1–3) or wants to learn (priority 1–3)."""

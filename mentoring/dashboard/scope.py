@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from accounts.models import Profile
+from accounts.reporting import reports_under
 from accounts.roles import HR, active_role, is_hr
 
 # Any aggregate over fewer people than this is hidden from managers (DESIGN.md privacy rules).
@@ -22,24 +21,6 @@ class Scope:
     @property
     def suppresses(self) -> bool:
         return not self.names_visible
-
-
-def reports_under(manager_id: int) -> frozenset[int]:
-    """Everyone whose reporting line leads up to this manager: one query, walked in memory."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for user_id, boss_id in Profile.objects.filter(manager__isnull=False).values_list(
-        "user_id", "manager_id"
-    ):
-        children[boss_id].append(user_id)
-    seen: set[int] = set()
-    stack = list(children.get(manager_id, ()))
-    while stack:
-        user_id = stack.pop()
-        if user_id in seen or user_id == manager_id:
-            continue
-        seen.add(user_id)
-        stack.extend(children.get(user_id, ()))
-    return frozenset(seen)
 
 
 def scope_for(request) -> Scope:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 
 from accounts.models import Profile
+from accounts.reporting import MAX_LEVELS
 from mentoring.imports.bulk import chunks
 from mentoring.imports.parse import RowProblem, StaffRow
 from mentoring.lib.sql import among
-
-MAX_CHAIN_LEVELS = 100
 
 
 def manager_cycles(rows: list[StaffRow], user_ids: dict[str, int]) -> list[RowProblem]:
@@ -17,7 +16,7 @@ def manager_cycles(rows: list[StaffRow], user_ids: dict[str, int]) -> list[RowPr
     manager_of: dict[str, str | None] = {row.email: row.manager_email or None for row in rows}
     # Follow chains out of the file through existing people, one query per level.
     frontier = {m for m in manager_of.values() if m and m not in manager_of and m in user_ids}
-    for _ in range(MAX_CHAIN_LEVELS):
+    for _ in range(MAX_LEVELS):
         if not frontier:
             break
         found: dict[str, str | None] = {}

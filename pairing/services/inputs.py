@@ -15,15 +15,14 @@ from datetime import datetime
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Profile, ProfileSkill, Skill
+from accounts.models import ProfileSkill, Skill
+from accounts.reporting import manager_chains
 from mentoring.models import Cohort, Enrolment
 from mentoring.privacy.services import forbidden_pairs_for
 from pairing import engine
 from pairing.models import Pair, Rule
 from pairing.services.never_again import forbidden_by_rows
 from pairing.services.shortlist import cohort_marks
-
-MAX_CHAIN = 100  # reporting lines deeper than this are data errors, not organisations
 
 
 @dataclass
@@ -226,26 +225,6 @@ def _utc_offsets(names: Iterable[str], at: datetime) -> dict[str, float | None]:
             continue
         offsets[name] = delta.total_seconds() / 3600 if delta is not None else None
     return offsets
-
-
-def manager_chains(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
-    """Everyone above each person, any number of levels, from one query over all profiles.
-
-    Cycle-safe: a loop in the reporting data ends the walk instead of hanging it."""
-    boss_of = dict(
-        Profile.objects.filter(manager__isnull=False).values_list("user_id", "manager_id")
-    )
-    chains: dict[int, frozenset[int]] = {}
-    for user_id in user_ids:
-        above: list[int] = []
-        seen = {user_id}
-        current = boss_of.get(user_id)
-        while current is not None and current not in seen and len(above) < MAX_CHAIN:
-            above.append(current)
-            seen.add(current)
-            current = boss_of.get(current)
-        chains[user_id] = frozenset(above)
-    return chains
 
 
 def load_people(
