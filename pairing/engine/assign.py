@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 
 @dataclass
@@ -94,6 +94,7 @@ def solve_slots(
     covered_j: np.ndarray,
     covered_s: np.ndarray,
     levels: Tiers,
+    turned: bool = False,
 ) -> SlotAnswer | None:
     """The optimal assignment of slots among the candidate pairs (unique (row, col) pairs of
     people with free capacity), with dual prices; None if the prices did not prove it (a
@@ -117,6 +118,45 @@ def solve_slots(
         scores[edge].astype(np.float64) + levels.pair + row_bonus[slot_r] + col_bonus[slot_c]
     )  # exact: integers far below 2**53
     cost = -weight
+    # When the candidates can fill every slot of one side, and each slot of the other side is
+    # someone's first (so each pair covers one more person there), the best answer fills that
+    # whole side: every other answer has fewer people or fewer pairs. Then that side needs no
+    # "stays free" columns, which makes scipy's matching several times faster.
+    plain_j = not ((free_j > 1).any() or ((free_j > 0) & covered_j).any())
+    plain_s = not ((free_s > 1).any() or ((free_s > 0) & covered_s).any())
+    full_rows = False
+    if n_rows and n_cols and (plain_s or (plain_j and not turned)):
+        structure = sp.csr_array(
+            (np.ones(len(slot_r), dtype=np.int8), (slot_r, slot_c)), shape=(n_rows, n_cols)
+        )
+        size = int((maximum_bipartite_matching(structure, perm_type="column") >= 0).sum())
+        full_rows = plain_s and size == n_rows
+        if not full_rows and plain_j and not turned and size == n_cols:
+            found = solve_slots(
+                cols, rows, scores, free_s, free_j, covered_s, covered_j, levels, turned=True
+            )
+            if found is None:  # pragma: no cover - a safety net
+                return None
+            return SlotAnswer(found.paired, found.duplicated, found.beta, found.alpha)
+    if full_rows:
+        return _solve_full_rows(
+            rows,
+            edge,
+            slot_r,
+            slot_c,
+            cost,
+            n_rows,
+            n_cols,
+            n_j,
+            n_s,
+            free_j,
+            free_s,
+            row_start,
+            col_start,
+            row_bonus,
+            col_bonus,
+            levels,
+        )
     # Every slot row also gets a private "stays free" column of cost 0, so a full matching
     # exists; scipy needs positive entries, so everything is shifted by one constant (each row
     # takes exactly one entry: the shift changes no choice).
@@ -165,6 +205,55 @@ def solve_slots(
     return SlotAnswer(paired, duplicated, alpha, beta)
 
 
+def _solve_full_rows(
+    rows,
+    edge,
+    slot_r,
+    slot_c,
+    cost,
+    n_rows,
+    n_cols,
+    n_j,
+    n_s,
+    free_j,
+    free_s,
+    row_start,
+    col_start,
+    row_bonus,
+    col_bonus,
+    levels,
+) -> SlotAnswer | None:
+    """Every slot row is matched (rows exactly once, columns at most once): the same LP
+    duality, with row prices of any sign and no "stays free" columns."""
+    shift = 1.0 - float(cost.min())
+    graph = sp.csr_array((cost + shift, (slot_r, slot_c)), shape=(n_rows, n_cols))
+    solved_rows, solved_cols = min_weight_full_bipartite_matching(graph)
+    sigma = np.empty(n_rows, dtype=np.int64)
+    sigma[solved_rows] = solved_cols
+    taken = sigma[slot_r] == slot_c
+    matched_cost = np.zeros(n_rows)
+    matched_cost[slot_r[taken]] = cost[taken]
+    v = _potentials(sigma, matched_cost, slot_r, slot_c, cost, n_rows, n_cols, dummies=False)
+    if v is None:  # pragma: no cover
+        return None
+    u = matched_cost - v[sigma]
+    free = np.ones(n_cols, dtype=bool)
+    free[sigma] = False
+    if (v > 0).any() or (v[free] != 0).any():
+        return None  # pragma: no cover - the prices do not certify the answer
+    if float(matched_cost.sum()) != float(u.sum() + v.sum()):
+        return None  # pragma: no cover
+    alpha = np.zeros(n_j)
+    beta = np.zeros(n_s)
+    has_j, has_s = free_j > 0, free_s > 0
+    alpha[has_j] = np.minimum.reduceat(-u - row_bonus, row_start[:-1][has_j])
+    beta[has_s] = np.minimum.reduceat(-v - col_bonus, col_start[:-1][has_s])
+    beta -= levels.pair
+    paired = np.zeros(len(rows), dtype=bool)
+    paired[edge[taken]] = True
+    return SlotAnswer(paired, int(paired.sum()) != int(taken.sum()), alpha, beta)
+
+
 def _potentials(
     sigma: np.ndarray,
     matched_cost: np.ndarray,
@@ -173,19 +262,20 @@ def _potentials(
     cost: np.ndarray,
     n: int,
     m: int,
+    dummies: bool = True,
 ) -> np.ndarray | None:
     """Column prices v (m slot columns, then one "stays free" column per row) with
     v[to] <= v[from] + w on every arc of the residual graph: shortest distances from a virtual
     root joined to every column at 0 (Bellman-Ford rounds, vectorised; exact in float64)."""
-    ar = np.arange(n)
-    a_from = np.concatenate([sigma[rows], sigma])
+    ar = np.arange(n if dummies else 0)
+    a_from = np.concatenate([sigma[rows], sigma[ar]])
     a_to = np.concatenate([cols, m + ar])
-    a_w = np.concatenate([cost - matched_cost[rows], -matched_cost])
+    a_w = np.concatenate([cost - matched_cost[rows], -matched_cost[ar]])
     other = a_to != a_from
     a_from, a_to, a_w = a_from[other], a_to[other], a_w[other]
     order = np.argsort(a_to, kind="stable")
     a_from, a_to, a_w = a_from[order], a_to[order], a_w[order]
-    v = np.zeros(m + n)
+    v = np.zeros(m + len(ar))
     if not len(a_to):
         return v
     starts = np.flatnonzero(np.r_[True, a_to[1:] != a_to[:-1]])

@@ -119,7 +119,15 @@ def solve_candidates(
             sparse_near, sparse.NEAR = sparse.NEAR, np.inf
             try:
                 found = sparse.violations(
-                    cohort, weights, rules, rows, answer.alpha, answer.beta, open_j, open_s
+                    cohort,
+                    weights,
+                    rules,
+                    rows,
+                    answer.alpha,
+                    answer.beta,
+                    open_j,
+                    open_s,
+                    candidates.cache,
                 )
             finally:
                 sparse.NEAR = sparse_near
@@ -127,12 +135,21 @@ def solve_candidates(
             candidates.row_bound[rows] = -np.inf
             continue
         add_r, add_c, add_s, breaking = sparse.violations(
-            cohort, weights, rules, rows, answer.alpha, answer.beta, open_j, open_s
+            cohort,
+            weights,
+            rules,
+            rows,
+            answer.alpha,
+            answer.beta,
+            open_j,
+            open_s,
+            candidates.cache,
         )
         if not breaking:
             break
         candidates.add(add_r, add_c, add_s)
         progress(min(0.95, 0.7 + 0.05 * rounds), "proving")
+    candidates.cache = None  # free it before the explanations
     pairs = sorted(
         zip(
             candidates.rows[answer.paired].tolist(),

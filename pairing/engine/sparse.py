@@ -30,6 +30,10 @@ CANDIDATES_PER_ROW = 16
 CANDIDATES_PER_COLUMN = 8
 BLOCK_CELLS = 2_000_000  # cells scored at once (8 MB of float32 per array)
 ADDED_PER_ROW = 32  # most pairs a junior adds per proof round
+# The proof reads the scores from a compact copy (one byte per pair while scores stay below
+# 255) up to this size; beyond it (50k x 50k), it scores suspect juniors again: memory stays
+# bounded by this constant plus the candidates, whatever the cohort's size.
+CACHE_BYTES = 500_000_000
 NEAR = 10.0  # pairs this close to breaking the proof join too (fewer rounds)
 
 
@@ -44,6 +48,9 @@ class Candidates:
     junior_chain: np.ndarray  # bool: eligible seniors, were it not for a reporting line
     senior_any: np.ndarray
     senior_chain: np.ndarray
+    # every usable pair's score + 1 (0: not usable), when it fits in CACHE_BYTES: the proof
+    # then reads scores instead of computing them again
+    cache: np.ndarray | None = None
 
     def add(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> int:
         """Merge new pairs in; returns how many were new."""
@@ -147,9 +154,16 @@ def collect(
     best_row = np.zeros((m, k_col), dtype=np.int64)
     column_count = np.zeros(m, dtype=np.int64)
     found_rows, found_cols, found_scores = [], [], []
+    bound = score_bound(cohort, weights)
+    cache_type = np.uint8 if bound < 255 else np.uint16 if bound < 65_535 else None
+    cache = None
+    if cache_type is not None and n * m * np.dtype(cache_type).itemsize <= CACHE_BYTES:
+        cache = np.empty((n, m), dtype=cache_type)
 
     def work(r0: int, r1: int):
         score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s, dtype)
+        if cache is not None:  # -1 (not usable) becomes 0
+            np.add(score, 1, out=cache[r0:r1], casting="unsafe")
         count = usable.sum(axis=1)
         top = _top(score, k_row)
         top_score = np.take_along_axis(score, top, axis=1)
@@ -209,6 +223,7 @@ def collect(
         junior_chain,
         senior_any,
         senior_chain,
+        cache,
     )
     if found_rows:
         candidates.add(
@@ -293,29 +308,62 @@ def violations(
     beta: np.ndarray,
     open_j: np.ndarray,
     open_s: np.ndarray,
+    cached: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Score the juniors `rows` again: the pairs with score > alpha + beta - NEAR (at most
     ADDED_PER_ROW per junior), and how many pairs break the proof (score > alpha + beta)."""
     m = len(cohort.seniors.ids)
     rows = np.unique(np.asarray(rows, dtype=np.int64))
+    cache = cached
     step = max(16, BLOCK_CELLS // max(m, 1))
     spans = [(i, min(len(rows), i + step)) for i in range(0, len(rows), step)]
 
+    # Prices are integers: with them and the cached scores in int32, the scan is exact and
+    # touches 4 bytes per pair (float64 would move twice as much).
+    small = cache is not None and bool(
+        np.isfinite(alpha).all()
+        and np.isfinite(beta).all()
+        and max(np.abs(alpha).max(initial=0), np.abs(beta).max(initial=0)) < 2**29
+    )
+    near_line = -NEAR
+
     def work(i0: int, i1: int):
         picked_rows = rows[i0:i1]
-        score, usable = score_rows(cohort, weights, rules, picked_rows)
-        usable &= open_s[None, :]
-        usable &= open_j[picked_rows, None]
-        slack = score - alpha[picked_rows, None]  # float64, exact integers
-        slack -= beta[None, :]
-        slack[~usable] = -np.inf
+        if small:
+            stored = cache[picked_rows]
+            usable = stored > 0
+            slack = stored.astype(np.int32)
+            slack -= (alpha[picked_rows] + 1).astype(np.int32)[:, None]
+            slack -= beta.astype(np.int32)[None, :]
+            near = slack > near_line
+            near &= usable
+            breaking = int(np.count_nonzero(near & (slack > 0)))
+        else:
+            if cache is not None:
+                stored = cache[picked_rows]
+                usable = stored > 0
+                computed = stored.astype(np.float64) - 1
+            else:
+                computed, usable = score_rows(cohort, weights, rules, picked_rows)
+                usable &= open_s[None, :]
+                usable &= open_j[picked_rows, None]
+            slack = computed - alpha[picked_rows, None]  # float64, exact integers
+            slack -= beta[None, :]
+            near = slack > near_line
+            near &= usable
+            breaking = int(np.count_nonzero(near & (slack > 0)))
+        r, c = np.nonzero(near)
+        found = slack[r, c]
         # Each junior's few worst breakers join (the rest, if any, in the next round): with
         # everyone eligible, thousands of pairs per junior can sit near the line.
-        top = _top(slack, ADDED_PER_ROW)
-        near = np.take_along_axis(slack, top, axis=1) > -NEAR
-        r = np.broadcast_to(np.arange(len(picked_rows))[:, None], top.shape)[near]
-        c = top[near]
-        return picked_rows[r], c, score[r, c], int(np.count_nonzero(slack > 0))
+        if len(r) > ADDED_PER_ROW:
+            order = np.lexsort((-found, r))
+            r, c, found = r[order], c[order], found[order]
+            start = np.searchsorted(r, r, side="left")
+            keep = np.arange(len(r)) - start < ADDED_PER_ROW
+            r, c, found = r[keep], c[keep], found[keep]
+        score = found.astype(np.int64) + (alpha[picked_rows[r]] + beta[c]).astype(np.int64)
+        return picked_rows[r], c, score, breaking
 
     found = list(_in_order(work, spans))
     if not found:
