@@ -286,20 +286,23 @@ def run(cases: list[str] | None = None) -> bool:
     for case in cases or list(CASES):
         _, _, _, _, budget_s, budget_mb = {**CASES, **EXTRA_CASES}[case]
         if budget_s is None:
-            budget_s = lapjv["seconds"] / 2
+            budget_s = lapjv["cpu_seconds"] / 2
         # Best of three for the millisecond cases: timer noise on a shared machine.
         samples = [_child(case) for _ in range(3 if budget_s < 1 else 1)]
-        figures = min(samples, key=lambda f: f["seconds"])
-        within = figures["seconds"] <= budget_s and figures["peak_mb"] <= budget_mb
+        figures = min(samples, key=lambda f: f["cpu_seconds"])
+        # The machine is shared (load 5-11 on 2 cores): wall time mostly measures the others,
+        # so the budget is judged on CPU seconds; both are printed.
+        within = figures["cpu_seconds"] <= budget_s and figures["peak_mb"] <= budget_mb
         ok &= within
         print(
-            f"pairing: {_label(case)} seconds={figures['seconds']:.2f} "
-            f"peak_mb={figures['peak_mb']:.0f} budget={budget_s:g}s/{budget_mb:g}MB "
+            f"pairing: {_label(case)} cpu_seconds={figures['cpu_seconds']:.2f} "
+            f"wall_seconds={figures['seconds']:.2f} "
+            f"peak_mb={figures['peak_mb']:.0f} budget={budget_s:.3g}s cpu/{budget_mb:g}MB "
             f"load_avg={os.getloadavg()[0]:.1f} cores={os.cpu_count()} "
             f"{'ok' if within else 'OVER'}"
         )
         print(
-            f"pairing: detail {_label(case)} cpu_seconds={figures['cpu_seconds']:.2f} "
+            f"pairing: detail {_label(case)} "
             f"covered={figures['covered']} pairs={figures['pairs']} total={figures['total']} "
             f"locked={figures['locked']} slots={figures['slots_j']}x{figures['slots_s']}"
         )
@@ -314,7 +317,8 @@ def run(cases: list[str] | None = None) -> bool:
     print(
         "pairing: peak_mb = peak resident memory (VmHWM) of a fresh process minus its peak after "
         "importing numpy, scipy, lapjv and the engine (so it includes generating the cohort); "
-        "seconds = wall time of solve() alone; 10k budgets = half of lapjv's seconds above; "
+        "cpu_seconds/wall_seconds = solve() alone; budgets are judged on CPU seconds (shared "
+        "machine); 10k budgets = half of lapjv's cpu_seconds above; "
         "opt-in: python -m bench.pairing 50000x50000"
     )
     return ok
