@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard_views.dashboard_export, name="dashboard_export"),
+    path(
+        "dashboard/pairs/<int:pk>/nudge/", dashboard_views.dashboard_nudge, name="dashboard_nudge"
+    ),
     path("programmes/new/", hr_views.programme_create, name="programme_create"),
     path("programmes/", include("mentoring.plan_urls")),
     path("programmes/<slug:slug>/", hr_views.programme_detail, name="programme_detail"),

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from scipy import stats
 
 from mentoring.dashboard.scope import MIN_GROUP
@@ -134,6 +134,8 @@ class Sentiment:
     fit_yes: int | None
     fit_not_sure: int | None
     fit_no: int | None
+    # Per check-in (period 0 is day 30, then every 60 days): (period, answers, mean or None).
+    pulse_periods: list[tuple[int, int, float | None]] = field(default_factory=list)
 
     @property
     def pulse_suppressed(self) -> bool:
@@ -156,7 +158,12 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
     if filters.department:
         pulses = pulses.filter(respondent__profile__department__iexact=filters.department)
         fits = fits.filter(respondent__profile__department__iexact=filters.department)
-    pulse = pulses.aggregate(n=Count("pk"), mean=Avg("score"))
+    # Grouped by check-in (a handful of rows); the overall figures are their sums.
+    periods = list(
+        pulses.values_list("period").annotate(Count("pk"), Sum("score")).order_by("period")
+    )
+    pulse_n = sum(n for _, n, _ in periods)
+    pulse_mean = sum(total for _, _, total in periods) / pulse_n if pulse_n else None
     answers = fits.aggregate(
         n=Count("pk"),
         yes=Count("pk", filter=Q(answer="yes")),
@@ -172,8 +179,12 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
         return count
 
     return Sentiment(
-        pulse_n=pulse["n"],
-        pulse_mean=round(pulse["mean"], 2) if pulse["n"] >= MIN_GROUP else None,
+        pulse_n=pulse_n,
+        pulse_mean=round(pulse_mean, 2) if pulse_n >= MIN_GROUP else None,
+        pulse_periods=[
+            (period, n, round(total / n, 2) if n >= MIN_GROUP else None)
+            for period, n, total in periods
+        ],
         fit_n=answers["n"],
         fit_yes=part(answers["yes"]),
         fit_not_sure=part(answers["not_sure"]),

@@ -2,17 +2,23 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts.decorators import hr_or_manager_required
+from accounts.decorators import hr_or_manager_required, hr_required
 from mentoring.audit.services import record
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
+from mentoring.dashboard.actions import nudge_quiet_pair
 from mentoring.dashboard.scope import scope_for
 from mentoring.lib.spreadsheet import neutralise
+from pairing.models import Pair
 
 
 def _board(request: HttpRequest) -> selectors.Dashboard:
@@ -34,6 +40,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"board": board})
 
 
+@hr_required
+@require_POST
+def dashboard_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Nudge a pair from the pairs-at-risk list: HR in its HR role only (names are HR's)."""
+    if not scope_for(request).names_visible:
+        raise PermissionDenied("Switch to your HR role to act on a pair.")
+    pair = get_object_or_404(
+        Pair.objects.select_related("junior__user__profile", "senior__user__profile"),
+        pk=pk,
+        status=Pair.Status.ACTIVE,
+        published_at__isnull=False,
+    )
+    if nudge_quiet_pair(pair=pair):
+        messages.success(request, "Both of them will get a nudge to meet.")
+    else:
+        messages.info(request, "This pair was already nudged for this quiet spell.")
+    back = request.POST.get("next", "")
+    dashboard_url = reverse("mentoring:dashboard")
+    if not (
+        back.startswith(dashboard_url)
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = dashboard_url
+    return redirect(back)
+
+
 @hr_or_manager_required
 @require_safe
 def dashboard_export(request: HttpRequest) -> HttpResponse:
@@ -47,9 +79,10 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     hidden = "fewer than 5"
     writer.writerow(["figure", "value"])
     rows = [
-        ("participants", board.participants),
-        ("juniors", board.juniors),
-        ("seniors", board.seniors),
+        ("participants", board.participants),  # people, each counted once
+        ("enrolments", board.enrolments),
+        ("enrolments as junior", board.juniors),
+        ("enrolments as senior", board.seniors),
         ("active pairs", board.active_pairs),
         ("ended pairs", board.ended_pairs),
         ("sessions logged", board.sessions),
@@ -63,7 +96,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         # None: a count under 5 that this viewer may not learn.
         writer.writerow([name, hidden if board.suppressed or value is None else value])
     writer.writerow([])
-    writer.writerow(["department", "participants", "hours"])
+    # Hours count once per pair, for the junior's department: the rows add up to the total.
+    writer.writerow(["department", "people", "hours"])
     for row in board.departments:
         writer.writerow(
             [
