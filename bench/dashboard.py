@@ -1,58 +1,78 @@
-"""The dashboard on a seeded organisation of 5,000 participants and 100,000 sessions renders in
-<= 300 ms with a bounded number of queries (DESIGN.md performance budgets).
+"""The dashboard on a seeded organisation renders within budget (DESIGN.md performance
+budgets): 5,000 participants and 100,000 sessions by default; 50,000 and 1,000,000 with
+`BENCH_DASHBOARD_PEOPLE=50000` (opt-in: seeding takes minutes).
 
-`ms` is the usual render (figures cached until the data changes); `cold_ms` the first render
-after a change, computing every figure from the tables. Both are printed; the budget is
-checked on the usual render and the query bound on both."""
+`cold_ms` is the first render after a write (every figure computed, from the session rollups
+and the tables); `ms` the usual render served from the dashboard cache. Both are judged: cold
+<= 300 ms (150 ms on PostgreSQL at 5,000 people), and <= 25 queries either way. The machine's
+load average is printed beside the figures: the machine is shared, so read times with it."""
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
 from datetime import timedelta
 
-BUDGET_MS = 300.0
 MAX_QUERIES = 25
-SESSIONS = 100_000
 
 
-def _top_up_sessions() -> int:
+def _sizes() -> tuple[int, int]:
+    people = int(os.environ.get("BENCH_DASHBOARD_PEOPLE", "5000"))
+    return people, people * 20
+
+
+def _budget_ms(vendor: str, people: int) -> float:
+    return 150.0 if vendor == "postgresql" and people <= 5000 else 300.0
+
+
+def _top_up_sessions(target: int) -> int:
+    """Bulk-add sessions to reach ``target``, then rebuild the rollups (bulk writes bypass
+    the signals that keep them, as the demo seed's do)."""
     from django.utils import timezone
 
     from accounts.models import Skill
     from pairing.models import Pair
     from sessions_log.models import SessionLog
+    from sessions_log.rollups import rebuild_all
 
     have = SessionLog.objects.count()
     pairs = list(Pair.objects.filter(published_at__isnull=False).values_list("pk", flat=True))
-    if have >= SESSIONS or not pairs:
+    if have >= target or not pairs:
         return have
     rng = random.Random(7)
     today = timezone.localdate()
-    logs = [
-        SessionLog(
-            pair_id=rng.choice(pairs),
-            held_on=today - timedelta(days=rng.randrange(365)),
-            minutes=rng.choice([30, 45, 60, 60, 90]),
-            direction=rng.choice(["reverse", "forward", "both"]),
-        )
-        for _ in range(SESSIONS - have)
-    ]
-    created = SessionLog.objects.bulk_create(logs, batch_size=5000)
     skills = list(Skill.objects.values_list("pk", flat=True))
-    through = SessionLog.skills.through
-    through.objects.bulk_create(
-        [through(sessionlog_id=log.pk, skill_id=rng.choice(skills)) for log in created if log.pk],
-        batch_size=5000,
-        ignore_conflicts=True,
-    )
+    for start in range(0, target - have, 50_000):
+        logs = [
+            SessionLog(
+                pair_id=rng.choice(pairs),
+                held_on=today - timedelta(days=rng.randrange(365)),
+                minutes=rng.choice([30, 45, 60, 60, 90]),
+                direction=rng.choice(["reverse", "forward", "both"]),
+            )
+            for _ in range(min(50_000, target - have - start))
+        ]
+        created = SessionLog.objects.bulk_create(logs, batch_size=5000)
+        for way in ("reverse", "forward"):
+            through = getattr(SessionLog, f"skills_{way}").through
+            through.objects.bulk_create(
+                [
+                    through(sessionlog_id=log.pk, skill_id=rng.choice(skills))
+                    for log in created
+                    if log.pk and log.direction in (way, "both")
+                ],
+                batch_size=5000,
+                ignore_conflicts=True,
+            )
+    rebuild_all()
     return SessionLog.objects.count()
 
 
 def _time(client, path: str, *, cold: bool) -> tuple[float, int]:
     """Median of five renders. Cold: the data version is bumped first, as after any write, so
-    every figure is computed from the tables; warm: served from the dashboard cache."""
+    every figure is computed anew; warm: served from the dashboard cache."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -71,6 +91,11 @@ def _time(client, path: str, *, cold: bool) -> tuple[float, int]:
     return statistics.median(timings), len(queries)
 
 
+def load_label() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load={one:.1f}/{five:.1f} cores={os.cpu_count()}"
+
+
 def run() -> bool:
     from bench import _django
 
@@ -80,23 +105,31 @@ def run() -> bool:
 
     from accounts.models import User
 
+    people, target = _sizes()
     call_command(
-        "seed_demo", participants=5000, months=6, verbosity=0, stdout=open("/dev/null", "w")
+        "seed_demo", participants=people, months=6, verbosity=0, stdout=open("/dev/null", "w")
     )
-    sessions = _top_up_sessions()
+    sessions = _top_up_sessions(target)
+    vendor = _django.database_label()
+    budget = _budget_ms(vendor, people)
     ok = True
     for email, label in (("hr@twoway.example", "hr"), ("manager@twoway.example", "manager")):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(email=email))
-        cold_ms, cold_queries = _time(client, "/dashboard/", cold=True)
-        warm_ms, warm_queries = _time(client, "/dashboard/", cold=False)
-        within = warm_ms <= BUDGET_MS and max(cold_queries, warm_queries) <= MAX_QUERIES
-        ok &= within
-        print(
-            f"dashboard: db={_django.database_label()} role={label} participants=5000 "
-            f"sessions={sessions} ms={warm_ms:.0f} cold_ms={cold_ms:.0f} "
-            f"queries={cold_queries} cached_queries={warm_queries} "
-            f"budget_ms={BUDGET_MS:.0f} {'ok' if within else 'OVER'}"
-            f"{'' if cold_ms <= BUDGET_MS else ' (cold render over budget)'}"
-        )
+        for path in ("/dashboard/", "/dashboard/?department=Marketing"):
+            cold_ms, cold_queries = _time(client, path, cold=True)
+            warm_ms, warm_queries = _time(client, path, cold=False)
+            within = (
+                cold_ms <= budget
+                and warm_ms <= budget
+                and max(cold_queries, warm_queries) <= MAX_QUERIES
+            )
+            ok &= within
+            print(
+                f"dashboard: db={vendor} role={label} path={path} participants={people} "
+                f"sessions={sessions} cold_ms={cold_ms:.0f} cached_ms={warm_ms:.0f} "
+                f"queries={cold_queries} cached_queries={warm_queries} "
+                f"budget_ms={budget:.0f} max_queries={MAX_QUERIES} {load_label()} "
+                f"{'ok' if within else 'OVER'}"
+            )
     return ok

@@ -253,7 +253,17 @@ def _seed_pairs(
             partner = members[1] if logger == members[0] else members[0]
             if is_demo or rng.random() < 0.2:
                 notes.append((partner, rng.choice(PRIVATE_NOTES)))
-            logs.append((log, meeting, skills, notes))
+            # A "both ways" session's skill went the way its teacher goes.
+            each_way = [
+                (
+                    skill,
+                    "forward"
+                    if direction == "forward" or skill not in pair.reverse_skills
+                    else "reverse",
+                )
+                for skill in skills
+            ]
+            logs.append((log, meeting, each_way, notes))
             count += 1
             moment += timedelta(days=rng.randint(10, 18))
         if style == "regular" and (is_demo or rng.random() < 0.8):
@@ -308,14 +318,17 @@ def _seed_pairs(
     for log, meeting, _, _ in logs:
         log.meeting_id = meeting.pk if meeting else None
     SessionLog.objects.bulk_create([entry[0] for entry in logs], batch_size=2000)
-    SessionLog.skills.through.objects.bulk_create(
-        [
-            SessionLog.skills.through(sessionlog_id=log.pk, skill_id=skill)
-            for log, _, skills, _ in logs
-            for skill in skills
-        ],
-        batch_size=5000,
-    )
+    for way in ("reverse", "forward"):
+        through = getattr(SessionLog, f"skills_{way}").through
+        through.objects.bulk_create(
+            [
+                through(sessionlog_id=log.pk, skill_id=skill)
+                for log, _, each_way, _ in logs
+                for skill, skill_way in each_way
+                if skill_way == way
+            ],
+            batch_size=5000,
+        )
     PrivateNote.objects.bulk_create(
         [
             PrivateNote(session_log_id=log.pk, author_id=author, body=body)

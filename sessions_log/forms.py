@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Skill
@@ -112,14 +113,27 @@ class SessionLogForm(FormTokenMixin, forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, label="Which meeting was it? (optional)"
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills_reverse = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Skills covered (yours and your partner's)",
+        label="Skills taught junior → senior",
     )
-    other_skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(), required=False, label="Other skills from the list"
+    other_skills_reverse = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        label="Other skills taught junior → senior",
+    )
+    skills_forward = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Skills taught senior → junior",
+    )
+    other_skills_forward = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        label="Other skills taught senior → junior",
     )
     shared_summary = forms.CharField(
         label="Shared summary",
@@ -137,19 +151,49 @@ class SessionLogForm(FormTokenMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, pair: Pair, pair_skills, meetings, zone=None, with_plan=True, **kwargs
+        self, *args, pair: Pair, skills_each_way, meetings, zone=None, with_plan=True, **kwargs
     ):
         super().__init__(*args, **kwargs)
         if with_plan:
             add_plan_fields(self, pair)
         self.fields["direction"].choices = _direction_choices(pair)
         self._fit_held_on(pair)
-        self.fields["skills"].queryset = pair_skills
+        self._offer_skills(pair, skills_each_way)
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.starts_at.astimezone(zone) if zone else meeting.starts_at:%a %-d %b %Y, %H:%M}"
             + (" (already logged)" if getattr(meeting, "logged", False) else "")
         )
+
+    def _offer_skills(self, pair: Pair, held: QuerySet[Skill]) -> None:
+        """Each direction lists the pair's skills, the ones that flow that way first. The
+        lists are read once for the whole form, not once per field."""
+        junior, senior = pair.junior.user.full_name, pair.senior.user.full_name
+        loaded: dict[str, list[Skill]] = {}
+
+        def listed(key: str, queryset: QuerySet[Skill], rank: str):
+            def choices() -> list[tuple[int, str]]:
+                if key not in loaded:
+                    loaded[key] = list(queryset)
+                skills = sorted(loaded[key], key=lambda s: (getattr(s, rank, 0), s.name))
+                return [(skill.pk, skill.name) for skill in skills]
+
+            return choices
+
+        everything = Skill.objects.all()
+        for way, teacher, learner in (("reverse", junior, senior), ("forward", senior, junior)):
+            field = self.fields[f"skills_{way}"]
+            field.queryset = held
+            field.choices = listed("held", held, f"{way}_rank")
+            field.label = f"Skills {teacher} taught {learner}"
+            field.help_text = f"First: what {teacher} can teach and {learner} wants to learn."
+            other = self.fields[f"other_skills_{way}"]
+            other.queryset = everything
+            other.choices = listed("all", everything, "")
+            # A plain label: this field is not rendered in an hx-disable fieldset, so no name.
+            other.label = "Other skills taught " + (
+                "junior → senior" if way == "reverse" else "senior → junior"
+            )
 
     def _fit_held_on(self, pair: Pair) -> None:
         """Offer only dates the log accepts (the cohort's start to today, in the person's zone)
@@ -177,9 +221,17 @@ class SessionLogForm(FormTokenMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        chosen = {s.pk: s for s in (data.get("skills") or [])}
-        chosen.update({s.pk: s for s in (data.get("other_skills") or [])})
-        data["all_skills"] = list(chosen.values())
+        direction = data.get("direction")
+        for way in ("reverse", "forward"):
+            chosen = {s.pk: s for s in (data.get(f"skills_{way}") or [])}
+            chosen.update({s.pk: s for s in (data.get(f"other_skills_{way}") or [])})
+            data[f"all_skills_{way}"] = list(chosen.values())
+            if chosen and direction and direction not in (way, SessionLog.Direction.BOTH):
+                self.add_error(
+                    f"skills_{way}",
+                    "The session did not go this way: untick these skills or choose "
+                    "another direction.",
+                )
         return data
 
 

@@ -61,7 +61,20 @@ class SessionLog(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     direction = models.CharField(max_length=7, choices=Direction.choices)
-    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="session_logs")
+    # Skills are credited per direction: in a "both ways" session the senior's skill was not
+    # also learned by the junior. A reverse-only log has only skills_reverse, and so on.
+    skills_reverse = models.ManyToManyField(
+        "accounts.Skill",
+        blank=True,
+        related_name="session_logs_reverse",
+        verbose_name="skills junior → senior",
+    )
+    skills_forward = models.ManyToManyField(
+        "accounts.Skill",
+        blank=True,
+        related_name="session_logs_forward",
+        verbose_name="skills senior → junior",
+    )
     shared_summary = models.TextField(
         blank=True, max_length=5000, help_text="Both of you can read this; nobody else can."
     )
@@ -94,6 +107,10 @@ class SessionLog(models.Model):
 
     def __str__(self) -> str:
         return f"Session of pair {self.pair_id} on {self.held_on}"
+
+    def covers_way(self, way: str) -> bool:
+        """Whether the session went ``way`` ("reverse" or "forward") at all."""
+        return self.direction in (way, self.Direction.BOTH)
 
 
 class PrivateNote(models.Model):

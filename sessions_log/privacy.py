@@ -40,7 +40,9 @@ def export_sessions(user) -> dict:
             "session_log_id", "body"
         )
     )
-    logs = SessionLog.objects.filter(pair_id__in=pair_ids).prefetch_related("skills")
+    logs = SessionLog.objects.filter(pair_id__in=pair_ids).prefetch_related(
+        "skills_reverse", "skills_forward"
+    )
     impact_fields = list(ImpactSurvey.AREAS)
     return {
         "meetings": [
@@ -59,7 +61,8 @@ def export_sessions(user) -> dict:
                 "held_on": log.held_on,
                 "minutes": log.minutes,
                 "direction": log.direction,
-                "skills": sorted(skill.name for skill in log.skills.all()),
+                "skills_junior_to_senior": sorted(s.name for s in log.skills_reverse.all()),
+                "skills_senior_to_junior": sorted(s.name for s in log.skills_forward.all()),
                 "shared_summary": log.shared_summary,
                 "logged_by_you": log.logged_by_id == user.pk,
                 "your_private_note": own_notes.get(log.pk, ""),
@@ -207,7 +210,7 @@ INVENTORY = (
     ),
     Datum(
         "Session logs",
-        "date, minutes, direction, skills covered",
+        "date, minutes, direction, skills covered each way",
         "the two partners; HR and managers as aggregates only",
         "kept without names for the figures",
     ),

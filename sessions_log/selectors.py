@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -89,7 +100,7 @@ def session_log_for_member(user, pk: int) -> SessionLog:
             "pair__senior__user__profile",
             "meeting",
         )
-        .prefetch_related("skills", _my_notes(user))
+        .prefetch_related("skills_reverse", "skills_forward", _my_notes(user))
         .filter(
             Q(pair__junior__user=user) | Q(pair__senior__user=user),
             pk=pk,
@@ -134,13 +145,33 @@ def session_history(pair: Pair, viewer, limit: int = HISTORY_LIMIT) -> list[Sess
     logs = list(
         SessionLog.objects.filter(pair=pair)
         .select_related("logged_by__profile", "meeting")
-        .prefetch_related("skills", _my_notes(viewer))
+        .prefetch_related(_my_notes(viewer))
         .order_by("-held_on", "-pk")[:limit]
+    )
+    names = _skill_names_each_way(
+        lambda through: through.objects.filter(sessionlog_id__in=[log.pk for log in logs]),
+        "sessionlog_id",
     )
     for log in logs:
         log.my_note = log.my_notes[0] if log.my_notes else None
         log.mine = log.logged_by_id == viewer.pk
+        log.reverse_skill_names, log.forward_skill_names = names.get(log.pk, ([], []))
     return logs
+
+
+def _skill_names_each_way(rows_of, group: str) -> dict[int, tuple[list[str], list[str]]]:
+    """Skill names covered junior → senior and senior → junior, grouped by ``group`` (a
+    lookup on the through rows): one query for both directions."""
+    found: dict[int, tuple[set[str], set[str]]] = {}
+    reverse, forward = (
+        rows_of(getattr(SessionLog, f"skills_{way}").through)
+        .annotate(way=Value(index))
+        .values_list(group, "skill__name", "way")
+        for index, way in enumerate(("reverse", "forward"))
+    )
+    for key, name, index in reverse.union(forward):
+        found.setdefault(key, (set(), set()))[index].add(name)
+    return {key: (sorted(rev), sorted(fwd)) for key, (rev, fwd) in found.items()}
 
 
 @dataclass
@@ -186,27 +217,38 @@ def balance(pair: Pair) -> Balance:
         forward_minutes=totals["forward"] + totals["both"] / 2,
         sessions=totals["sessions"],
     )
-    covered = (
-        SessionLog.skills.through.objects.filter(sessionlog__pair=pair)
-        .values_list("skill__name", "sessionlog__direction")
-        .distinct()
-    )
-    reverse, forward = set(), set()
-    for name, direction in covered:
-        if direction in ("reverse", "both"):
-            reverse.add(name)
-        if direction in ("forward", "both"):
-            forward.add(name)
-    result.reverse_skills, result.forward_skills = sorted(reverse), sorted(forward)
+    result.reverse_skills, result.forward_skills = _skills_each_way([pair.pk])[pair.pk]
     return result
 
 
-def skills_of_pair(pair: Pair) -> QuerySet[Skill]:
-    """The skills either partner teaches or wants to learn: the first choices when logging."""
-    profile_ids = [pair.junior.user.profile.pk, pair.senior.user.profile.pk]
+def _skills_each_way(pair_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """Per pair, the names of the skills covered junior → senior and senior → junior."""
+    names = _skill_names_each_way(
+        lambda through: through.objects.filter(sessionlog__pair_id__in=pair_ids),
+        "sessionlog__pair_id",
+    )
+    return {pk: names.get(pk, ([], [])) for pk in pair_ids}
+
+
+def _flowing(teacher_id: int, learner_id: int) -> Exists:
+    """Whether one partner teaches the skill and the other wants to learn it."""
+    holds = ProfileSkill.objects.filter(skill_id=OuterRef("pk"))
+    return Exists(holds.filter(profile__user_id=teacher_id, kind="teach")) & Exists(
+        holds.filter(profile__user_id=learner_id, kind="learn")
+    )
+
+
+def skills_each_way(pair: Pair) -> QuerySet[Skill]:
+    """The pair's skills, offered for each direction when logging. ``reverse_rank`` and
+    ``forward_rank`` are 0 for the skills that flow that way (one partner teaches what the
+    other wants to learn), which the form lists first, and 1 for the rest."""
+    junior, senior = pair.junior.user_id, pair.senior.user_id
     return Skill.objects.filter(
-        pk__in=ProfileSkill.objects.filter(profile_id__in=profile_ids).values("skill_id")
-    ).order_by("name")
+        pk__in=ProfileSkill.objects.filter(profile__user_id__in=[junior, senior]).values("skill_id")
+    ).annotate(
+        reverse_rank=Case(When(_flowing(junior, senior), then=Value(0)), default=Value(1)),
+        forward_rank=Case(When(_flowing(senior, junior), then=Value(0)), default=Value(1)),
+    )
 
 
 def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeting]:
@@ -371,17 +413,7 @@ def contribution_record(user) -> list[Contribution]:
             line.given_minutes += minutes
         else:
             line.received_minutes += minutes
-    taught: dict[int, set[str]] = {pk: set() for pk in record}
-    learned: dict[int, set[str]] = {pk: set() for pk in record}
-    for pair_id, name, direction in (
-        SessionLog.skills.through.objects.filter(sessionlog__pair__in=pairs)
-        .values_list("sessionlog__pair_id", "skill__name", "sessionlog__direction")
-        .distinct()
-    ):
-        if direction in ("both", gives[pair_id]):
-            taught[pair_id].add(name)
-        if direction != gives[pair_id]:  # the other direction, or both ways
-            learned[pair_id].add(name)
+    each_way = _skills_each_way(list(record))
     for pair_id, thank_you in (
         Reflection.objects.filter(pair__in=pairs)
         .exclude(author=user)
@@ -390,5 +422,8 @@ def contribution_record(user) -> list[Contribution]:
     ):
         record[pair_id].thank_you = thank_you
     for pk, line in record.items():
-        line.taught, line.learned = sorted(taught[pk]), sorted(learned[pk])
+        reverse, forward = each_way[pk]
+        line.taught, line.learned = (
+            (reverse, forward) if line.side == "junior" else (forward, reverse)
+        )
     return list(record.values())

@@ -98,7 +98,9 @@ def connect_signals() -> None:
     for model in (SessionLog, Pair, Enrolment, Cohort, Profile, ImpactSurvey, Pulse, FitCheck):
         post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")
-    m2m_changed.connect(bump, sender=SessionLog.skills.through, dispatch_uid="dashboard-skills")
+    for way in ("reverse", "forward"):
+        through = getattr(SessionLog, f"skills_{way}").through
+        m2m_changed.connect(bump, sender=through, dispatch_uid=f"dashboard-skills-{way}")
     for model in (PlanStep, PairStepProgress):  # the plan figures
         post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")

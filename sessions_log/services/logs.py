@@ -60,6 +60,19 @@ def _check_meeting_for_log(pair: Pair, meeting: Meeting | None, log: SessionLog 
         )
 
 
+def _set_skills(log: SessionLog, reverse: Iterable[Skill], forward: Iterable[Skill]) -> None:
+    """Skills are credited only in a direction the session went."""
+    reverse, forward = list(reverse), list(forward)
+    for way, skills in (("reverse", reverse), ("forward", forward)):
+        if skills and not log.covers_way(way):
+            raise ValidationError(
+                "A skill can only be credited in a direction the session went: "
+                f"this one was {log.get_direction_display().lower()}."
+            )
+    log.skills_reverse.set(reverse)
+    log.skills_forward.set(forward)
+
+
 def _save_note(log: SessionLog, author, body: str) -> None:
     body = body.strip()
     if body:
@@ -78,7 +91,8 @@ def log_session(
     held_on: date,
     minutes: int,
     direction: str,
-    skills: Iterable[Skill] = (),
+    skills_reverse: Iterable[Skill] = (),
+    skills_forward: Iterable[Skill] = (),
     shared_summary: str = "",
     private_note: str = "",
     meeting: Meeting | None = None,
@@ -111,7 +125,7 @@ def log_session(
         raise ValidationError(
             "That meeting has already been logged; edit its log instead of logging it twice."
         ) from None
-    log.skills.set(skills)
+    _set_skills(log, skills_reverse, skills_forward)
     _save_note(log, by, private_note)
     if first:
         schedule_fit_checks(pair=pair)
@@ -129,9 +143,10 @@ def update_session_log(
     held_on: date,
     minutes: int,
     direction: str,
-    skills: Iterable[Skill],
-    shared_summary: str,
-    private_note: str,
+    skills_reverse: Iterable[Skill] = (),
+    skills_forward: Iterable[Skill] = (),
+    shared_summary: str = "",
+    private_note: str = "",
     meeting: Meeting | None = None,
     today: date | None = None,
 ) -> SessionLog:
@@ -151,7 +166,7 @@ def update_session_log(
     log.shared_summary = shared_summary.strip()
     log.meeting = meeting
     log.save()
-    log.skills.set(skills)
+    _set_skills(log, skills_reverse, skills_forward)
     _save_note(log, by, private_note)
     return log
 

@@ -70,7 +70,8 @@ def _log_kwargs(form: SessionLogForm) -> dict:
         "held_on": data["held_on"],
         "minutes": data["minutes"],
         "direction": data["direction"],
-        "skills": data["all_skills"],
+        "skills_reverse": data["all_skills_reverse"],
+        "skills_forward": data["all_skills_forward"],
         "shared_summary": data["shared_summary"],
         "private_note": data["private_note"],
         "meeting": data["meeting"],
@@ -116,24 +117,25 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if log.logged_by_id != request.user.pk:
         raise Http404("Only the person who logged a session can edit it.")
     note = log.my_notes[0].body if log.my_notes else ""
-    pair_skills = selectors.skills_of_pair(log.pair)
-    pair_skill_ids = set(pair_skills.values_list("pk", flat=True))
-    covered = list(log.skills.all())
+    skills_each_way = selectors.skills_each_way(log.pair)
+    pair_skill_ids = set(skills_each_way.values_list("pk", flat=True))
     initial = {
         "held_on": log.held_on,
         "minutes": log.minutes,
         "direction": log.direction,
         "meeting": log.meeting,
-        "skills": [s for s in covered if s.pk in pair_skill_ids],
-        "other_skills": [s for s in covered if s.pk not in pair_skill_ids],
         "shared_summary": log.shared_summary,
         "private_note": note,
     }
+    for way in ("reverse", "forward"):
+        covered = list(getattr(log, f"skills_{way}").all())
+        initial[f"skills_{way}"] = [s for s in covered if s.pk in pair_skill_ids]
+        initial[f"other_skills_{way}"] = [s for s in covered if s.pk not in pair_skill_ids]
     form = SessionLogForm(
         request.POST or None,
         initial=initial,
         pair=log.pair,
-        pair_skills=pair_skills,
+        skills_each_way=skills_each_way,
         meetings=selectors.loggable_meetings(log.pair),
         zone=selectors.zone_of(request.user),
         with_plan=False,

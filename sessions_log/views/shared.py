@@ -69,7 +69,7 @@ def log_form_for(pair: Pair, viewer, *, data=None, initial=None) -> SessionLogFo
         data,
         initial=initial,
         pair=pair,
-        pair_skills=selectors.skills_of_pair(pair),
+        skills_each_way=selectors.skills_each_way(pair),
         meetings=selectors.loggable_meetings(pair),
         zone=selectors.zone_of(viewer),
     )

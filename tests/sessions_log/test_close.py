@@ -57,8 +57,8 @@ def test_the_partner_reads_the_thank_you_but_never_the_reflection(cast, login):
 def test_the_contribution_record_counts_hours_and_skills_each_way(cast, login):
     tiktok = factories.SkillFactory(name="TikTok")
     budgeting = factories.SkillFactory(name="Budgeting")
-    SessionLogFactory(pair=cast.pair, minutes=90, direction="reverse").skills.add(tiktok)
-    SessionLogFactory(pair=cast.pair, minutes=30, direction="forward").skills.add(budgeting)
+    SessionLogFactory(pair=cast.pair, minutes=90, direction="reverse").skills_reverse.add(tiktok)
+    SessionLogFactory(pair=cast.pair, minutes=30, direction="forward").skills_forward.add(budgeting)
     SessionLogFactory(pair=cast.pair, minutes=60, direction="both")
     client = login(cast.junior)
     response = client.get("/sessions/record/?format=txt")
@@ -85,7 +85,7 @@ def test_the_record_page_runs_a_bounded_number_of_queries(
     cast, login, django_assert_max_num_queries
 ):
     client = login(cast.junior)
-    SessionLogFactory(pair=cast.pair).skills.add(factories.SkillFactory())
+    SessionLogFactory(pair=cast.pair).skills_reverse.add(factories.SkillFactory())
     with django_assert_max_num_queries(25) as small:
         client.get("/sessions/record/")
     for _ in range(3):
@@ -93,6 +93,6 @@ def test_the_record_page_runs_a_bounded_number_of_queries(
         pair = factories.PairFactory(
             cohort=cohort, junior=factories.EnrolmentFactory(cohort=cohort, user=cast.junior)
         )
-        SessionLogFactory(pair=pair).skills.add(factories.SkillFactory())
+        SessionLogFactory(pair=pair).skills_reverse.add(factories.SkillFactory())
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/sessions/record/").content.decode().count("<article") == 4

@@ -76,8 +76,8 @@ def test_the_balance_counts_both_ways_sessions_half_each(cast, login):
 def test_it_lists_the_skills_covered_each_way(cast, login):
     tiktok = factories.SkillFactory(name="TikTok")
     negotiation = factories.SkillFactory(name="Negotiation")
-    SessionLogFactory(pair=cast.pair, direction="reverse").skills.add(tiktok)
-    SessionLogFactory(pair=cast.pair, direction="forward").skills.add(negotiation)
+    SessionLogFactory(pair=cast.pair, direction="reverse").skills_reverse.add(tiktok)
+    SessionLogFactory(pair=cast.pair, direction="forward").skills_forward.add(negotiation)
     page = login(cast.junior).get(url(cast.pair)).content.decode()
     assert "reverse: TikTok; forward: Negotiation" in page
 
@@ -95,7 +95,7 @@ def test_it_shows_who_has_accepted_the_agreement(cast, login):
 def _fill(pair, n: int) -> None:
     for i in range(n):
         log = SessionLogFactory(pair=pair, held_on=timezone.localdate() - timedelta(days=i))
-        log.skills.add(factories.SkillFactory())
+        log.skills_reverse.add(factories.SkillFactory())
         PrivateNoteFactory(session_log=log)
         MeetingFactory(pair=pair)
         GoalFactory(pair=pair)

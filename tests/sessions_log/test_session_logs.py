@@ -29,7 +29,7 @@ def _log(client, pair, *, htmx: bool = False, **overrides):
 
 def test_an_htmx_log_returns_only_the_sessions_section_with_the_new_entry(cast, login):
     tiktok = factories.SkillFactory(name="TikTok")
-    response = _log(login(cast.junior), cast.pair, htmx=True, other_skills=[tiktok.pk])
+    response = _log(login(cast.junior), cast.pair, htmx=True, other_skills_reverse=[tiktok.pk])
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="sessions"') and "<html" not in html
@@ -41,7 +41,8 @@ def test_an_htmx_log_returns_only_the_sessions_section_with_the_new_entry(cast, 
     assert "100% / 0%" in html
     log = SessionLog.objects.get()
     assert (log.minutes, log.direction, log.logged_by) == (50, "reverse", cast.junior)
-    assert list(log.skills.all()) == [tiktok]
+    assert list(log.skills_reverse.all()) == [tiktok]
+    assert not log.skills_forward.exists()
     assert PrivateNote.objects.get().author == cast.junior
 
 
@@ -56,9 +57,9 @@ def test_the_pairs_own_skills_are_offered_first(cast, login):
     skill = factories.SkillFactory(name="Negotiation")
     factories.ProfileSkillFactory(profile=cast.senior.profile, skill=skill, kind="teach")
     page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
-    assert 'name="skills"' in page and "Negotiation" in page
-    _log(login(cast.junior), cast.pair, skills=[skill.pk])
-    assert list(SessionLog.objects.get().skills.all()) == [skill]
+    assert 'name="skills_forward"' in page and "Negotiation" in page
+    _log(login(cast.junior), cast.pair, direction="forward", skills_forward=[skill.pk])
+    assert list(SessionLog.objects.get().skills_forward.all()) == [skill]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_the_pairs_own_skills_are_offered_first(cast, login):
         ({"minutes": "lots"}, "Enter a whole number"),
         ({"direction": "sideways"}, "Select a valid choice"),
         ({"held_on": "yesterday"}, "Enter a valid date"),
-        ({"other_skills": ["999999"]}, "Select a valid choice"),
+        ({"other_skills_reverse": ["999999"]}, "Select a valid choice"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_saved(cast, login, overrides, error):
@@ -176,10 +177,10 @@ def test_editing_a_log_can_remove_one_of_the_pairs_skills(cast, login):
     factories.ProfileSkillFactory(profile=cast.junior.profile, skill=mine, kind="teach")
     other = factories.SkillFactory(name="Podcasting")
     log = SessionLogFactory(pair=cast.pair, logged_by=cast.junior)
-    log.skills.set([mine, other])
+    log.skills_reverse.set([mine, other])
     client = login(cast.junior)
     form = client.get(f"/sessions/logs/{log.pk}/edit/").content.decode()
-    assert re.search(rf'<input[^>]*name="skills"[^>]*value="{mine.pk}"[^>]*checked', form)
+    assert re.search(rf'<input[^>]*name="skills_reverse"[^>]*value="{mine.pk}"[^>]*checked', form)
     assert re.search(rf'<option value="{other.pk}" selected>Podcasting', form)
     client.post(
         f"/sessions/logs/{log.pk}/edit/",
@@ -187,10 +188,10 @@ def test_editing_a_log_can_remove_one_of_the_pairs_skills(cast, login):
             "held_on": log.held_on.isoformat(),
             "minutes": 60,
             "direction": "reverse",
-            "other_skills": [other.pk],
+            "other_skills_reverse": [other.pk],
         },
     )
-    assert list(log.skills.all()) == [other]
+    assert list(log.skills_reverse.all()) == [other]
 
 
 def test_a_meeting_that_happened_offers_a_prefilled_log(cast, login):
