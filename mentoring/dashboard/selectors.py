@@ -4,16 +4,18 @@ of the organisation (no per-pair or per-person queries)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Skill
+from mentoring.dashboard import charts
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.plan import PlanFigures, plan_figures
 from mentoring.dashboard.scope import MIN_GROUP, Scope
@@ -21,6 +23,7 @@ from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
 from sessions_log.models import SessionLog
+from sessions_log.rollups import PairMonthTotals, PairSessionTotals
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
@@ -30,6 +33,17 @@ class Filters:
     programme: Programme | None = None
     cohort: Cohort | None = None
     department: str = ""
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in force, for the page's subtitle: (what, which)."""
+        shown = []
+        if self.programme:
+            shown.append(("programme", self.programme.name))
+        if self.cohort:
+            shown.append(("cohort", self.cohort.name))
+        if self.department:
+            shown.append(("department", self.department))
+        return shown
 
     def as_query(self) -> dict[str, str]:
         query = {}
@@ -76,6 +90,7 @@ class PairRow(NamedTuple):
     junior_department: str
     senior_department: str
     cadence_days: int
+    junior_counted: bool  # the junior is among the people counted (not only the senior)
 
 
 def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
@@ -108,6 +123,7 @@ def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRo
             jdept or "(none)",
             sdept or "(none)",
             cadence,
+            junior in people,
         )
         for pk, cohort_id, status, published, junior, senior, jdept, sdept, cadence in rows
         if junior in people or senior in people
@@ -118,9 +134,10 @@ def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRo
 class Dashboard:
     scope: Scope
     filters: Filters
-    participants: int
-    juniors: int | None  # None: fewer than MIN_GROUP, hidden from this viewer
-    seniors: int | None
+    participants: int  # people, each counted once
+    enrolments: int  # a person enrolled in two cohorts is two enrolments
+    juniors: int | None  # enrolments as junior; None: fewer than MIN_GROUP, hidden
+    seniors: int | None  # enrolments as senior
     active_pairs: int | None
     ended_pairs: int | None
     sessions: int | None
@@ -143,8 +160,16 @@ class Dashboard:
     plan: PlanFigures | None = None
 
     @property
+    def months_chart(self) -> charts.Chart:
+        return charts.hours_per_month(self.months)
+
+    @property
+    def pulse_chart(self) -> charts.Chart | None:
+        return charts.pulse_by_check_in(self.sentiment.pulse_periods) if self.sentiment else None
+
+    @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return tenths_of_hours(self.minutes) / 10
 
     @property
     def reverse_share(self) -> int:
@@ -155,15 +180,6 @@ class Dashboard:
     def forward_share(self) -> int:
         total = self.reverse_minutes + self.forward_minutes
         return 100 - self.reverse_share if total else 0
-
-
-def _split(minutes: int, direction: str) -> tuple[int, int]:
-    """Minutes that went junior → senior and senior → junior; 'both' counts half each way."""
-    if direction == "reverse":
-        return minutes, 0
-    if direction == "forward":
-        return 0, minutes
-    return minutes // 2, minutes - minutes // 2
 
 
 def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
@@ -244,119 +260,136 @@ def _complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
     return False
 
 
+def tenths_of_hours(minutes: int) -> int:
+    """Minutes as tenths of an hour, halves rounded up (not to even, as round() would)."""
+    return (minutes * 10 + 30) // 60
+
+
+def _apportion(parts: dict[str, int], total_tenths: int) -> dict[str, int]:
+    """Tenths of an hour per key that add up to ``total_tenths`` exactly (largest remainder):
+    rows rounded one by one would drift from the headline by a tenth here and there."""
+    exact = {key: minutes / 6 for key, minutes in parts.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    short = total_tenths - sum(shares.values())
+    for key in sorted(exact, key=lambda k: (shares[k] - exact[k], k))[: max(short, 0)]:
+        shares[key] += 1
+    return shares
+
+
+def _months(pair_ids: list[int] | None, since: date) -> list[dict]:
+    """A year of months from the per-pair monthly totals: one grouped query over the rollup
+    (a few rows per pair), never over the session logs."""
+    rows = PairMonthTotals.objects.filter(month__gte=since)
+    if pair_ids is not None:
+        rows = rows.filter(pair_id__in=among(pair_ids, "bigint"))
+    months = []
+    for month, sessions, rev, fwd, both in (
+        rows.values_list("month")
+        .annotate(
+            Sum("sessions"), Sum("reverse_minutes"), Sum("forward_minutes"), Sum("both_minutes")
+        )
+        .order_by("month")
+    ):
+        reverse, forward = rev + both // 2, fwd + both - both // 2
+        months.append(
+            {
+                "month": month,
+                "sessions": sessions,
+                "reverse_hours": round(reverse / 60, 1),
+                "forward_hours": round(forward / 60, 1),
+            }
+        )
+    return months
+
+
 def build(
     scope: Scope, filters: Filters, *, today: date | None = None, with_choices: bool = False
 ) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = _enrolments(scope, filters)
-    enrolled = list(enrolments.values_list("pk", "user_id", "side"))
-    enrolment_ids = {pk for pk, _, _ in enrolled}
-    sides = {
-        "people": len({user_id for _, user_id, _ in enrolled}),
-        "juniors": sum(1 for _, _, side in enrolled if side == "junior"),
-        "seniors": sum(1 for _, _, side in enrolled if side == "senior"),
-    }
+    enrolled = list(
+        enrolments.values_list("pk", "user_id", "side", "cohort_id", "user__profile__department")
+    )
+    enrolment_ids = {row[0] for row in enrolled}
+    # People are counted once however many cohorts they are enrolled in; enrolments per side.
+    department_of = {user_id: dept or "(none)" for _, user_id, _, _, dept in enrolled}
+    junior_enrolments = sum(1 for row in enrolled if row[2] == "junior")
     pairs = _pair_rows(enrolments, enrolment_ids)
     pair_ids = [p.pk for p in pairs]
     # When the selection is every published pair (HR's usual view), filtering thousands of
     # ids is pure cost: read the tables whole.
     everything = len(pairs) == Pair.objects.filter(published_at__isnull=False).count()
-    logs = (
-        SessionLog.objects.all()
-        if everything
-        else SessionLog.objects.filter(pair_id__in=among(pair_ids, "bigint"))
-    )
+    in_view = None if everything else pair_ids
 
-    # One pass over the logs grouped by pair and direction gives the totals, the balance, the
-    # per-department hours and each pair's last session.
-    per_pair: dict[int, dict] = {}
-    sessions = minutes = reverse = forward = 0
-    for pair_id, direction, n, total, last in (
-        logs.values_list("pair_id", "direction")
-        .annotate(n=Count("pk"), total=Sum("minutes"), last=Max("held_on"))
-        .order_by()
-    ):
-        sessions += n
-        minutes += total
-        rev, fwd = _split(total, direction)
-        reverse += rev
-        forward += fwd
-        row = per_pair.setdefault(pair_id, {"minutes": 0, "last": last})
-        row["minutes"] += total
-        row["last"] = max(row["last"], last)
+    # The per-pair totals kept beside the logs (sessions_log.rollups): one row per pair.
+    totals = PairSessionTotals.objects.all()
+    if in_view is not None:
+        totals = totals.filter(pair_id__in=among(pair_ids, "bigint"))
+    per_pair = {
+        pair_id: (n, rev, fwd, both, last)
+        for pair_id, n, rev, fwd, both, last in totals.values_list(
+            "pair_id",
+            "sessions",
+            "reverse_minutes",
+            "forward_minutes",
+            "both_minutes",
+            "last_held_on",
+        )
+    }
+    rev = sum(row[1] for row in per_pair.values())
+    fwd = sum(row[2] for row in per_pair.values())
+    both = sum(row[3] for row in per_pair.values())
+    # A "both ways" session counts half its time each way.
+    reverse, forward = rev + both // 2, fwd + both - both // 2
+    sessions = sum(row[0] for row in per_pair.values())
+    minutes = rev + fwd + both
 
     at_risk_ids = []
     dept_minutes: dict[str, int] = {}
     for pair in pairs:
-        row = per_pair.get(pair.pk)
-        if row:
-            for dept in (pair.junior_department, pair.senior_department):
-                dept_minutes[dept] = dept_minutes.get(dept, 0) + row["minutes"]
-        last = row["last"] if row else pair.published_on
-        if pair.active and last < today - timedelta(days=2 * pair.cadence_days):
+        _, pair_rev, pair_fwd, pair_both, last = per_pair.get(pair.pk, (0, 0, 0, 0, None))
+        pair_minutes = pair_rev + pair_fwd + pair_both
+        if pair_minutes:
+            # Each pair's hours count once, for the junior's department (or the senior's when
+            # the junior is outside this selection), so the rows add up to the headline.
+            dept = pair.junior_department if pair.junior_counted else pair.senior_department
+            dept_minutes[dept] = dept_minutes.get(dept, 0) + pair_minutes
+        if pair.active and (last or pair.published_on) < today - timedelta(
+            days=2 * pair.cadence_days
+        ):
             at_risk_ids.append(pair.pk)
     at_risk = (
         list(
             Pair.objects.filter(pk__in=at_risk_ids[:200])
             .select_related("cohort", "junior__user__profile", "senior__user__profile")
-            .annotate(last_session=Max("session_logs__held_on"))
-            .order_by("last_session", "pk")
+            .annotate(last_session=F("session_totals__last_held_on"))
+            .order_by(F("last_session").asc(nulls_first=True), "pk")
         )
         if scope.names_visible
         else []
     )
 
-    by_month: dict[date, dict] = {}
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
-    # Grouped by day, not by a truncated month: SQLite would call a Python function per row.
-    for day, direction, n, total in (
-        logs.filter(held_on__gte=since)
-        .values_list("held_on", "direction")
-        .annotate(n=Count("pk"), total=Sum("minutes"))
-        .order_by()
-    ):
-        month = day.replace(day=1)
-        row = by_month.setdefault(month, {"month": month, "sessions": 0, "rev": 0, "fwd": 0})
-        rev, fwd = _split(total, direction)
-        row["sessions"] += n
-        row["rev"] += rev
-        row["fwd"] += fwd
-    months = [
-        {
-            "month": m["month"],
-            "sessions": m["sessions"],
-            "reverse_hours": round(m["rev"] / 60, 1),
-            "forward_hours": round(m["fwd"] / 60, 1),
-        }
-        for m in sorted(by_month.values(), key=lambda m: m["month"])
-    ]
-    peak = max((m["reverse_hours"] + m["forward_hours"] for m in months), default=0) or 1
-    for m in months:
-        m["reverse_pct"] = round(100 * m["reverse_hours"] / peak)
-        m["forward_pct"] = round(100 * m["forward_hours"] / peak)
+    months = _months(in_view, since)
 
-    departments = []
-    for name, people in sorted(
-        (row["user__profile__department"] or "(none)", row["n"])
-        for row in enrolments.values("user__profile__department")
-        .annotate(n=Count("user", distinct=True))
-        .order_by()
-    ):
-        departments.append(
-            {
-                "name": name,
-                "people": people,
-                "hours": round(dept_minutes.get(name, 0) / 60, 1),
-                "suppressed": scope.suppresses and people < MIN_GROUP,
-            }
-        )
+    people_per_dept = Counter(department_of.values())
+    hours_tenths = _apportion(dept_minutes, tenths_of_hours(minutes))
+    departments = [
+        {
+            "name": name,
+            "people": people_per_dept.get(name, 0),
+            "hours": hours_tenths.get(name, 0) / 10,
+            "suppressed": scope.suppresses and people_per_dept.get(name, 0) < MIN_GROUP,
+        }
+        for name in sorted(set(people_per_dept) | set(dept_minutes))
+    ]
     if scope.suppresses:
         _suppress_complement(departments)
 
-    reverse_skills, forward_skills = _top_skills(None if everything else pair_ids)
+    reverse_skills, forward_skills = _top_skills(in_view)
+    people = len(department_of)
     suppressed = scope.suppresses and (
-        (sides["people"] or 0) < MIN_GROUP
-        or _complement_too_small(scope, filters, sides["people"] or 0)
+        people < MIN_GROUP or _complement_too_small(scope, filters, people)
     )
     active = sum(1 for p in pairs if p.active)
     sessions_per_pair = round(sessions / len(pairs), 1) if pairs else 0
@@ -370,9 +403,10 @@ def build(
     board = Dashboard(
         scope=scope,
         filters=filters,
-        participants=sides["people"] or 0,
-        juniors=_shown(sides["juniors"] or 0, scope),
-        seniors=_shown(sides["seniors"] or 0, scope),
+        participants=people,
+        enrolments=len(enrolled),
+        juniors=_shown(junior_enrolments, scope),
+        seniors=_shown(len(enrolled) - junior_enrolments, scope),
         active_pairs=_shown(active, scope),
         ended_pairs=_shown(len(pairs) - active, scope),
         sessions=_shown(sessions, scope),
@@ -388,9 +422,7 @@ def build(
         departments=departments,
         suppressed=suppressed,
         impact=None if suppressed else impact(enrolments),
-        sentiment=None
-        if suppressed
-        else sentiment(None if everything else pair_ids, scope, filters),
+        sentiment=None if suppressed else sentiment(in_view, scope, filters),
     )
     if not suppressed:
         board.plan = plan_figures(pairs, scope, today=today, everything=everything)
@@ -400,22 +432,44 @@ def build(
 
 
 def filter_choices(dashboard: Dashboard) -> None:
-    """Programmes (those with a live cohort) and cohorts in one query; departments in another."""
+    """Each filter offers only what the others leave: cohorts of the chosen programme that have
+    people of the chosen department, departments present in the chosen programme or cohort,
+    programmes with people of the chosen department. Two queries: the live cohorts, and which
+    departments each has among the people this viewer may count. A chosen value always stays
+    on offer, so it can be seen and cleared."""
+    chosen = dashboard.filters
     cohorts = list(
         Cohort.objects.filter(archived_at__isnull=True, programme__archived_at__isnull=True)
         .select_related("programme")
         .order_by("programme__name", "-starts_on")
     )
-    programmes = {cohort.programme_id: cohort.programme for cohort in cohorts}
-    dashboard.programmes = sorted(programmes.values(), key=lambda p: p.name)
-    chosen = dashboard.filters.programme
-    dashboard.cohorts = [c for c in cohorts if not chosen or c.programme_id == chosen.pk]
-    from accounts.models import Profile
-
-    profiles = Profile.objects.exclude(department="")
+    present = Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
+    )
     if dashboard.scope.user_ids is not None:
         # A manager picks among their own line's departments, not the whole organisation's.
-        profiles = profiles.filter(user_id__in=among(dashboard.scope.user_ids, "bigint"))
-    dashboard.department_choices = list(
-        profiles.order_by("department").values_list("department", flat=True).distinct()
-    )
+        present = present.filter(user_id__in=among(dashboard.scope.user_ids, "bigint"))
+    departments_in: dict[int, set[str]] = {}
+    for cohort_id, department in (
+        present.values_list("cohort_id", "user__profile__department").distinct().order_by()
+    ):
+        if department:
+            departments_in.setdefault(cohort_id, set()).add(department)
+    wanted = chosen.department.lower()
+
+    def has_department(cohort: Cohort) -> bool:
+        return not wanted or any(d.lower() == wanted for d in departments_in.get(cohort.pk, ()))
+
+    in_programme = [
+        c for c in cohorts if not chosen.programme or c.programme_id == chosen.programme.pk
+    ]
+    dashboard.cohorts = [c for c in in_programme if has_department(c) or c == chosen.cohort]
+    programmes = {c.programme_id: c.programme for c in cohorts if has_department(c)}
+    if chosen.programme:
+        programmes[chosen.programme.pk] = chosen.programme
+    dashboard.programmes = sorted(programmes.values(), key=lambda p: p.name)
+    narrowed = [chosen.cohort] if chosen.cohort else in_programme
+    names = {d for c in narrowed for d in departments_in.get(c.pk, ())}
+    if chosen.department and not any(d.lower() == wanted for d in names):
+        names.add(chosen.department)
+    dashboard.department_choices = sorted(names, key=str.lower)
