@@ -13,6 +13,7 @@ from django.utils import timezone
 from mentoring import outbox
 from mentoring.models import Cohort, Enrolment, OutboxMessage
 from mentoring.selectors import cohort_overview
+from mentoring.services.programmes import cohort_move
 
 INVITATION = "invitation"
 RESEND_INTERVAL = timedelta(minutes=5)
@@ -77,7 +78,7 @@ def invitations_send(
     )
     opened = False
     if fresh and cohort.status == Cohort.Status.DRAFT:
-        cohort.move_to(Cohort.Status.ENROLLING)
+        cohort.status = cohort_move(cohort=cohort, status=Cohort.Status.ENROLLING).status
         opened = True
     return InvitationOutcome(
         scheduled=updated, already_invited=len(picked) - len(fresh), opened_enrolment=opened
@@ -112,7 +113,8 @@ def invitation_resend(*, enrolment: Enrolment, now: datetime | None = None) -> O
         )
     enrolment.refresh_from_db(fields=["invited_at", "invitations_sent"])
     if enrolment.cohort.status == Cohort.Status.DRAFT:
-        enrolment.cohort.move_to(Cohort.Status.ENROLLING)
+        moved = cohort_move(cohort=enrolment.cohort, status=Cohort.Status.ENROLLING)
+        enrolment.cohort.status = moved.status
     # The first email keeps the plain key so "invite all" never repeats it later.
     resend = enrolment.invitations_sent - 1
     return outbox.schedule(

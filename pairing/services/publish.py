@@ -10,6 +10,7 @@ from django.utils import timezone
 from mentoring import outbox
 from mentoring.audit.services import record
 from mentoring.models import Cohort, Enrolment
+from mentoring.services.programmes import CohortMoveRefused, cohort_move
 from pairing.emails import PUBLISHED_KIND
 from pairing.models import Pair, PairingRun, Proposal
 
@@ -69,9 +70,14 @@ def pair_publish(
     )
     run.published_at, run.published_by = now, by
     run.save(update_fields=["published_at", "published_by"])
-    if cohort.status != Cohort.Status.ACTIVE:
-        cohort.status = Cohort.Status.ACTIVE
-        cohort.save(update_fields=["status"])
+    # Through the core's service, so its checks hold here too; a cohort still enrolling steps
+    # through pairing on the way.
+    for step in (Cohort.Status.PAIRING, Cohort.Status.ACTIVE):
+        if cohort.can_move_to(step):
+            try:
+                cohort = cohort_move(cohort=cohort, status=step)
+            except CohortMoveRefused as refused:
+                raise PublishRefused(str(refused)) from None
     if notify:
         _schedule_emails(cohort, run, now, people_in(proposals))
     record(
