@@ -312,6 +312,7 @@ class _TextOutsideHxDisable(HTMLParser):
         ("junior", "/sessions/pair/{pair}/"),
         ("senior", "/sessions/pair/{pair}/"),
         ("hr", "/cohorts/{cohort}/"),
+        ("hr", "/pairing/cohorts/{cohort}/"),
         ("hr", "/pairing/cohorts/board-cohort/runs/{run}/"),
         ("junior", "/accounts/profile/"),
         ("hr", "/dashboard/"),
