@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import hr_required
@@ -32,14 +32,6 @@ INVITATION_STATES = {
     "accepted": "Accepted",
     "incomplete": "Profile incomplete",
 }
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """Another team's page, if it exists yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _programme_for(slug: str) -> Programme:
@@ -204,7 +196,7 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
             {
                 "text": "Import staff",
                 "kind": "link",
-                "url": _url_or_none("mentoring:imports:upload", slug)
+                "url": reverse("mentoring:imports:upload", args=[slug])
                 or reverse("mentoring:enrolment_add", args=[slug]),
                 "detail": "Nobody is enrolled yet: upload the staff file, or add people "
                 "one at a time.",
@@ -266,7 +258,7 @@ def _next_steps(overview: selectors.CohortOverview) -> list[dict]:
                 "detail": "Raise some juniors' capacity or enrol more juniors.",
             }
         )
-    board = _url_or_none("pairing:cohort", slug)
+    board = reverse("pairing:cohort", args=[slug])
     if cohort.status == Cohort.Status.DRAFT and not overview.not_invited:
         steps.append(
             {
@@ -358,9 +350,9 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "moves": [(s, Cohort.Status(s).label) for s in cohort.TRANSITIONS[cohort.status]],
             "can_invite": not cohort.archived_at and cohort.status != Cohort.Status.CLOSED,
             "invitation_preview": _invitation_preview(cohort),
-            "import_url": _url_or_none("mentoring:imports:upload", slug),
-            "pairing_url": _url_or_none("pairing:cohort", slug),
-            "export_url": _url_or_none("mentoring:imports:export", slug),
+            "import_url": reverse("mentoring:imports:upload", args=[slug]),
+            "pairing_url": reverse("pairing:cohort", args=[slug]),
+            "export_url": reverse("mentoring:imports:export", args=[slug]),
             **_needs_hr(cohort),
         },
     )

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -424,16 +424,9 @@ def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
             "why": selectors.why_matched(pair, request.user),
             "open_request": pair.rematch_requests.filter(status=RematchRequest.Status.OPEN).first(),
             "declined_request": declined_request(pair, request.user),
-            "pair_page": _pair_page_url(pair),
+            "pair_page": reverse("sessions_log:pair", args=[pair.pk]),
         },
     )
-
-
-def _pair_page_url(pair: Pair) -> str:
-    try:
-        return reverse("sessions_log:pair", args=[pair.pk])
-    except NoReverseMatch:
-        return ""
 
 
 @login_required

@@ -15,7 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts import nudges
 from accounts.roles import is_hr
@@ -34,11 +34,7 @@ from sessions_log.reminders import (
 
 
 def _absolute(name: str, *args) -> str:
-    try:
-        path = reverse(name, args=args)
-    except NoReverseMatch:  # the page is not there (yet): the home page still helps
-        path = "/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _pair_url(pair_id: int) -> str:

@@ -19,7 +19,6 @@ from sessions_log.forms import (
 )
 from sessions_log.models import FitCheck, ImpactSurvey, Pulse, Reflection, SessionLog
 from sessions_log.views.shared import (
-    optional_url,
     pair_url,
     participant_view,
 )
@@ -57,7 +56,7 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "existing": existing,
             "is_open": is_open,
-            "rematch_url": optional_url("pairing:rematch_request", pair),
+            "rematch_url": reverse("pairing:rematch_request", args=[pair.pk]),
             "rematch_asked": RematchRequest.objects.filter(
                 pair=pair, requested_by=request.user, status=RematchRequest.Status.OPEN
             ).exists(),

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from pairing.models import Pair
@@ -35,13 +35,6 @@ def participant_view(view: Callable) -> Callable:
 
 def pair_url(pair: Pair, anchor: str = "") -> str:
     return reverse("sessions_log:pair", args=[pair.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def optional_url(name: str, pair: Pair) -> str | None:
-    try:
-        return reverse(name, args=[pair.pk])
-    except NoReverseMatch:  # the pairing app may not offer this page (yet)
-        return None
 
 
 def explanation_lines(pair: Pair) -> list[str]:
@@ -93,9 +86,9 @@ def render_pair(
             "pair": pair,
             "log_form": log_form or log_form_for(pair, request.user),
             "goal_form": goal_form or GoalForm(pair=pair),
-            "why_url": optional_url("pairing:my_pair", pair),
+            "why_url": reverse("pairing:my_pair", args=[pair.pk]),
             "explanation": explanation_lines(pair),
-            "rematch_url": optional_url("pairing:rematch_request", pair),
+            "rematch_url": reverse("pairing:rematch_request", args=[pair.pk]),
             "plan": pair_plan(pair, request.user),
         },
         status=status,
