@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from mentoring.lib.env import (
@@ -328,6 +329,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired": {"task": "mentoring.privacy.tasks.purge_expired", "schedule": 86400.0},
     # On the default queue on purpose: a dead or busy pairing worker must not hide itself.
     "fail-dead-pairing-runs": {"task": "pairing.tasks.fail_dead_runs", "schedule": 60.0},
+    # HR's daily digest (re-match requests, people waiting, quiet pairs), each morning in the
+    # site's time zone; the outbox's dedupe key keeps it to one a day if beat runs twice.
+    "hr-digest": {
+        "task": "pairing.tasks.schedule_hr_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 LOGGING = {
