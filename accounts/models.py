@@ -46,6 +46,27 @@ class Skill(models.Model):
         super().save(*args, **kwargs)
 
 
+class SkillSynonym(models.Model):
+    """Another name for a skill ("LinkedIn personal branding" for "LinkedIn personal brand"):
+    imports and the skill search resolve it to its skill. HR adds them on the skills page."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="synonyms")
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.skill_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = _SPACES.sub(" ", self.name).strip()
+        self.key = skill_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

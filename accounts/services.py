@@ -8,6 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Profile, ProfileSkill, Skill, User, skill_key
+from accounts.taxonomy import resolve_skill
 from accounts.tokens import invitation_token
 
 
@@ -52,7 +53,7 @@ def skill_for_name(name: str) -> Skill:
     if len(cleaned) > 60:
         raise SkillRefused("Keep the skill's name under 60 characters.")
     key = skill_key(cleaned)
-    skill = Skill.objects.filter(key=key).first()
+    skill = resolve_skill(cleaned)  # its own name or a synonym HR added
     if skill is not None:
         return skill
     try:

@@ -29,6 +29,7 @@ from accounts.services import (
     profile_skill_add,
     profile_skill_set_level,
 )
+from accounts.taxonomy import near_duplicates, resolve_skill
 from accounts.tokens import invitation_token
 
 
@@ -94,14 +95,23 @@ def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dic
         for ps in profile.skills.select_related("skill").order_by("-level", "skill__name")
         if ps.kind == kind
     ]
-    results, exact = [], False
+    results, exact, near = [], False, []
     key = skill_key(query)
     if key:
         held_ids = {ps.skill_id for ps in held}
         found = list(Skill.objects.filter(key__contains=key).order_by("name")[:40])
         found.sort(key=lambda s: (not s.key.startswith(key), s.name.casefold()))
         exact = any(s.key == key for s in found)
-        results = [s for s in found if s.pk not in held_ids][:10]
+        meant = None if exact else resolve_skill(query)  # a synonym is its skill
+        if meant is not None:
+            found.insert(0, meant)
+            exact = True
+        elif not exact:
+            # Offer the skill that is probably meant before a near-duplicate is added.
+            near = near_duplicates([query]).get(query, [])
+            found = near + [s for s in found if s not in near]
+        results = [s for s in dict.fromkeys(found) if s.pk not in held_ids][:10]
+        near = [s for s in near if s in results]
     return {
         "kind": kind,
         "label": ProfileSkill.Kind(kind).label,
@@ -110,6 +120,7 @@ def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dic
         "query": " ".join(query.split())[:60],
         "results": results,
         "exact": exact,
+        "near": near,
         "searched": bool(key),
         "error": error,
     }

@@ -16,6 +16,10 @@ class MentoringConfig(AppConfig):
         people_imported.connect(
             lambda **kwargs: bump(), weak=False, dispatch_uid="dashboard-import"
         )
+        from accounts.taxonomy import taxonomy_changed
+        from mentoring.audit.services import record_taxonomy_change
+
+        taxonomy_changed.connect(record_taxonomy_change, dispatch_uid="audit-skill-taxonomy")
         from mentoring.privacy import setup
 
         setup.connect()

@@ -29,6 +29,9 @@ ACTIONS: dict[str, str] = {
     "applications.decline": "Application declined",
     "applications.waitlist": "Application wait-listed",
     "shortlist.opened": "Shortlist opened or changed",
+    "skill.renamed": "Skill renamed",
+    "skill.merged": "Skills merged",
+    "skill.synonym_added": "Skill synonym added",
 }
 DETAIL_TEXT_LIMIT = 100
 
@@ -81,3 +84,14 @@ def record(*, actor, action: str, target: str = "", subject=None, **details) -> 
             subject=subject,
             details=details,
         )
+
+
+def record_taxonomy_change(*, by, action: str, skill, details: dict, **_) -> None:
+    """Receiver of accounts' taxonomy_changed (accounts may not import the core): HR's
+    renames, merges and synonyms go in the log, in the change's own transaction."""
+    record(
+        actor=by,
+        action=f"skill.{action}",
+        target=f"skill {skill.pk}",
+        **{key: str(value)[:DETAIL_TEXT_LIMIT] for key, value in details.items()},
+    )

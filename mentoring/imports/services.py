@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, Skill, User
+from accounts.taxonomy import near_duplicates, synonym_skill_ids
 from mentoring.imports.bulk import bulk_insert, bulk_set, chunks
 from mentoring.imports.managers import manager_cycles
 from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
@@ -206,8 +207,18 @@ def _plan(cohort: Cohort | None, staff_file: StaffFile) -> _Plan:
         plan.skill_ids.update(
             Skill.objects.filter(key__in=among(batch, "text")).values_list("key", "id")
         )
+    unmatched = [key for key in keys if key not in plan.skill_ids]
+    for batch in chunks(sorted(unmatched)):
+        plan.skill_ids.update(synonym_skill_ids(batch))  # HR's synonyms name their skill
     plan.new_skill_names = {key: name for key, name in keys.items() if key not in plan.skill_ids}
     report.new_skills = sorted(plan.new_skill_names.values(), key=str.casefold)
+    for name, similar in near_duplicates(report.new_skills).items():
+        existing = " or ".join(f"“{skill.name}”" for skill in similar)
+        report.notices.append(
+            f"New skill “{name}” looks like the existing {existing}: use that name in the "
+            "file, or add it as a synonym on the Skills page, so people are not split "
+            "between two skills."
+        )
 
     profile_ids = [p.pk for p in profiles.values()]
     for batch in chunks(profile_ids):
