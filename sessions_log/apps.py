@@ -7,7 +7,7 @@ class SessionsLogConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these registers the sessions' message kinds with the core's outbox.
-        from sessions_log import emails, pair_emails, plan_nudges, privacy  # noqa: F401
+        from sessions_log import emails, plan_nudges, privacy  # noqa: F401
 
         privacy.register_part()
         from pairing import attention

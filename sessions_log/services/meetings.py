@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mentoring import outbox
 from pairing.models import Pair
-from sessions_log import pair_emails, reminders  # noqa: F401 (pair_emails registers kinds
+from sessions_log import reminders
 from sessions_log.models import (
     AgreementAcceptance,
     Meeting,

@@ -13,7 +13,6 @@ from mentoring.lib.batch import isolated
 from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing.models import Pair
 from pairing.services import RematchRefused, request_rematch
-from sessions_log import pair_emails  # noqa: F401 (pair_emails registers kinds
 from sessions_log.models import FitCheck, ImpactSurvey, Pulse, Reflection, SessionLog
 from sessions_log.services.access import (
     require_member,
