@@ -1,5 +1,5 @@
 """HR's pages for a programme's session plan, guides and shipped templates (included under
-/programmes/ by mentoring/programme_urls.py)."""
+/programmes/ by mentoring/app_urls.py)."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
-"""The project's URLs. Each app keeps its own urls.py with an app_name; the programme
-domain's pages live in mentoring/programme_urls.py."""
+"""The site's URLs (ROOT_URLCONF): it mounts each app's URLconf. The mentoring app's own pages
+(namespace "mentoring": home, dashboard, programmes, cohorts) are in mentoring/app_urls.py."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -15,5 +15,5 @@ urlpatterns = [
     path("sessions/", include("sessions_log.urls")),
     path("privacy/", include("mentoring.privacy.urls")),
     path("applications/", include("mentoring.applications.urls")),
-    path("", include("mentoring.programme_urls")),
+    path("", include("mentoring.app_urls")),
 ]

@@ -1,4 +1,4 @@
-"""Mounted under cohorts/<slug>/import/ by mentoring/programme_urls.py."""
+"""Mounted under cohorts/<slug>/import/ by mentoring/app_urls.py."""
 
 from django.urls import path
 
