@@ -1,4 +1,5 @@
-"""Running totals of the session logs, per pair and per pair and month, for the dashboard.
+"""Running totals of the session logs, per pair, per pair and month, and per pair and skill
+covered each way, for the dashboard.
 
 A cold dashboard (the first view after any write, which on a live programme is most views)
 would otherwise group every session ever logged. These rows are rewritten for one pair in the
@@ -18,7 +19,7 @@ from datetime import date
 from django.db import models, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class PairSessionTotals(models.Model):
@@ -81,6 +82,52 @@ class PairMonthTotals(models.Model):
         return f"Pair {self.pair_id} in {self.month:%Y-%m}"
 
 
+class PairSkillTotals(models.Model):
+    """How many of a pair's sessions covered a skill in one direction ("reverse": junior →
+    senior, "forward": senior → junior), from the logs' per-direction skills."""
+
+    pair = models.ForeignKey(
+        "pairing.Pair", on_delete=models.CASCADE, related_name="session_skills"
+    )
+    skill = models.ForeignKey("accounts.Skill", on_delete=models.CASCADE, related_name="+")
+    way = models.CharField(max_length=7)
+    sessions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "sessions_log_pair_skill_totals"
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "skill", "way"], name="pair_skill_totals_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["way", "skill", "pair", "sessions"], name="pair_skill_totals_by_way"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pair {self.pair_id}, skill {self.skill_id} ({self.way})"
+
+
+WAYS = ("reverse", "forward")
+
+
+def _skill_rows(pair_ids: set[int] | None) -> list[PairSkillTotals]:
+    from sessions_log.models import SessionLog
+
+    rows = []
+    for way in WAYS:
+        through = getattr(SessionLog, f"skills_{way}").through.objects.all()
+        if pair_ids is not None:
+            through = through.filter(sessionlog__pair_id__in=pair_ids)
+        for pair_id, skill_id, n in (
+            through.values_list("sessionlog__pair_id", "skill_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            rows.append(PairSkillTotals(pair_id=pair_id, skill_id=skill_id, way=way, sessions=n))
+    return rows
+
+
 def _grouped(logs) -> list[dict]:
     return list(
         logs.annotate(month=TruncMonth("held_on"))
@@ -129,7 +176,9 @@ def refresh_pairs(pair_ids: set[int]) -> None:
         return
     PairMonthTotals.objects.filter(pair_id__in=pair_ids).delete()
     PairSessionTotals.objects.filter(pair_id__in=pair_ids).delete()
+    PairSkillTotals.objects.filter(pair_id__in=pair_ids).delete()
     _write(_grouped(SessionLog.objects.filter(pair_id__in=pair_ids)))
+    PairSkillTotals.objects.bulk_create(_skill_rows(pair_ids), batch_size=5000)
 
 
 @transaction.atomic
@@ -139,8 +188,10 @@ def rebuild_all() -> int:
 
     PairMonthTotals.objects.all().delete()
     PairSessionTotals.objects.all().delete()
+    PairSkillTotals.objects.all().delete()
     rows = _grouped(SessionLog.objects.all())
     _write(rows)
+    PairSkillTotals.objects.bulk_create(_skill_rows(None), batch_size=5000)
     return len(rows)
 
 
@@ -165,5 +216,29 @@ def _log_deleted(sender, instance, origin=None, **kwargs) -> None:
         refresh_pairs({instance.pair_id})
 
 
+def _skills_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # from the skill's side (a merge re-pointing uses): the logs named in pk_set
+        from sessions_log.models import SessionLog
+
+        pairs = set(
+            SessionLog.objects.filter(pk__in=pk_set or ()).values_list("pair_id", flat=True)
+        )
+        if action == "post_clear":  # no pk_set: every pair that covered the skill this way
+            pairs = set(
+                PairSkillTotals.objects.filter(skill=instance).values_list("pair_id", flat=True)
+            )
+        refresh_pairs(pairs)
+    else:
+        refresh_pairs({instance.pair_id})
+
+
 post_save.connect(_log_saved, sender="sessions_log.SessionLog", dispatch_uid="rollups-save")
 post_delete.connect(_log_deleted, sender="sessions_log.SessionLog", dispatch_uid="rollups-del")
+for _way in WAYS:
+    m2m_changed.connect(
+        _skills_changed,
+        sender=f"sessions_log.SessionLog_skills_{_way}",
+        dispatch_uid=f"rollups-skills-{_way}",
+    )

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import F, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Skill
@@ -22,8 +20,7 @@ from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
-from sessions_log.models import SessionLog
-from sessions_log.rollups import PairMonthTotals, PairSessionTotals
+from sessions_log.rollups import PairMonthTotals, PairSessionTotals, PairSkillTotals
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
@@ -96,22 +93,18 @@ class PairRow(NamedTuple):
 def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
     """The published pairs with at least one member among the counted people: one query,
     materialised so every later aggregate filters on a plain list of ids."""
-    rows = (
-        Pair.objects.filter(
-            published_at__isnull=False, cohort__in=enrolments.values("cohort_id").distinct()
-        )
-        .annotate(published_on=TruncDate("published_at"))
-        .values_list(
-            "pk",
-            "cohort_id",
-            "status",
-            "published_on",
-            "junior_id",
-            "senior_id",
-            "junior__user__profile__department",
-            "senior__user__profile__department",
-            "cohort__meeting_cadence_days",
-        )
+    rows = Pair.objects.filter(
+        published_at__isnull=False, cohort__in=enrolments.values("cohort_id").distinct()
+    ).values_list(
+        "pk",
+        "cohort_id",
+        "status",
+        "published_at",
+        "junior_id",
+        "senior_id",
+        "junior__user__profile__department",
+        "senior__user__profile__department",
+        "cohort__meeting_cadence_days",
     )
     active = Pair.Status.ACTIVE
     return [
@@ -119,7 +112,7 @@ def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRo
             pk,
             cohort_id,
             status == active,
-            published,
+            timezone.localdate(published),
             jdept or "(none)",
             sdept or "(none)",
             cadence,
@@ -183,36 +176,28 @@ class Dashboard:
 
 
 def _top_skills(pair_ids: list[int] | None) -> tuple[list, list]:
-    """The ten skills most often covered each way, over the given pairs (None: all pairs).
-    Raw SQL so the join is driven from the session logs (SQLite would otherwise look every
-    skill row's session up by key, several times slower)."""
+    """The ten skills most often covered each way (the logs' per-direction skills), over the
+    given pairs (None: all pairs), from the per-pair skill totals: one grouped query, then the names."""
     if pair_ids is not None and not pair_ids:
         return [], []
-    logs = SessionLog._meta.db_table
-    skills = Skill._meta.db_table
-    join = "JOIN" if connection.vendor == "postgresql" else "CROSS JOIN"  # SQLite: keep order
-    if pair_ids is None:
-        where, params = "", []
-    elif connection.vendor == "postgresql":
-        where, params = "WHERE l.pair_id = ANY(%s)", [list(pair_ids)]
-    else:
-        where = f"WHERE l.pair_id IN ({', '.join(['%s'] * len(pair_ids))})"
-        params = list(pair_ids)
-    counts: dict[str, dict[str, int]] = {"reverse": {}, "forward": {}}
-    # Each log records the skills covered each way (skills_reverse, skills_forward). Only
-    # table names, fixed words and placeholders are interpolated; every value is a parameter.
-    sql = " UNION ALL ".join(
-        f"SELECT k.name, '{way}', COUNT(*) FROM {logs} l {join} {through} s "  # noqa: S608
-        f"ON s.sessionlog_id = l.id JOIN {skills} k ON k.id = s.skill_id "
-        f"{where} GROUP BY k.name"
-        for way, through in (
-            (way, getattr(SessionLog, f"skills_{way}").through._meta.db_table) for way in counts
+    rows = PairSkillTotals.objects.all()
+    if pair_ids is not None:
+        rows = rows.filter(pair_id__in=among(pair_ids, "bigint"))
+    # Grouped by skill id (from the covering index alone); names only for the few shown.
+    by_id: dict[str, dict[int, int]] = {"reverse": {}, "forward": {}}
+    for skill_id, way, n in (
+        rows.values_list("skill_id", "way").annotate(Sum("sessions")).order_by()
+    ):
+        by_id[way][skill_id] = n
+    top = {
+        way: sorted(found.items(), key=lambda item: -item[1])[:40] for way, found in by_id.items()
+    }
+    names = dict(
+        Skill.objects.filter(pk__in={pk for found in top.values() for pk, _ in found}).values_list(
+            "pk", "name"
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params * 2)
-        for name, way, n in cursor.fetchall():
-            counts[way][name] = n
+    counts = {way: {names[pk]: n for pk, n in found if pk in names} for way, found in top.items()}
     ranked = [
         sorted(c.items(), key=lambda item: (-item[1], item[0]))[:10]
         for c in (counts["reverse"], counts["forward"])

@@ -11,7 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from sessions_log.models import SessionLog
-from sessions_log.rollups import PairMonthTotals, PairSessionTotals, rebuild_all
+from sessions_log.rollups import (
+    PairMonthTotals,
+    PairSessionTotals,
+    PairSkillTotals,
+    rebuild_all,
+)
 from sessions_log.services.logs import delete_session_log, log_session, update_session_log
 from tests import factories
 
@@ -33,6 +38,24 @@ def _direct() -> tuple[dict, dict]:
             row[1 + DIRECTIONS.index(direction)] += minutes
             row[4] = max(row[4] or held_on, held_on)
     return dict(pairs), dict(months)
+
+
+def _direct_skills() -> dict:
+    counts: dict = defaultdict(int)
+    for way in ("reverse", "forward"):
+        through = getattr(SessionLog, f"skills_{way}").through
+        for pair_id, skill_id in through.objects.values_list("sessionlog__pair_id", "skill_id"):
+            counts[(pair_id, skill_id, way)] += 1
+    return dict(counts)
+
+
+def _rolled_up_skills() -> dict:
+    return {
+        (pair_id, skill_id, way): n
+        for pair_id, skill_id, way, n in PairSkillTotals.objects.values_list(
+            "pair_id", "skill_id", "way", "sessions"
+        )
+    }
 
 
 def _rolled_up() -> tuple[dict, dict]:
@@ -59,6 +82,11 @@ def _pairs(n: int):
 def test_rollups_equal_the_logs_after_any_mix_of_logs_edits_and_deletes(seed):
     rng = random.Random(seed)
     pairs = _pairs(3)
+    skills = [factories.SkillFactory() for _ in range(4)]
+
+    def some_skills(way: str, direction: str) -> list:
+        return rng.sample(skills, rng.randrange(3)) if direction in (way, "both") else []
+
     for _ in range(40):
         logs = list(SessionLog.objects.select_related("pair__cohort", "logged_by"))
         action = rng.choice(["log", "log", "log", "edit", "delete", "raw", "bulk-delete"])
@@ -72,6 +100,8 @@ def test_rollups_equal_the_logs_after_any_mix_of_logs_edits_and_deletes(seed):
                 held_on=held_on,
                 minutes=minutes,
                 direction=direction,
+                skills_reverse=some_skills("reverse", direction),
+                skills_forward=some_skills("forward", direction),
                 today=TODAY,
             )
         elif action == "edit" and (log := rng.choice(logs)).logged_by is None:
@@ -84,6 +114,8 @@ def test_rollups_equal_the_logs_after_any_mix_of_logs_edits_and_deletes(seed):
                 held_on=held_on,  # often a different month: both months change
                 minutes=minutes,
                 direction=direction,
+                skills_reverse=some_skills("reverse", direction),
+                skills_forward=some_skills("forward", direction),
                 today=TODAY,
             )
         elif action == "delete" and (log := rng.choice(logs)).logged_by is None:
@@ -91,14 +123,17 @@ def test_rollups_equal_the_logs_after_any_mix_of_logs_edits_and_deletes(seed):
         elif action == "delete":
             delete_session_log(log=log, by=log.logged_by)
         elif action == "raw":  # the admin or a shell: no service, still kept
-            SessionLog.objects.create(
+            log = SessionLog.objects.create(
                 pair=rng.choice(pairs), held_on=held_on, minutes=minutes, direction=direction
             )
+            log.skills_reverse.add(*some_skills("reverse", direction))
+            rng.choice(skills).session_logs_forward.add(log)  # from the skill's side too
         else:
             SessionLog.objects.filter(
                 pk__in=[g.pk for g in rng.sample(logs, min(2, len(logs)))]
             ).delete()
         assert _rolled_up() == _direct(), action
+        assert _rolled_up_skills() == _direct_skills(), action
 
 
 def test_a_pair_erased_takes_its_totals_with_it():
@@ -121,6 +156,15 @@ def test_the_rebuild_command_restores_totals_after_bulk_writes():
         ]
     )
     assert _rolled_up() != _direct()  # bulk writes bypass the signals...
+    SessionLog.objects.first().skills_reverse.through.objects.bulk_create(
+        [
+            SessionLog.skills_reverse.through(
+                sessionlog_id=pk, skill_id=factories.SkillFactory().pk
+            )
+            for pk in SessionLog.objects.values_list("pk", flat=True)[:3]
+        ]
+    )
     call_command("rebuild_session_rollups", stdout=open("/dev/null", "w"))
     assert _rolled_up() == _direct()  # ...and the rebuild catches them up
+    assert _rolled_up_skills() == _direct_skills() != {}
     assert rebuild_all() == len(_direct()[1])
