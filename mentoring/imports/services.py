@@ -28,6 +28,7 @@ from mentoring.imports.report import ImportReport, PersonChange
 from mentoring.imports.signals import people_imported
 from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.services.invitations import invitations_send
 
 MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
@@ -76,6 +77,7 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
     try:
         with transaction.atomic():
             _apply(cohort, plan)
+            invited = _invite_late_joiners(cohort, plan)
     except IntegrityError:
         # Another import or an HR edit wrote the same people a moment ago.
         plan.report.errors.append(
@@ -84,9 +86,37 @@ def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
         )
         return plan.report
     plan.report.committed = True
+    if invited:
+        plan.report.notices.append(
+            f"{cohort.name} is active, so the {_people(invited)} joining it "
+            f"{'is' if invited == 1 else 'are'} invited now and wait for a partner: run a "
+            "top-up from the cohort page."
+        )
     # Raw bulk writes send no model signals: say so once the rows are there.
     transaction.on_commit(lambda: people_imported.send(sender=Cohort))
     return plan.report
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _invite_late_joiners(cohort: Cohort, plan: _Plan) -> int:
+    """People who join an active cohort are invited at once, as when HR adds one by hand:
+    the cohort's invitations went out long ago and nobody would send theirs. In the import's
+    transaction, so the invitations exist exactly when the enrolments do."""
+    if cohort.status != Cohort.Status.ACTIVE:
+        return 0
+    joiners = [person.user_id for person in plan.people if person.enrolment is None]
+    enrolment_ids: list[int] = []
+    for batch in chunks(joiners):
+        enrolment_ids += Enrolment.objects.filter(
+            cohort=cohort, user_id__in=among(batch, "bigint")
+        ).values_list("pk", flat=True)
+    return sum(
+        invitations_send(cohort=cohort, enrolment_ids=batch).scheduled
+        for batch in chunks(enrolment_ids)
+    )
 
 
 def cohort_for_shell(slug: str) -> Cohort:

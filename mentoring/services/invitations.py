@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mentoring import outbox
-from mentoring.models import Cohort, Enrolment, OutboxMessage
+from mentoring.models import Cohort, Enrolment
+from mentoring.outbox.models import OutboxMessage
 from mentoring.selectors import cohort_overview
 from mentoring.services.programmes import cohort_move
 
