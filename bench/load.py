@@ -124,7 +124,8 @@ def run() -> bool:
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",  # as in production: no query log, no debug pages
-        "SECRET_KEY": "bench-load-not-secret",
+        "SECRET_KEY": "bench-load-not-a-secret-" + "x" * 40,
+        "TWOWAY_PAIR_HASH_KEY": os.environ.get("TWOWAY_PAIR_HASH_KEY", "bench-load-" + "k" * 40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
