@@ -106,10 +106,6 @@ def _refusal(cohort: Cohort, status: str) -> str:
     return ""
 
 
-def cohort_can_move(*, cohort: Cohort, status: str) -> bool:
-    return not _refusal(cohort, status)
-
-
 @transaction.atomic
 def cohort_move(*, cohort: Cohort, status: str) -> Cohort:
     """Move the cohort one step along draft → enrolling → pairing → active → closed."""

@@ -149,14 +149,3 @@ def _schedule_emails(cohort: Cohort, run: PairingRun, now, people: list[Enrolmen
         )
         for enrolment in people
     )
-
-
-def notify_partner(*, cohort: Cohort, user, due_at, dedupe_key: str) -> None:
-    """One "meet your partner" email; the builder reads the person's pairs when it sends."""
-    outbox.schedule(
-        recipient=user,
-        kind=PUBLISHED_KIND,
-        due_at=due_at,
-        dedupe_key=dedupe_key,
-        payload={"cohort_id": cohort.pk},
-    )
