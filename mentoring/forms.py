@@ -30,7 +30,6 @@ RULE_LABELS = {
     "min_grade_gap": "Minimum grade gap (optional)",
     "must_differ_department": "Partners must be in different departments",
     "max_timezone_diff_hours": "At most this many hours between time zones (optional)",
-    "avoid_previous_partners": "Never pair people who were partners before",
 }
 
 
@@ -110,7 +109,6 @@ class CohortForm(_SlugFromName):
             "min_grade_gap",
             "must_differ_department",
             "max_timezone_diff_hours",
-            "avoid_previous_partners",
         ]
         labels = {
             "slug": "Web address",

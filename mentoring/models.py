@@ -88,9 +88,6 @@ class Cohort(models.Model):
     min_grade_gap = models.PositiveSmallIntegerField(null=True, blank=True)
     must_differ_department = models.BooleanField(default=False)
     max_timezone_diff_hours = models.PositiveSmallIntegerField(null=True, blank=True)
-    avoid_previous_partners = models.BooleanField(
-        default=True, help_text="Never pair two people who were paired in an earlier cohort."
-    )
 
     closed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

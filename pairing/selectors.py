@@ -434,12 +434,7 @@ def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
     for name in sorted(set(first.weights) | set(second.weights)):
         if first.weights.get(name) != second.weights.get(name):
             changes.append((f"weight: {name}", first.weights.get(name), second.weights.get(name)))
-    for name in (
-        "min_grade_gap",
-        "must_differ_department",
-        "max_timezone_diff_hours",
-        "avoid_previous_partners",
-    ):
+    for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours"):
         if first.rules.get(name) != second.rules.get(name):
             changes.append((name.replace("_", " "), first.rules.get(name), second.rules.get(name)))
     for name in ("locked", "excluded"):

@@ -24,7 +24,6 @@ def cohort_form(**overrides) -> dict:
         "weight_location": 1,
         "min_grade_gap": "",
         "max_timezone_diff_hours": "",
-        "avoid_previous_partners": "on",
     }
     data.update(overrides)
     return data
@@ -124,12 +123,18 @@ def test_hr_edits_a_cohorts_rules(cast, hr_client):
             slug="autumn",
             max_timezone_diff_hours=4,
             meeting_cadence_days=21,
-            avoid_previous_partners="",
         ),
     )
     cast.cohort.refresh_from_db()
     assert cast.cohort.max_timezone_diff_hours == 4 and cast.cohort.meeting_cadence_days == 21
-    assert not cast.cohort.avoid_previous_partners
+
+
+def test_the_cohort_form_offers_no_switch_for_never_again(cast, hr_client):
+    # Never again is always on (DESIGN.md "Pairing score"): a switch that changed nothing
+    # would mislead HR.
+    page = hr_client.get(f"/cohorts/{cast.cohort.slug}/edit/").content.decode()
+    assert "Partners must be in different departments" in page
+    assert "partners before" not in page and "previous_partners" not in page
 
 
 def test_the_status_flow_moves_forward_and_refuses_skips(cast, hr_client):

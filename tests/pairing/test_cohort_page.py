@@ -30,7 +30,6 @@ def test_hr_starts_a_run_with_its_own_weights_and_lands_on_its_board(
         "weight_forward_bonus": 2,
         "weight_department": 0,
         "weight_location": 1,
-        "avoid_previous_partners": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("pairing:run_start", args=["spring"]), form)

