@@ -255,19 +255,21 @@ def _repoint_profile_skills(source: Skill, into: Skill) -> int:
 
 def _repoint_generic(source: Skill, into: Skill) -> int:
     """Every other foreign key or many-to-many to Skill (session logs' skills each way, and
-    whatever comes later), found from the model's relations so none is forgotten."""
+    whatever comes later), found from the model's relations so none is forgotten. Hidden
+    relations (related_name "+", the session rollups) hold derived totals: the signals the
+    related managers send refresh them."""
     moved = 0
     for relation in Skill._meta.related_objects:
         if relation.related_model in (ProfileSkill, SkillSynonym):
             continue
         if relation.many_to_many:
-            field = relation.field
-            through = field.remote_field.through
-            to_col = field.m2m_reverse_field_name()
-            from_col = field.m2m_field_name()
-            taken = through.objects.filter(**{to_col: into}).values(from_col)
-            through.objects.filter(**{to_col: source, f"{from_col}__in": taken}).delete()
-            moved += through.objects.filter(**{to_col: source}).update(**{to_col: into})
+            # Through the related managers, not the through table, so m2m_changed tells
+            # whoever keeps totals of these rows (the session rollups) what moved.
+            accessor = relation.get_accessor_name()
+            ids = list(getattr(source, accessor).values_list("pk", flat=True))
+            getattr(into, accessor).add(*ids)  # add() skips the rows ``into`` has already
+            getattr(source, accessor).clear()
+            moved += len(ids)
         elif relation.one_to_many or relation.one_to_one:
             moved += relation.related_model._default_manager.filter(
                 **{relation.field.name: source}

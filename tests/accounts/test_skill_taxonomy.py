@@ -71,6 +71,7 @@ def test_merging_moves_every_use_keeps_the_higher_level_and_is_audited(cast, log
     log = SessionLogFactory(pair=cast.pair, direction="both")
     log.skills_reverse.add(brand, branding)
     log.skills_forward.add(branding)
+    SessionLogFactory(pair=cast.pair).skills_reverse.add(branding)  # only the merged name
     client = login(cast.hr)
     page = client.get("/accounts/skills/").content.decode()
     assert "Looks like “LinkedIn personal branding”" in page
@@ -93,6 +94,10 @@ def test_merging_moves_every_use_keeps_the_higher_level_and_is_audited(cast, log
     }
     entry = AuditEntry.objects.get(action="skill.merged")
     assert entry.actor == cast.hr and entry.target == f"skill {brand.pk}"
+    board = client.get("/dashboard/").content.decode()
+    reverse = board[board.index('id="reverse-skills"') :]
+    assert 'LinkedIn personal brand <span class="muted">(2 sessions)' in reverse
+    assert "branding" not in reverse[: reverse.index("</section>")]
 
 
 def test_a_merge_into_an_unknown_skill_or_itself_changes_nothing(cast, login):
