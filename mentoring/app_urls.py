@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from mentoring import hr_views, views
+from mentoring import hr_person_views, hr_views, views
 from mentoring.dashboard import views as dashboard_views
 
 app_name = "mentoring"
@@ -28,6 +28,14 @@ urlpatterns = [
     path("cohorts/<slug:slug>/remind/", hr_views.cohort_remind, name="cohort_remind"),
     path("cohorts/<slug:slug>/people/add/", hr_views.enrolment_add, name="enrolment_add"),
     path("cohorts/<slug:slug>/people/<int:pk>/", hr_views.enrolment_edit, name="enrolment_edit"),
+    path(
+        "cohorts/<slug:slug>/people/<int:pk>/overview/", hr_person_views.hr_person, name="hr_person"
+    ),
+    path(
+        "cohorts/<slug:slug>/people/<int:pk>/overview/skills/",
+        hr_person_views.hr_person_skills,
+        name="hr_person_skills",
+    ),
     path(
         "cohorts/<slug:slug>/people/<int:pk>/resend/",
         hr_views.invitation_resend,

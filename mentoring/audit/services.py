@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "skill.renamed": "Skill renamed",
     "skill.merged": "Skills merged",
     "skill.synonym_added": "Skill synonym added",
+    "profile.skills_corrected": "Profile skills corrected by HR",
 }
 DETAIL_TEXT_LIMIT = 100
 

@@ -156,6 +156,19 @@ def test_nobody_outside_the_pair_finds_a_summary_or_a_note_on_any_page(secrets, 
         assert _leaks(pages, secret) == [], f"{who} can read {secret}"
 
 
+def test_hrs_view_of_each_partner_is_crawled_and_shows_no_summary_or_note(secrets):
+    cast, log, _ = secrets
+    overviews = [
+        f"/cohorts/{cast.cohort.slug}/people/{enrolment.pk}/overview/"
+        for enrolment in (cast.pair.junior, cast.pair.senior)
+    ]
+    assert set(overviews) <= set(_urls(cast, log))  # the crawl above walks them too
+    pages = _fetch_everything(_as(cast.hr), overviews)
+    assert all("Sessions logged" in body for body in pages.values())
+    for secret in (*SECRETS, "Learn TikTok"):  # nor a goal's text
+        assert _leaks(pages, secret) == []
+
+
 def test_the_partner_reads_the_summary_but_never_the_authors_note(secrets):
     cast, log, _ = secrets
     pages = _fetch_everything(_as(cast.senior), _urls(cast, log))
