@@ -329,6 +329,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired": {"task": "mentoring.privacy.tasks.purge_expired", "schedule": 86400.0},
     # On the default queue on purpose: a dead or busy pairing worker must not hide itself.
     "fail-dead-pairing-runs": {"task": "pairing.tasks.fail_dead_runs", "schedule": 60.0},
+    # An import whose worker died is failed even if nobody opens its page.
+    "fail-stale-import-jobs": {"task": "mentoring.imports.tasks.fail_stale_jobs", "schedule": 60.0},
     # HR's daily digest (re-match requests, people waiting, quiet pairs), each morning in the
     # site's time zone; the outbox's dedupe key keeps it to one a day if beat runs twice.
     "hr-digest": {

@@ -8,6 +8,7 @@ seen by `fail_if_stale` and can be retried.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from mentoring.imports import (
     storage,
     tasks,  # the module: tasks imports this one too
 )
-from mentoring.imports.models import ImportJob
+from mentoring.imports.models import STALE_AFTER, ImportJob
 from mentoring.imports.parse import read_staff_file
 from mentoring.imports.report import ImportReport
 from mentoring.imports.services import import_commit, import_preview
@@ -93,16 +94,27 @@ def import_job_retry(*, job: ImportJob) -> bool:
     return True
 
 
+STALE_ERROR = "The import stopped: no worker finished it. Nothing was imported; try again."
+
+
 def fail_if_stale(job: ImportJob) -> ImportJob:
     """A job queued or running with no sign of life for STALE_AFTER lost its worker."""
     if job.is_stale:
         ImportJob.objects.filter(pk=job.pk, attempt=job.attempt, state=job.state).update(
-            state=State.FAILED,
-            error="The import stopped: no worker finished it. Nothing was imported; try again.",
-            finished_at=timezone.now(),
+            state=State.FAILED, error=STALE_ERROR, finished_at=timezone.now()
         )
         job.refresh_from_db()
     return job
+
+
+def fail_stale_jobs(*, now: datetime | None = None) -> int:
+    """Beat's sweep: every job silent for STALE_AFTER is failed, whether or not anyone opens
+    its page, so none stays "running" for ever. One UPDATE; a worker that wakes up finds its
+    job no longer running and stops (`_touch`). Returns the jobs failed."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(
+        state__in=(State.QUEUED, State.RUNNING), updated_at__lt=now - STALE_AFTER
+    ).update(state=State.FAILED, error=STALE_ERROR, finished_at=now)
 
 
 def job_report(job: ImportJob) -> ImportReport | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from mentoring.imports import jobs, workbook
 from mentoring.imports.models import ImportJob
-from mentoring.imports.tasks import run_import_job
+from mentoring.imports.tasks import fail_stale_jobs, run_import_job
 from tests.mentoring.files.bombs import header_row, repeated
 from tests.mentoring.files.bombs import workbook as bomb
 from tests.mentoring.files.staff import csv_bytes, person
@@ -211,3 +211,34 @@ def test_only_the_uploader_sees_a_job_or_acts_on_it(
         url = reverse(f"mentoring:imports:{name}", args=[cast.cohort.slug, token])
         assert other.post(url).status_code == 404
     assert not User.objects.filter(email="new.one@example.com").exists()
+
+
+def test_beat_fails_a_job_whose_worker_died_even_if_nobody_looks(
+    cast,
+    login,
+    worker,  # noqa: F811 - the fixture
+):
+    client = login(cast.hr)
+    worker.held = True
+    for _ in range(3):
+        upload(client, cast.cohort, good_file())
+    dead, waiting, alive = ImportJob.objects.order_by("pk")
+    six_minutes_ago = timezone.now() - timedelta(minutes=6)
+    ImportJob.objects.filter(pk=dead.pk).update(state="running", updated_at=six_minutes_ago)
+    ImportJob.objects.filter(pk=waiting.pk).update(updated_at=six_minutes_ago)  # never taken
+    ImportJob.objects.filter(pk=alive.pk).update(state="running")  # reported just now
+
+    assert fail_stale_jobs() == 2
+
+    states = dict(ImportJob.objects.values_list("pk", "state"))
+    assert (states[dead.pk], states[waiting.pk], states[alive.pk]) == (
+        "failed",
+        "failed",
+        "running",
+    )
+    dead.refresh_from_db()
+    assert dead.error == jobs.STALE_ERROR and dead.finished_at
+    # A worker that was only slow finds its job failed and writes nothing more.
+    run_import_job(dead.pk, dead.attempt)
+    dead.refresh_from_db()
+    assert dead.state == "failed" and dead.report is None
