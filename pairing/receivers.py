@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from mentoring.models import Cohort, Enrolment
+from mentoring.services.enrolments import enrolment_withdrawn
+from pairing.services.digest import schedule_hr_digest
+from pairing.services.never_again import end_pairs_of, remember_closed_cohort
 
 
 def on_enrolment_withdrawn(sender, *, enrolment: Enrolment, **kwargs) -> list[str]:
     """A withdrawal ends the person's pairs; their partners wait for the next top-up."""
-    from pairing.services.digest import schedule_hr_digest
-    from pairing.services.never_again import end_pairs_of
 
     notes = end_pairs_of(enrolment, reason="withdrawn by HR")
     if notes:
@@ -21,15 +22,11 @@ def on_enrolment_withdrawn(sender, *, enrolment: Enrolment, **kwargs) -> list[st
 def on_cohort_saved(sender, *, instance: Cohort, **kwargs) -> None:
     """A closed cohort's pairs become past pairs: hashed, so never proposed again."""
     if instance.status == Cohort.Status.CLOSED:
-        from pairing.services.never_again import remember_closed_cohort
-
         remember_closed_cohort(instance)
 
 
 def connect() -> None:
     from django.db.models.signals import post_save
-
-    from mentoring.services.enrolments import enrolment_withdrawn
 
     enrolment_withdrawn.connect(on_enrolment_withdrawn, dispatch_uid="pairing.withdrawn")
     post_save.connect(on_cohort_saved, sender=Cohort, dispatch_uid="pairing.cohort_closed")

@@ -16,6 +16,12 @@ from datetime import date
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.models import Profile
+from mentoring.models import Cohort, Enrolment, PlanStep
+from pairing.models import Pair
+from sessions_log.models import FitCheck, ImpactSurvey, Pulse, SessionLog
+from sessions_log.plan_models import PairStepProgress
+
 log = logging.getLogger("twoway.dashboard")
 
 VERSION_KEY = "twoway:dashboard:version"
@@ -88,12 +94,6 @@ def cached(*, scope, filters, today: date, build: Callable[[], object]):
 
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from accounts.models import Profile
-    from mentoring.models import Cohort, Enrolment, PlanStep
-    from pairing.models import Pair
-    from sessions_log.models import FitCheck, ImpactSurvey, Pulse, SessionLog
-    from sessions_log.plan_models import PairStepProgress
 
     for model in (SessionLog, Pair, Enrolment, Cohort, Profile, ImpactSurvey, Pulse, FitCheck):
         post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")

@@ -13,6 +13,7 @@ from mentoring.models import Cohort, Enrolment
 from mentoring.services.programmes import CohortMoveRefused, cohort_move
 from pairing.emails import PUBLISHED_KIND
 from pairing.models import Pair, PairingRun, Proposal
+from pairing.services.board import BoardConflict
 
 
 class PublishRefused(ValueError):
@@ -32,8 +33,6 @@ def pair_publish(
     if run.published_at is not None:
         return list(Pair.objects.filter(run=run).order_by("-score", "pk"))
     if version is not None and int(version) != run.version:
-        from pairing.services.board import BoardConflict
-
         raise BoardConflict(run)
     if run.status != PairingRun.Status.DONE:
         raise PublishRefused("Only a finished run can be published.")

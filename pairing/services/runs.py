@@ -14,7 +14,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mentoring.models import Cohort
-from pairing import engine
+from pairing import (
+    engine,
+    tasks,  # the module: tasks imports the services too
+)
 from pairing.models import PairingRun, Proposal
 from pairing.services.inputs import (
     CohortSize,
@@ -108,9 +111,7 @@ def start_run(*, cohort: Cohort, by=None, overrides: dict | None = None) -> Pair
     refuse_unless_pairable(cohort)
     refuse_if_too_big(cohort_size(cohort))
     run = _new_run(cohort, by, overrides, queued_at=timezone.now())
-    from pairing.tasks import run_pairing
-
-    transaction.on_commit(lambda: run_pairing.delay(run.pk))
+    transaction.on_commit(lambda: tasks.run_pairing.delay(run.pk))
     return run
 
 
@@ -316,9 +317,7 @@ def retry_run(*, run: PairingRun, by=None) -> bool:
             error="",
         )
         if queued:
-            from pairing.tasks import run_pairing
-
-            transaction.on_commit(lambda: run_pairing.delay(run.pk))
+            transaction.on_commit(lambda: tasks.run_pairing.delay(run.pk))
     if queued:
         log.info("pairing run %s queued again by %s", run.pk, getattr(by, "pk", None))
     run.refresh_from_db()

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentoring import outbox
-from mentoring.models import Cohort, Enrolment
+from mentoring.models import Cohort, Enrolment, OutboxMessage
 from pairing import engine
 from pairing.models import Pair, Shortlist, ShortlistLook, Suggestion
 
@@ -73,7 +73,6 @@ def reminders_send(*, shortlist: Shortlist, now: datetime | None = None) -> int:
     looked = ShortlistLook.objects.filter(shortlist=shortlist).values("enrolment_id")
     due = list(_active(shortlist.cohort).exclude(pk__in=looked).values_list("pk", "user_id"))
     keys = [f"{REMINDER}:{shortlist.pk}:{pk}" for pk, _ in due]
-    from mentoring.models import OutboxMessage
 
     before = OutboxMessage.objects.filter(dedupe_key__in=keys).count()
     outbox.schedule_many(
