@@ -76,6 +76,8 @@ def export_sessions(user) -> dict:
                 "direction": goal.direction,
                 "title": goal.title,
                 "status": goal.status,
+                "due_on": goal.due_on,
+                "progress_percent": goal.progress,
                 "progress_note": goal.progress_note,
             }
             for goal in Goal.objects.filter(pair_id__in=pair_ids)
@@ -228,7 +230,8 @@ INVENTORY = (
     ),
     Datum(
         "Goals",
-        "what each partner wants to learn, status, progress note",
+        "what each partner wants to learn, the date to reach it by, progress, status, "
+        "progress note",
         "the two partners; HR as counts",
         "until erased or purged (text cleared, status kept)",
     ),

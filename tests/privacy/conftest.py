@@ -4,6 +4,7 @@ emails and an audit entry, so a download and an erasure have something to find."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -50,7 +51,14 @@ def history(cast) -> History:
     )
     PrivateNoteFactory(session_log=log, author=junior, body=JUNIOR_NOTE)
     PrivateNoteFactory(session_log=log, author=senior, body=SENIOR_NOTE)
-    GoalFactory(pair=pair, owner=junior, direction="forward", title="Asha wants to pitch")
+    GoalFactory(
+        pair=pair,
+        owner=junior,
+        direction="forward",
+        title="Asha wants to pitch",
+        due_on=date(2026, 9, 30),
+        progress=40,
+    )
     GoalFactory(pair=pair, owner=senior, direction="reverse", title="Use Copilot daily")
     FitCheckFactory(pair=pair, respondent=junior, comment="Asha finds this useful")
     PulseFactory(pair=pair, respondent=junior, comment="Asha: going well")

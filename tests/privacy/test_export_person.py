@@ -27,6 +27,8 @@ def test_it_prints_everything_about_the_person_as_json(history, capsys):
         "Robert explained budgets",
     ]
     assert {g["title"] for g in data["goals"]} == {"Asha wants to pitch", "Use Copilot daily"}
+    pitch = next(g for g in data["goals"] if g["title"] == "Asha wants to pitch")
+    assert (pitch["due_on"], pitch["progress_percent"]) == ("2026-09-30", 40)
     assert data["fit_checks"][0]["comment"] == "Asha finds this useful"
     assert data["pulses"][0]["comment"] == "Asha: going well"
     assert data["reflections"][0]["reflection"] == "Asha reflects"
