@@ -175,3 +175,16 @@ def test_the_skill_search_offers_the_existing_skill_before_a_near_duplicate(cast
         "/accounts/profile/skills/add/", {"kind": "teach", "name": "LinkedIn personal branding"}
     )
     assert Skill.objects.filter(name="LinkedIn personal branding").exists()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_skills_page_runs_a_bounded_number_of_queries(
+    cast, login, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        skill = factories.SkillFactory(name=f"Skill {n}")
+        SkillSynonym.objects.create(skill=skill, name=f"Other name {n}")
+        _holds(cast.junior, skill)
+    client = login(cast.hr)
+    with django_assert_max_num_queries(15):
+        assert client.get("/accounts/skills/").status_code == 200

@@ -133,3 +133,11 @@ def test_another_persons_skill_row_is_not_found(cast, login):
     )
     assert response.status_code == 404
     assert ProfileSkill.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_page_runs_a_bounded_number_of_queries(met, login, django_assert_max_num_queries):
+    for _ in range(12):
+        factories.ProfileSkillFactory(profile=met.senior.profile, skill=factories.SkillFactory())
+    client = login(met.hr)
+    with django_assert_max_num_queries(15):
+        assert client.get(url(met, met.senior)).status_code == 200
