@@ -230,7 +230,7 @@ def _skills_each_way(pair_ids: list[int]) -> dict[int, tuple[list[str], list[str
     return {pk: names.get(pk, ([], [])) for pk in pair_ids}
 
 
-def _flowing(teacher_id: int, learner_id: int) -> Exists:
+def _flowing(teacher_id: int, learner_id: int) -> Q:
     """Whether one partner teaches the skill and the other wants to learn it."""
     holds = ProfileSkill.objects.filter(skill_id=OuterRef("pk"))
     return Exists(holds.filter(profile__user_id=teacher_id, kind="teach")) & Exists(
