@@ -214,6 +214,7 @@ def solve_dense(
         cost = np.zeros((0, 0), dtype=np.float32)
     plain = bool((free_s == 1).all())  # one slot per senior: columns need no gather
     col_bonus_f = col_bonus.astype(cost.dtype)
+    bonuses = bool(row_bonus.any() or col_bonus.any())
     junior_any = np.zeros(n_j, dtype=bool)
     junior_chain = np.zeros(n_j, dtype=bool)
     senior_any = np.zeros(n_s, dtype=bool)
@@ -230,27 +231,32 @@ def solve_dense(
         )
         s0, s1 = int(slot_start[r0]), int(slot_start[r1])
         if method != "none" and s1 > s0:
-            weight = block.score.astype(cost.dtype)
+            # Few passes over the block: it is most of the time left beside lapjv itself.
+            weight = block.score.astype(cost.dtype, copy=False)
             weight += cost.dtype.type(levels.pair)
-            weight[~block.eligible] = 0
-            weight = weight[row_person[s0:s1] - r0]
-            if not plain:
-                weight = np.take(weight, col_person, axis=1)
-            eligible = weight > 0
-            weight += row_bonus[s0:s1, None].astype(cost.dtype)
-            weight += col_bonus_f
             np.negative(weight, out=weight)
-            weight[~eligible] = 0
-            cost[s0:s1, :cols] = weight
+            np.multiply(weight, block.eligible, out=weight)  # ineligible: 0
+            target = cost[s0:s1, :cols]
+            people = row_person[s0:s1] - r0
+            if plain and np.array_equal(people, np.arange(r1 - r0)):
+                target[...] = weight  # one slot per junior of the block, in order
+            elif plain:
+                np.take(weight, people, axis=0, out=target)
+            else:
+                target[...] = np.take(weight[people], col_person, axis=1)
+            if bonuses:
+                eligible = target < 0
+                target -= row_bonus[s0:s1, None].astype(cost.dtype) * eligible
+                target -= col_bonus_f * eligible
         return (r0, r1, *stats)
 
     step = max(16, DENSE_BLOCK_CELLS // max(n_s, 1))
     spans = [(r0, min(n_j, r0 + step)) for r0 in range(0, n_j, step)]
-    # numpy lets go of the GIL on big arrays: two threads score two blocks at once.
+    # numpy lets go of the GIL on big arrays: two threads score two blocks at once (one block:
+    # no thread at all).
     with ThreadPoolExecutor(max_workers=2 if len(spans) > 2 else 1) as pool:
-        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in pool.map(
-            lambda span: fill(*span), spans
-        ):
+        mapped = [fill(*spans[0])] if len(spans) == 1 else pool.map(lambda span: fill(*span), spans)
+        for r0, r1, rows_any, rows_chain, cols_any, cols_chain in mapped:
             junior_any[r0:r1] = rows_any
             junior_chain[r0:r1] = rows_chain
             senior_any |= cols_any
