@@ -236,10 +236,19 @@ def _extras(jd, jl, jg, jt, sd, sl, sg, st, weights: Weights, rules: Rules) -> n
 def _profiles(side: Side) -> tuple[np.ndarray, np.ndarray]:
     """(code per person, unique profiles as rows of department, location, grade, offset)."""
     columns = np.column_stack([side.department, side.location, side.grade, side.utc_offset])
-    columns[np.isnan(columns)] = np.inf  # grade or offset not set: one profile value of its own
-    table, codes = np.unique(columns, axis=0, return_inverse=True)
-    table[np.isinf(table)] = np.nan
-    return codes.reshape(-1).astype(np.intp), table
+    if not len(columns):
+        return np.zeros(0, dtype=np.intp), columns
+    # One integer key per person from each column's own codes: a 1-d unique is many times
+    # faster than np.unique(axis=0) on rows.
+    key = np.zeros(len(columns), dtype=np.int64)
+    for column in columns.T:
+        column = np.where(np.isnan(column), np.inf, column)  # not set: a value of its own
+        values, codes = np.unique(column, return_inverse=True)
+        # renumbered each time, so the key stays below the number of people (no overflow)
+        key = np.unique(key * len(values) + codes.reshape(-1), return_inverse=True)[1]
+        key = key.reshape(-1).astype(np.int64)
+    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    return codes.reshape(-1).astype(np.intp), columns[first]
 
 
 def prepare_extras(cohort: ScoredCohort, weights: Weights, rules: Rules) -> None:
