@@ -49,6 +49,9 @@ DENSE_BLOCK_CELLS = 4_000_000  # person cells scored at once when filling the sl
 # lapjv is the fastest on square matrices, but padding a rectangle to a square slows it sharply
 # (measured: 3971 x 3011 6.1 s, scipy 0.4 s).
 PADDING_SHARE = 0.02
+# Without lapjv (a rectangle), scipy's dense solve is slower than the candidates and their proof
+# from this size up (measured: 1,000 x 1,200 slots 0.15 s dense, 0.05 s on candidates).
+RECTANGLE_SPARSE_MIN_CELLS = 250_000
 
 
 class _Duplicated(Exception):
@@ -352,7 +355,10 @@ def solve(
     cohort = build_cohort(juniors, seniors, weights, rules, also_forbidden=taken)
     covered_j, covered_s = used_j > 0, used_s > 0
     answer: DenseAnswer | sparse.Candidates | None = None
-    if int(free_j.sum()) * int(free_s.sum()) < SPARSE_MIN_CELLS:
+    rows, cols = int(free_j.sum()), int(free_s.sum())
+    square = max(rows, cols) - min(rows, cols) <= PADDING_SHARE * max(rows, cols)
+    limit = SPARSE_MIN_CELLS if square else min(SPARSE_MIN_CELLS, RECTANGLE_SPARSE_MIN_CELLS)
+    if rows * cols < limit:
         try:
             answer = solve_dense(
                 cohort, weights, rules, free_j, free_s, covered_j, covered_s, progress
