@@ -273,17 +273,25 @@ def _potentials(
     a_w = np.concatenate([cost - matched_cost[rows], -matched_cost[ar]])
     other = a_to != a_from
     a_from, a_to, a_w = a_from[other], a_to[other], a_w[other]
-    order = np.argsort(a_to, kind="stable")
-    a_from, a_to, a_w = a_from[order], a_to[order], a_w[order]
-    v = np.zeros(m + len(ar))
+    size = m + len(ar)
+    v = np.zeros(size)
     if not len(a_to):
         return v
-    starts = np.flatnonzero(np.r_[True, a_to[1:] != a_to[:-1]])
-    target = a_to[starts]
-    for _ in range(n + m + 1):  # no negative cycle at an optimum: converges by then
-        best = np.minimum.reduceat(v[a_from] + a_w, starts)
-        better = best < v[target]
-        if not better.any():
+    order = np.argsort(a_from, kind="stable")
+    a_from, a_to, a_w = a_from[order], a_to[order], a_w[order]
+    first = np.searchsorted(a_from, np.arange(size + 1))
+    changed = np.unique(a_from[a_w < 0])  # every price starts at 0: only these can lower one
+    for _ in range(size + 1):  # no negative cycle at an optimum: converges by then
+        if not len(changed):
             return v
-        v[target[better]] = best[better]
+        # Relax only the arcs leaving columns whose price changed in the last round: late
+        # rounds touch a handful of arcs, not all of them.
+        counts = first[changed + 1] - first[changed]
+        arcs = np.repeat(first[changed] - np.cumsum(counts) + counts, counts) + np.arange(
+            int(counts.sum())
+        )
+        reach = v[a_from[arcs]] + a_w[arcs]
+        before = v.copy()
+        np.minimum.at(v, a_to[arcs], reach)
+        changed = np.flatnonzero(v < before)
     return None  # pragma: no cover - only if the answer were not optimal
