@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Skill
 from accounts.taxonomy import (
     TaxonomyRefused,
@@ -36,7 +37,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_safe
-def skills(request: HttpRequest) -> HttpResponse:
+def skills(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:100]
     page = Paginator(skills_with_usage(query), SKILLS_PER_PAGE).get_page(request.GET.get("page"))
     similar = near_duplicates([skill.name for skill in page.object_list], new=False, limit=4)
@@ -57,7 +58,7 @@ def _done(request: HttpRequest, change) -> HttpResponse:
 
 @hr_required
 @require_POST
-def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=pk)
     old = skill.name
 
@@ -70,7 +71,7 @@ def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Skill, pk=pk)
     name = source.name
 
@@ -86,7 +87,7 @@ def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def skill_synonym(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_synonym(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=pk)
 
     def change() -> str:

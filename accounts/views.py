@@ -20,6 +20,7 @@ from accounts.forms import (
     SkillLevelForm,
     level_choices,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ProfileSkill, Skill, User, skill_key
 from accounts.roles import ROLE_LABELS, set_active_role
 from accounts.services import (
@@ -73,7 +74,7 @@ def accept_invite(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 
 @login_required
 @require_POST
-def switch_role(request: HttpRequest) -> HttpResponse:
+def switch_role(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = request.POST.get("role", "")
     if set_active_role(request, role):
         messages.info(request, f"You are now working as {ROLE_LABELS[role]}.")
@@ -143,7 +144,7 @@ def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = profile_for(request.user)
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +158,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def skill_search(request: HttpRequest) -> HttpResponse:
+def skill_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search-as-you-type over the taxonomy; without JavaScript the whole page comes back."""
     person = profile_for(request.user)
     kind = request.GET.get("kind", "")
@@ -188,7 +189,7 @@ def _skills_response(request: HttpRequest, person, kind: str, *, error: str = ""
 
 @login_required
 @require_POST
-def skill_add(request: HttpRequest) -> HttpResponse:
+def skill_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = profile_for(request.user)
     form = SkillAddForm(request.POST)
     kind = request.POST.get("kind") if request.POST.get("kind") in SKILL_KINDS else "teach"
@@ -221,7 +222,7 @@ def _own_skill(request: HttpRequest, pk: int):
 
 @login_required
 @require_POST
-def skill_level(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_level(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _own_skill(request, pk)
     form = SkillLevelForm(request.POST)
     if not form.is_valid():
@@ -232,7 +233,7 @@ def skill_level(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _own_skill(request, pk)
     person, kind = held.profile, held.kind
     held.delete()
@@ -259,7 +260,7 @@ def _two_factor(user: User) -> dict:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = profile_for(request.user)
     form = AccountTimezoneForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ProfileSkill, Skill
 from accounts.services import (
     SkillRefused,
@@ -125,7 +126,7 @@ def person_overview(enrolment: Enrolment) -> PersonOverview:
 
 @hr_required
 @require_safe
-def hr_person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def hr_person(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(slug, pk)
     return render(
         request,
@@ -144,7 +145,7 @@ def _level(value: str) -> int | None:
 
 @hr_required
 @require_POST
-def hr_person_skills(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def hr_person_skills(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """HR corrects a profile's skills: add one (an existing skill by name, or a new one),
     change a level, or remove one. Each change is audited."""
     enrolment = _enrolment_for(slug, pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ProfileSkill
 from mentoring import selectors
 from mentoring.audit.services import record
@@ -44,7 +45,7 @@ def _cohort_for(slug: str) -> Cohort:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = form.save()
@@ -55,7 +56,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_safe
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     cohorts = programme.cohorts.annotate(
         juniors=Count(
@@ -72,7 +73,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +87,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def programme_archive(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_archive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     if request.POST.get("action") == "restore":
         programmes.programme_restore(programme=programme)
@@ -102,7 +103,7 @@ def programme_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     if programme.is_archived:
         messages.error(request, "This programme is archived; restore it before adding cohorts.")
@@ -123,7 +124,7 @@ def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +142,7 @@ def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def cohort_status(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_status(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     form = CohortStatusForm(request.POST)
     if not form.is_valid():
@@ -165,7 +166,7 @@ def cohort_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def cohort_archive(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_archive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     if request.POST.get("action") == "restore":
         programmes.cohort_restore(cohort=cohort)
@@ -320,7 +321,7 @@ def _people_filter(request: HttpRequest, rows: list) -> tuple[list, dict]:
 
 @hr_required
 @require_safe
-def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     overview = selectors.cohort_overview(cohort)
     rows, filters = _people_filter(request, overview.rows)
@@ -395,7 +396,7 @@ def _invitation_preview(cohort: Cohort):
 
 @hr_required
 @require_POST
-def cohort_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     picked = None
     if request.POST.get("action") == "selected":
@@ -436,7 +437,7 @@ def cohort_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def cohort_remind(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     try:
         sent = invitations.profile_reminders_send(cohort=cohort)
@@ -458,7 +459,7 @@ def cohort_remind(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = _cohort_for(slug)
     enrolment = selectors.enrolment_for_cohort(cohort, pk)
     try:
@@ -475,7 +476,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
+def enrolment_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(slug)
     form = AddParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -506,7 +507,7 @@ def enrolment_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def enrolment_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = _cohort_for(slug)
     enrolment = selectors.enrolment_for_cohort(cohort, pk)
     saved = Enrolment.objects.get(pk=enrolment.pk)

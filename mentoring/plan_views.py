@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.models import PlanStep, Programme
 from mentoring.plan_forms import FromTemplateForm, GuidesForm, PlanStepForm
 from mentoring.services import plan_files, plans
@@ -55,7 +56,7 @@ def _next_week(programme: Programme) -> int:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The plan page; posting the form at its foot adds a step."""
     programme = _programme_for(slug)
     if request.method == "GET":
@@ -76,7 +77,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def step_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme_for(slug)
     step = _step_for(programme, pk)
     form = PlanStepForm(request.POST or None, instance=step)
@@ -99,7 +100,7 @@ def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def step_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def step_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme_for(slug)
     step = PlanStep.objects.filter(programme=programme, pk=pk).first()
     if step is not None:  # a second click on a deleted step is not an error
@@ -112,7 +113,7 @@ def step_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def step_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def step_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme_for(slug)
     step = _step_for(programme, pk)
     direction = request.POST.get("direction")
@@ -127,7 +128,7 @@ def step_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def guides_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def guides_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme_for(slug)
     form = GuidesForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +146,7 @@ def guides_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def programme_from_template(request: HttpRequest) -> HttpResponse:
+def programme_from_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a programme from a shipped template: its agreement, guides and plan, all
     editable afterwards."""
     templates = plan_files.shipped_templates()

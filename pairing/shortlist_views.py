@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.audit.services import record
 from mentoring.models import Enrolment
 from pairing import selectors
@@ -41,7 +42,7 @@ def _row(suggestion: Suggestion, junior: bool) -> dict:
 
 @login_required
 @require_GET
-def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
+def shortlist(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     enrolment = _enrolment_for(request.user, slug)
     current = get_object_or_404(Shortlist, cohort=enrolment.cohort)
     is_open = current.is_open()
@@ -68,7 +69,7 @@ def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def mark(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, slug)
     suggestion = get_object_or_404(
         Suggestion.objects.select_related("shortlist", "candidate__user__profile"),
@@ -102,7 +103,7 @@ class OpenForm(forms.Form):
 
 @hr_required
 @require_GET
-def shortlist_hr(request: HttpRequest, slug: str) -> HttpResponse:
+def shortlist_hr(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = selectors.cohort_for_hr(slug)
     return render(request, "pairing/shortlist_hr.html", _hr_context(cohort, OpenForm()))
 
@@ -120,7 +121,7 @@ def _hr_context(cohort, form: OpenForm) -> dict:
 
 @hr_required
 @require_POST
-def shortlist_change(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def shortlist_change(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
     cohort = selectors.cohort_for_hr(slug)
     current = Shortlist.objects.filter(cohort=cohort).first()
     try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.audit.services import record
 from mentoring.lib.spreadsheet import neutralise
 from pairing import selectors, services
@@ -26,7 +27,7 @@ from pairing.services.inputs import has_published_pairs
 
 @hr_required
 @require_GET
-def cohort_pairing(request: HttpRequest, slug: str) -> HttpResponse:
+def cohort_pairing(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = selectors.cohort_for_hr(slug)
     return render(request, "pairing/cohort.html", _cohort_context(request, cohort))
 
@@ -70,7 +71,7 @@ def _waiting_context(cohort) -> dict:
 
 @hr_required
 @require_POST
-def run_start(request: HttpRequest, slug: str) -> HttpResponse:
+def run_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Queue a run with the weights and rules in the form; HR's locks and excludes hold."""
     cohort = selectors.cohort_for_hr(slug)
     overrides = None
@@ -96,7 +97,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_GET
-def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
     filters = selectors.BoardFilters.from_query(request.GET)
     template = "pairing/board.html#proposals" if request.htmx else "pairing/board.html"
@@ -112,7 +113,7 @@ def _board_context(run: PairingRun, filters: selectors.BoardFilters, **extra) ->
 
 @hr_required
 @require_GET
-def run_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def run_progress(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled while a run computes; once it has finished the page reloads into the board."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
     if request.htmx and run.is_finished:
@@ -188,7 +189,7 @@ def _scored(proposal: Proposal) -> str:
 
 @hr_required
 @require_POST
-def board_edit(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+def board_edit(request: AuthenticatedHttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Lock, unlock, exclude, unpair, swap or pair by hand; answers with the refreshed board.
     A stale version (someone else edited meanwhile) changes nothing and says so: in the htmx
     fragment, or as a 409 page without JavaScript (422 for an edit that cannot be made)."""
@@ -251,7 +252,7 @@ def _filter_query(data: QueryDict) -> str:
 
 @hr_required
 @require_GET
-def run_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def run_export(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The run's proposals as CSV; formula-like cells are neutralised for spreadsheets."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
     record(actor=request.user, action="export.downloaded", target=f"pairing run {run.pk}")
@@ -271,7 +272,7 @@ def _confirmed(request: HttpRequest) -> bool:
 
 @hr_required
 @require_POST
-def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def run_publish(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """First POST: what publishing would do (pairs, and who is emailed, by name when few);
     the confirmed POST publishes. A top-up creates only its new pairs and emails their people."""
     run = selectors.run_of_cohort(selectors.cohort_for_hr(slug), pk)
@@ -314,7 +315,7 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @hr_required
 @require_GET
-def compare(request: HttpRequest, slug: str) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = selectors.cohort_for_hr(slug)
     runs = selectors.runs_of_cohort(cohort)
     comparison = None
@@ -329,7 +330,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Forget a lock or an exclude: the next run is free to choose again."""
     rule = get_object_or_404(
         Rule.objects.select_related("cohort", "junior__user__profile", "senior__user__profile"),
@@ -350,7 +351,7 @@ def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """First POST: a confirmation naming the two people; the confirmed POST ends the pair,
     and both wait for a partner in the next top-up run (never with each other again)."""
     pair = get_object_or_404(
@@ -380,7 +381,7 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def rematch_decide(request: AuthenticatedHttpRequest, pk: int, decision: str) -> HttpResponse:
     rematch = get_object_or_404(RematchRequest.objects.select_related("pair__cohort"), pk=pk)
     slug = rematch.pair.cohort.slug
     try:
@@ -414,7 +415,7 @@ def rematch_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
 
 @login_required
 @require_GET
-def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
+def my_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Why we matched you": only the pair's two members, nobody else (404)."""
     pair = selectors.pair_for_member(request.user, pk)
     return render(
@@ -431,7 +432,7 @@ def my_pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def rematch_request(request: HttpRequest, pk: int) -> HttpResponse:
+def rematch_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     form = RematchRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

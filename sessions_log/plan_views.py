@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.models import Cohort, PlanStep
 from pairing.models import Pair
 from sessions_log import selectors
@@ -30,7 +31,7 @@ def _is_open(pair: Pair) -> bool:
 
 @require_POST
 @participant_view
-def plan_step(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def plan_step(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     step = PlanStep.objects.filter(pk=step_pk, programme_id=pair.cohort.programme_id).first()
     if step is None:
@@ -62,7 +63,7 @@ def plan_step(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @require_GET
 @participant_view
-def plan_guide(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_guide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The guides for both sides and the whole plan with every step's agenda."""
     pair = selectors.pair_for_member(request.user, pk)
     return render(

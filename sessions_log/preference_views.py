@@ -11,11 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts import nudges as preferences
+from accounts.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nudges(request: HttpRequest) -> HttpResponse:
+def nudges(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         enabled = request.POST.get("nudges") == "on"
         preferences.set_nudges(user=request.user, enabled=enabled)

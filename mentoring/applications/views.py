@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.applications import services
 from mentoring.applications.forms import ApplyForm, CallForm, DecisionForm, QuestionForm
 from mentoring.applications.models import Application, ApplicationCall, Question
@@ -81,7 +82,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = Application.objects.filter(user=request.user).select_related("cohort__programme")
     return render(request, "mentoring/applications/mine.html", {"applications": applications})
 
@@ -95,7 +96,7 @@ def _cohort(slug: str) -> Cohort:
 
 @hr_required
 @require_GET
-def review(request: HttpRequest, slug: str) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     call = services.call_for(cohort)
     state = request.GET.get("state", "")
@@ -157,7 +158,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     form = CallForm(request.POST, instance=services.call_for(cohort))
     if not form.is_valid():
@@ -175,7 +176,7 @@ def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def question_add(request: HttpRequest, slug: str) -> HttpResponse:
+def question_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     form = QuestionForm(request.POST)
     if not form.is_valid():
@@ -190,7 +191,9 @@ def question_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def question_change(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+def question_change(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, action: str
+) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk, call__cohort__slug=slug)
     if action == "remove":
         question.delete()
@@ -203,7 +206,7 @@ def question_change(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 
 @hr_required
 @require_POST
-def link_renew(request: HttpRequest, slug: str) -> HttpResponse:
+def link_renew(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     services.link_renew(call=services.call_for(_cohort(slug)))
     messages.success(request, "A new invite link is ready; the old one no longer works.")
     return redirect("applications:review", slug=slug)
@@ -211,7 +214,7 @@ def link_renew(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_GET
-def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("cohort__programme", "user__profile"),
         pk=pk,
@@ -226,7 +229,9 @@ def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @hr_required
 @require_POST
-def application_decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
+def application_decide(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, decision: str
+) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk, cohort__slug=slug)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -256,7 +261,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int, decision: str) 
 
 @hr_required
 @require_POST
-def take_next(request: HttpRequest, slug: str, side: str) -> HttpResponse:
+def take_next(request: AuthenticatedHttpRequest, slug: str, side: str) -> HttpResponse:
     if side not in ("junior", "senior"):
         raise Http404
     cohort = _cohort(slug)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.audit.services import record
 from mentoring.imports import jobs, storage
 from mentoring.imports.export import cohort_staff_csv, template_csv
@@ -58,7 +59,7 @@ def _upload_page(
 
 @hr_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def upload(request: HttpRequest, slug: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     form = StaffUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
@@ -72,7 +73,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 @require_safe
-def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
     """The job's page: progress while it runs, then the preview, the report or the outcome."""
     cohort = _cohort(slug)
     job = _job_for(request, cohort, token)
@@ -102,7 +103,7 @@ def preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def commit(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def commit(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
     cohort = _cohort(slug)
     job = _job_for(request, cohort, token)
     # A second click, or a commit of a job not previewed clean, just shows where the job is.
@@ -113,7 +114,7 @@ def commit(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @hr_required
 @require_POST
-def retry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def retry(request: AuthenticatedHttpRequest, slug: str, token: str) -> HttpResponse:
     cohort = _cohort(slug)
     job = _job_for(request, cohort, token)
     if job.state == ImportJob.State.FAILED and not jobs.import_job_retry(job=job):
@@ -136,14 +137,14 @@ def _csv_download(body: str, filename: str) -> HttpResponse:
 
 @hr_required
 @require_safe
-def template(request: HttpRequest, slug: str) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     _cohort(slug)
     return _csv_download(template_csv(), "twoway-staff-template.csv")
 
 
 @hr_required
 @require_safe
-def export(request: HttpRequest, slug: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort(slug)
     record(actor=request.user, action="export.downloaded", target=f"staff of cohort {slug}")
     return _csv_download(cohort_staff_csv(cohort), f"twoway-{cohort.slug}-staff.csv")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import hr_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.privacy import is_erased
 from mentoring.audit.services import ACTIONS, record
@@ -51,14 +52,14 @@ def programme_notice(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = services.export_person(request.user)
     return render(request, "privacy/my_data.html", {"sections": selectors.readable(data)})
 
 
 @require_safe
 @login_required
-def my_data_json(request: HttpRequest) -> HttpResponse:
+def my_data_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         services.export_person_json(request.user), content_type="application/json; charset=utf-8"
     )
@@ -69,13 +70,13 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @hr_required
-def data_inventory(request: HttpRequest) -> HttpResponse:
+def data_inventory(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "privacy/inventory.html", _notice_context())
 
 
 @require_safe
 @hr_required
-def erase_find(request: HttpRequest) -> HttpResponse:
+def erase_find(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FindPersonForm(request.GET or None)
     if form.is_bound and form.is_valid():
         person = services.find_person(form.cleaned_data["email"])
@@ -87,7 +88,7 @@ def erase_find(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @hr_required
-def erase_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def erase_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("profile"), pk=pk)
     if is_erased(person):
         messages.info(request, "This person has already been erased.")
@@ -112,7 +113,7 @@ def erase_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @hr_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = Paginator(selectors.audit_entries(filters), AUDIT_PER_PAGE).get_page(
@@ -129,7 +130,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @hr_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = selectors.audit_entries(filters)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from pairing.models import RematchRequest
 from sessions_log import selectors, services
 from sessions_log.forms import (
@@ -28,7 +29,7 @@ from sessions_log.views.shared import (
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
+def fit_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     existing = FitCheck.objects.filter(pair=pair, respondent=request.user).first()
     is_open = SessionLog.objects.filter(pair=pair).exists()
@@ -67,7 +68,7 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def pulse(request: HttpRequest, pk: int) -> HttpResponse:
+def pulse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     period = services.current_pulse_period(pair)
     existing = (
@@ -103,7 +104,7 @@ def pulse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def impact_survey(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+def impact_survey(request: AuthenticatedHttpRequest, pk: int, stage: str) -> HttpResponse:
     enrolment = selectors.enrolment_for(request.user, pk)
     if stage not in ImpactSurvey.Stage.values:
         raise Http404("No such survey")
@@ -144,7 +145,7 @@ def impact_survey(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def reflection(request: HttpRequest, pk: int) -> HttpResponse:
+def reflection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     existing = Reflection.objects.filter(pair=pair, author=request.user).first()
     form = ReflectionForm(request.POST or None, instance=existing)
@@ -171,7 +172,7 @@ def reflection(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @participant_view
-def contribution_record(request: HttpRequest) -> HttpResponse:
+def contribution_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's own record of what they gave and received, to keep as evidence."""
     record = selectors.contribution_record(request.user)
     if request.GET.get("format") == "txt":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from sessions_log import selectors, services
 from sessions_log.forms import (
     GoalForm,
@@ -27,7 +28,7 @@ from sessions_log.views.shared import (
 
 @require_GET
 @participant_view
-def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     log_form = None
     # "Log it" next to a meeting that has happened opens the form filled in for that meeting.
@@ -50,7 +51,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @participant_view
-def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     try:
         services.accept_agreement(pair=pair, user=request.user)
@@ -80,7 +81,7 @@ def _log_kwargs(form: SessionLogForm) -> dict:
 
 @require_POST
 @participant_view
-def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The log form on the pair page posts here; htmx gets the sessions section back."""
     pair = selectors.pair_for_member(request.user, pk)
     form = log_form_for(pair, request.user, data=request.POST)
@@ -112,7 +113,7 @@ def session_log_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = selectors.session_log_for_member(request.user, pk)
     if log.logged_by_id != request.user.pk:
         raise Http404("Only the person who logged a session can edit it.")
@@ -155,7 +156,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @participant_view
-def session_log_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = selectors.session_log_for_member(request.user, pk)
     try:
         services.delete_session_log(log=log, by=request.user)
@@ -170,7 +171,7 @@ def session_log_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def private_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def private_note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Either partner keeps a private note on any of the pair's sessions."""
     log = selectors.session_log_for_member(request.user, pk)
     note = log.my_notes[0].body if log.my_notes else ""
@@ -193,7 +194,7 @@ def private_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @participant_view
-def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
     form = GoalForm(request.POST, pair=pair)
     if form.is_valid():
@@ -209,7 +210,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @participant_view
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_for_owner(request.user, pk)
     form = GoalUpdateForm(
         request.POST or None,

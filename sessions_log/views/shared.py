@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import AuthenticatedHttpRequest
 from pairing.models import Pair
 from sessions_log import selectors
 from sessions_log.forms import (
@@ -26,7 +27,7 @@ def participant_view(view: Callable) -> Callable:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         with timezone.override(selectors.zone_of(request.user)):
             return view(request, *args, **kwargs)
 
