@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from accounts.models import Profile, ProfileSkill
@@ -49,7 +51,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         if self.instance.timezone:
-            self.fields["timezone"].also_accept.add(self.instance.timezone)
+            cast(TimezoneField, self.fields["timezone"]).also_accept.add(self.instance.timezone)
         # A newline, ESC or bidi override in a name breaks exports and can disguise a person.
         for name in ("full_name", "job_title", "department", "location"):
             self.fields[name].validators.append(validate_no_control_characters)
@@ -66,11 +68,17 @@ class SkillAddForm(forms.Form):
     skill = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(required=False, max_length=100)
     level = forms.TypedChoiceField(
-        coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")], initial=2, required=False, empty_value=2
+        coerce=int,
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        initial=2,
+        required=False,
+        # django-stubs types empty_value as str; Django returns whatever is given, here a level.
+        empty_value=2,  # type: ignore[arg-type]
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("skill") and not (data.get("name") or "").strip():
             raise forms.ValidationError("Type a skill or pick one from the list.")
         return data
@@ -92,4 +100,4 @@ class AccountTimezoneForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.timezone:
-            self.fields["timezone"].also_accept.add(self.instance.timezone)
+            cast(TimezoneField, self.fields["timezone"]).also_accept.add(self.instance.timezone)

@@ -3,6 +3,7 @@ merges and adds synonyms (DESIGN.md: "HR renames, merges and adds synonyms")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,14 @@ from accounts.taxonomy import (
 SKILLS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class SkillRow:
+    """A row of HR's skills page: the skill and the names that look like it."""
+
+    skill: Skill
+    similar: list[Skill]
+
+
 def _back(request: HttpRequest) -> HttpResponse:
     """Back to the list as HR left it (search and page), from the form's hidden fields."""
     query = {k: request.POST.get(k, "")[:100] for k in ("q", "page") if request.POST.get(k)}
@@ -41,9 +50,11 @@ def skills(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:100]
     page = Paginator(skills_with_usage(query), SKILLS_PER_PAGE).get_page(request.GET.get("page"))
     similar = near_duplicates([skill.name for skill in page.object_list], new=False, limit=4)
-    for skill in page.object_list:
-        skill.similar = [other for other in similar.get(skill.name, []) if other.pk != skill.pk]
-    return render(request, "accounts/skills.html", {"page": page, "query": query})
+    rows = [
+        SkillRow(skill, [other for other in similar.get(skill.name, []) if other.pk != skill.pk])
+        for skill in page.object_list
+    ]
+    return render(request, "accounts/skills.html", {"page": page, "rows": rows, "query": query})
 
 
 def _done(request: HttpRequest, change) -> HttpResponse:

@@ -266,6 +266,8 @@ def _repoint_generic(source: Skill, into: Skill) -> int:
             # Through the related managers, not the through table, so m2m_changed tells
             # whoever keeps totals of these rows (the session rollups) what moved.
             accessor = relation.get_accessor_name()
+            # Only a relation declared with related_name="+" has no accessor; none points here.
+            assert accessor is not None, f"{relation} hides its accessor: merge cannot move it"
             ids = list(getattr(source, accessor).values_list("pk", flat=True))
             getattr(into, accessor).add(*ids)  # add() skips the rows ``into`` has already
             getattr(source, accessor).clear()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +33,7 @@ from accounts.services import (
 )
 from accounts.taxonomy import near_duplicates, resolve_skill
 from accounts.tokens import invitation_token
+from mentoring.lib.http import HtmxHttpRequest
 
 
 def _invited_user(uidb64: str, token: str) -> User | None:
@@ -128,7 +130,9 @@ def _skill_block(profile, kind: str, *, query: str = "", error: str = "") -> dic
 
 
 def _profile_context(request: HttpRequest, profile, form, **blocks) -> dict:
-    skills = {kind: blocks.get(kind) or _skill_block(profile, kind) for kind in SKILL_KINDS}
+    skills: dict[str, dict] = {
+        kind: blocks.get(kind) or _skill_block(profile, kind) for kind in SKILL_KINDS
+    }
     missing = profile_missing(
         profile, has_teach=bool(skills["teach"]["held"]), has_learn=bool(skills["learn"]["held"])
     )
@@ -174,7 +178,9 @@ def skill_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _skills_response(request: HttpRequest, person, kind: str, *, error: str = "") -> HttpResponse:
+def _skills_response(
+    request: HtmxHttpRequest, person, kind: str, *, error: str = ""
+) -> HttpResponse:
     # htmx swaps only 2xx answers, so a refusal comes back as the panel with its message.
     if request.htmx:
         return render(
@@ -192,10 +198,15 @@ def _skills_response(request: HttpRequest, person, kind: str, *, error: str = ""
 def skill_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = profile_for(request.user)
     form = SkillAddForm(request.POST)
-    kind = request.POST.get("kind") if request.POST.get("kind") in SKILL_KINDS else "teach"
+    kind = request.POST.get("kind", "")
+    if kind not in SKILL_KINDS:
+        kind = "teach"
     if not form.is_valid():
         return _skills_response(
-            request, person, kind, error=" ".join(e for errs in form.errors.values() for e in errs)
+            request,
+            person,
+            kind,
+            error=" ".join(str(e) for errs in form.errors.values() for e in errs),
         )
     data = form.cleaned_data
     skill = Skill.objects.filter(pk=data["skill"]).first() if data["skill"] else None
@@ -273,7 +284,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "profile": profile_for(request.user) if request.method == "POST" else person,
             "timezone_form": form,
-            "emails": request.user.emailaddress_set.order_by("-primary", "email"),
+            "emails": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
             "has_password": request.user.has_usable_password(),
             "two_factor": _two_factor(request.user),
         },
