@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import zoneinfo
 
 from django.conf import settings
@@ -11,6 +10,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# skill_key is re-exported: callers name the taxonomy's rule from its model's module.
+from mentoring.lib.text import skill_key as skill_key
+from mentoring.lib.text import tidy_spaces
+
 HR_ADMIN = "hr_admin"
 MANAGER = "manager"
 
@@ -18,14 +21,6 @@ MANAGER = "manager"
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. Europe/London).")
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def skill_key(name: str) -> str:
-    """The identity of a skill name: case and runs of white space do not matter."""
-    return _SPACES.sub(" ", name).strip().casefold()
 
 
 class Skill(models.Model):
@@ -41,7 +36,7 @@ class Skill(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.name = _SPACES.sub(" ", self.name).strip()
+        self.name = tidy_spaces(self.name)
         self.key = skill_key(self.name)
         super().save(*args, **kwargs)
 
@@ -62,7 +57,7 @@ class SkillSynonym(models.Model):
         return f"{self.name} → {self.skill_id}"
 
     def save(self, *args, **kwargs) -> None:
-        self.name = _SPACES.sub(" ", self.name).strip()
+        self.name = tidy_spaces(self.name)
         self.key = skill_key(self.name)
         super().save(*args, **kwargs)
 

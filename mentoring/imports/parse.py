@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from mentoring.imports.limits import MAX_ROWS, FileRefused
 from mentoring.imports.tables import Row, rows_of_text
 from mentoring.lib.spreadsheet import FORMULA_PREFIXES
-from mentoring.lib.text import find_control_character
+from mentoring.lib.text import find_control_character, skill_key, tidy_spaces
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "email",
@@ -50,8 +50,6 @@ MAX_LENGTHS = {
     "employee_id": 64,
     "skill": 100,
 }
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_SPACES = re.compile(r"\s+")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
 _GRADE_LIMIT = 2**31 - 1
 
@@ -112,15 +110,6 @@ class StaffFile:
     @property
     def is_valid(self) -> bool:
         return not self.errors and not self.problems
-
-
-def skill_key(name: str) -> str:
-    # Same rule as mentoring.models.skill_key, kept import-free so this module needs no models.
-    return _SPACES.sub(" ", name).strip().casefold()
-
-
-def tidy_skill_name(name: str) -> str:
-    return _SPACES.sub(" ", name).strip()
 
 
 def untick(value: str) -> str:
@@ -374,7 +363,7 @@ def _skills(value: str, column: str, meaning: str, reasons: list[str]) -> tuple[
                 )
                 continue
             level = int(level_text)
-        name = tidy_skill_name(name)
+        name = tidy_spaces(name)
         if not name:
             reasons.append(f"{column}: “{part}” has no skill name.")
             continue

@@ -59,3 +59,17 @@ class NoControlCharactersValidator:
 
 
 validate_no_control_characters = NoControlCharactersValidator()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def tidy_spaces(text: str) -> str:
+    """Runs of white space become one space; the ends are trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def skill_key(name: str) -> str:
+    """The identity of a skill name: case and runs of white space do not matter. The one rule,
+    for the taxonomy (accounts.Skill) and the staff file's parser alike."""
+    return tidy_spaces(name).casefold()
