@@ -406,6 +406,8 @@ class RunComparison:
     only_second: list[Proposal]
     only_first_count: int
     only_second_count: int
+    first_locked: int
+    second_locked: int
     parameter_changes: list[tuple[str, object, object]]
 
 
@@ -437,10 +439,17 @@ def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
     for name in ("min_grade_gap", "must_differ_department", "max_timezone_diff_hours"):
         if first.rules.get(name) != second.rules.get(name):
             changes.append((name.replace("_", " "), first.rules.get(name), second.rules.get(name)))
-    for name in ("locked", "excluded"):
-        x, y = len(first.rules.get(name, [])), len(second.rules.get(name, []))
-        if x != y:
-            changes.append((f"{name} pairs", x, y))
+    # Locks set on a run's board are not in the rules saved with it (those are the rules it was
+    # computed under), so the locked pairs a run holds are counted from its proposals.
+    excluded = len(first.rules.get("excluded", [])), len(second.rules.get("excluded", []))
+    if excluded[0] != excluded[1]:
+        changes.append(("excluded pairs", *excluded))
+    locked = dict(
+        Proposal.objects.filter(run__in=[first, second], locked=True)
+        .order_by()
+        .values_list("run_id")
+        .annotate(n=Count("pk"))
+    )
     return RunComparison(
         first=first,
         second=second,
@@ -451,6 +460,8 @@ def compare_runs(first: PairingRun, second: PairingRun) -> RunComparison:
         only_second=listed(second, only_b),
         only_first_count=len(only_a),
         only_second_count=len(only_b),
+        first_locked=locked.get(first.pk, 0),
+        second_locked=locked.get(second.pk, 0),
         parameter_changes=changes,
     )
 

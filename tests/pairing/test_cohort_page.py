@@ -74,6 +74,21 @@ def test_comparing_two_runs_shows_totals_and_the_pairs_that_differ(cast, login, 
     assert "Only in run" in html
 
 
+def test_comparing_runs_counts_the_pairs_locked_in_each_run(cast, login, cohort):
+    first = compute_run(cohort=cohort)
+    proposal = first.proposals.first()
+    lock_proposal(run=first, proposal_id=proposal.pk, version=first.version, by=cast.hr)
+    second = compute_run(cohort=cohort)  # computed under the lock: holds it too
+    proposal = second.proposals.exclude(locked=True).first()
+    lock_proposal(run=second, proposal_id=proposal.pk, version=second.version, by=cast.hr)
+    html = (
+        login(cast.hr)
+        .get(reverse("pairing:compare", args=["spring"]), {"a": first.pk, "b": second.pk})
+        .content.decode()
+    )
+    assert '<th scope="row">Locked pairs</th><td>1</td><td>2</td>' in html
+
+
 def test_compare_refuses_a_run_of_another_cohort(cast, login, cohort):
     other = pairing_cohort(slug="other")
     theirs = compute_run(cohort=other)
