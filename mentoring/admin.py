@@ -12,8 +12,8 @@ class PlanStepInline(admin.TabularInline):
     steps' order and the pairs' progress along them together."""
 
     model = PlanStep
-    fields = ["position", "kind", "title", "topic", "due_week"]
-    readonly_fields = fields
+    readonly_fields = ["position", "kind", "title", "topic", "due_week"]
+    fields = readonly_fields
     ordering = ["position", "pk"]
     extra = 0
     can_delete = False
@@ -35,7 +35,8 @@ class CohortAdminForm(forms.ModelForm):
     admin builds the form for Cohort with this as its base.)"""
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         refusals = cohort_dates_refusals(
             starts_on=data.get("starts_on"), ends_on=data.get("ends_on")
         )
@@ -78,7 +79,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "cohort", "step", "state", "created_by", "created_at"]
     list_filter = ["state", "step"]
     list_select_related = ["cohort__programme", "created_by"]
-    fields = [
+    readonly_fields = [
         "cohort",
         "created_by",
         "filename",
@@ -92,7 +93,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "updated_at",
         "finished_at",
     ]
-    readonly_fields = fields
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

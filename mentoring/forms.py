@@ -157,7 +157,8 @@ class CohortForm(_SlugFromName):
         return self.instance.weight_preference if value is None else value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         refusals = cohort_dates_refusals(
             starts_on=data.get("starts_on"), ends_on=data.get("ends_on")
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -62,7 +64,7 @@ class PlanStepForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_week"].widget.attrs.update(min=0, max=PlanStep.MAX_WEEK)
-        self.fields["due_week"].min_value = 0
+        cast(forms.IntegerField, self.fields["due_week"]).min_value = 0
         if self.instance.pk and not self.is_bound:
             self.initial["resources_text"] = resources_as_lines(self.instance.resources)
 
@@ -97,6 +99,6 @@ class FromTemplateForm(forms.Form):
 
     def __init__(self, *args, templates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
             (t.key, f"{t.name} ({t.steps} steps)") for t in templates
         ]

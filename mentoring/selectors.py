@@ -227,7 +227,8 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         )
         .order_by("user__profile__full_name", "user__email")
     )
-    rows, withdrawn = [], []
+    rows: list[EnrolmentRow] = []
+    withdrawn: list[EnrolmentRow] = []
     for e in enrolments:
         missing = tuple(
             part

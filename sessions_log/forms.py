@@ -220,7 +220,8 @@ class SessionLogForm(FormTokenMixin, forms.Form):
         return held_on
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         direction = data.get("direction")
         for way in ("reverse", "forward"):
             chosen = {s.pk: s for s in (data.get(f"skills_{way}") or [])}

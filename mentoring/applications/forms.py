@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from mentoring.applications.models import ApplicationCall, Question
@@ -93,7 +95,8 @@ class QuestionForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") in (Question.Kind.CHOICE, Question.Kind.CHOICES):
             if len((data.get("choices") or "").splitlines()) < 2:
                 self.add_error("choices", "Give at least two choices, one per line.")
@@ -129,7 +132,8 @@ class ApplyForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for question in self.questions:
             name = f"q{question.pk}"
             value = data.get(name)
@@ -166,7 +170,7 @@ class ApplyForm(forms.Form):
 
 
 def _field_for(question: Question) -> forms.Field:
-    common = {
+    common: dict[str, Any] = {
         "label": question.label,
         "help_text": question.help_text,
         "required": question.required,

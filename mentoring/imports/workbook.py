@@ -13,7 +13,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, cast
 from xml.etree import ElementTree
 
 from mentoring.imports.limits import (
@@ -139,7 +139,7 @@ class _Walk:
         self, archive: zipfile.ZipFile, name: str
     ) -> Iterator[list[tuple[str, ElementTree.Element]]]:
         """The parser's events, one list per chunk of the part."""
-        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start", "end"))
         started = False
         head = b""
         try:
@@ -159,11 +159,12 @@ class _Walk:
                             + SAVE_AGAIN
                         )
                 parser.feed(chunk)
-                events = list(parser.read_events())
+                # Only "start" and "end" were asked for: each event carries an Element.
+                events = cast(list[tuple[str, ElementTree.Element]], list(parser.read_events()))
                 started = started or bool(events)
                 yield events
             parser.close()
-            yield list(parser.read_events())
+            yield cast(list[tuple[str, ElementTree.Element]], list(parser.read_events()))
 
 
 def _part_paths(archive: zipfile.ZipFile, walk: _Walk) -> tuple[str, str | None, list[str]]:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlparse
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -65,7 +69,7 @@ def env_list(name: str, default: list[str], *, env: Mapping[str, str] | None = N
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_config(name: str, default: str, *, env: Mapping[str, str] | None = None) -> dict:
+def database_config(name: str, default: str, *, env: Mapping[str, str] | None = None) -> DBConfig:
     """Parse a database URL (postgres://, postgresql://, sqlite:///) into Django's dict."""
     import dj_database_url
 

@@ -28,7 +28,8 @@ Row = TypeVar("Row", bound=models.Model)
 class _TokenField(forms.UUIDField):
     """A mangled token is no token: the form still works, just without deduplication."""
 
-    def to_python(self, value: Any) -> uuid.UUID | None:
+    # django-stubs inherit CharField.to_python (str); Django's UUIDField returns a UUID.
+    def to_python(self, value: Any) -> uuid.UUID | None:  # type: ignore[override]
         try:
             return super().to_python(value)
         except forms.ValidationError:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 
-def among(values: Iterable[object], pg_type: str) -> object:
+def among(values: Iterable[object], pg_type: str) -> RawSQL | list[object]:
     """The right-hand side of a ``field__in=`` lookup as ONE parameter: a PostgreSQL array or
     a JSON list read by SQLite's ``json_each``. Django prepares every item of a plain list one
     by one, and psycopg rewrites a statement with thousands of placeholders; with 20,000 people

@@ -29,7 +29,8 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("“From” must be on or before “To”.")
         return data

@@ -82,10 +82,9 @@ def _participant_add(*, cohort: Cohort, person: NewParticipant) -> tuple[Enrolme
             )
         if manager.email == email:
             raise EnrolmentRefused("A person cannot be their own manager.", field="manager_email")
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email=email)  # unusable password until they accept
+    found = User.objects.filter(email__iexact=email).first()
+    created = found is None
+    user = found or User.objects.create_user(email=email)  # unusable password until they accept
     profile, _ = Profile.objects.get_or_create(user=user, defaults={"full_name": person.full_name})
     changed = []
     for field, value in (

@@ -107,6 +107,8 @@ def invitation_resend(*, enrolment: Enrolment, now: datetime | None = None) -> O
     )
     if not won:
         enrolment.refresh_from_db(fields=["invited_at"])
+        # Losing the race means another request has just stamped invited_at.
+        assert enrolment.invited_at is not None
         wait = int((enrolment.invited_at + RESEND_INTERVAL - now).total_seconds() // 60) + 1
         raise InvitationRefused(
             f"An invitation went to {enrolment.user.full_name} less than five minutes ago; "
