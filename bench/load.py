@@ -93,6 +93,7 @@ def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> 
 
 def _database() -> str:
     if url := os.environ.get("BENCH_LOAD_DATABASE_URL"):
+        _analyse(url)
         return url
     from bench import _django
 
@@ -107,7 +108,18 @@ def _database() -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    _analyse(url)
     return url
+
+
+def _analyse(url: str) -> None:
+    """Planner statistics after the bulk seed (autovacuum's job on a live database, which a
+    just-seeded one has not had yet): without them PostgreSQL plans nested loops and JIT."""
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
 
 
 def _percentile(values: list[float], share: float) -> float:

@@ -46,11 +46,15 @@ def plan_steps(programme_ids: Iterable[int]) -> Steps:
     return steps
 
 
-def plan_progress(pair_ids: Iterable[int]) -> Progress:
+def plan_progress(pair_ids: Iterable[int] | None) -> Progress:
+    """The progress rows of these pairs (None: of every pair, read without a filter)."""
     progress: Progress = defaultdict(dict)
-    for pair_id, step_id, state, position in PairStepProgress.objects.filter(
-        pair_id__in=among(list(pair_ids), "bigint")
-    ).values_list("pair_id", "step_id", "state", "position"):
+    rows = PairStepProgress.objects.all()
+    if pair_ids is not None:
+        rows = rows.filter(pair_id__in=among(list(pair_ids), "bigint"))
+    for pair_id, step_id, state, position in rows.values_list(
+        "pair_id", "step_id", "state", "position"
+    ):
         progress[pair_id][step_id] = (state, position)
     return progress
 
@@ -71,20 +75,27 @@ def standings(
         steps = plan_steps(p.programme_id for p in pairs)
     if progress is None:
         progress = plan_progress(p.pk for p in pairs)
+    # The plan's own order, sorted once per programme; only a pair that reordered its steps
+    # needs a sort of its own (most pairs never do, and the dashboard reads thousands).
+    in_plan_order = {
+        programme_id: sorted(mine, key=lambda step: (step[1], 1, step[0]))
+        for programme_id, mine in steps.items()
+    }
     found = {}
     for pair in pairs:
-        if not steps.get(pair.programme_id):
+        plan = in_plan_order.get(pair.programme_id)
+        if not plan:
             continue
         mine = progress.get(pair.pk, {})
+        if any(own is not None for _, own in mine.values()):
 
-        def order(step: tuple[int, int, int], mine=mine) -> tuple[int, int, int]:
-            own = mine.get(step[0], ("", None))[1]
-            return (own if own is not None else step[1], 0 if own is not None else 1, step[0])
+            def order(step: tuple[int, int, int], mine=mine) -> tuple[int, int, int]:
+                own = mine.get(step[0], ("", None))[1]
+                return (own if own is not None else step[1], 0 if own is not None else 1, step[0])
 
-        todo = [
-            s for s in sorted(steps[pair.programme_id], key=order) if not mine.get(s[0], ("",))[0]
-        ]
-        if not todo:
+            plan = sorted(plan, key=order)
+        following = next((s for s in plan if not mine.get(s[0], ("",))[0]), None)
+        if following is None:
             found[pair.pk] = Standing(None, None, "complete")
             continue
         published = (
@@ -93,7 +104,7 @@ def standings(
             else pair.published_at
         )
         start = max(published, pair.starts_on) if pair.starts_on else published
-        due_on = start + timedelta(weeks=todo[0][2])
+        due_on = start + timedelta(weeks=following[2])
         late = (today - due_on).days > GRACE_DAYS
-        found[pair.pk] = Standing(todo[0][0], due_on, "behind" if late else "on_track")
+        found[pair.pk] = Standing(following[0], due_on, "behind" if late else "on_track")
     return found

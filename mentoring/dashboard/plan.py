@@ -39,7 +39,6 @@ class PlanFigures:
 def plan_figures(pairs, scope: Scope, *, today: date, everything: bool) -> PlanFigures | None:
     """``pairs`` are the dashboard's PairRow tuples (pk, cohort_id, active, published_on…).
     Two queries; None when no cohort in view follows a plan."""
-    del everything  # the progress rows are read for the pairs in view either way
     cohorts: dict[int, dict] = {}
     steps: Steps = defaultdict(list)
     titles: dict[int, str] = {}
@@ -71,7 +70,9 @@ def plan_figures(pairs, scope: Scope, *, today: date, everything: bool) -> PlanF
     if not steps:
         return None
     in_plan = [p for p in pairs if p.cohort_id in cohorts]
-    progress = plan_progress(p.pk for p in in_plan)
+    # Every published pair in view: the whole table, no filter on thousands of ids (progress
+    # rows exist for published pairs only).
+    progress = plan_progress(None if everything else [p.pk for p in in_plan])
     active = [p for p in in_plan if p.active]
     found = standings(
         (

@@ -4,12 +4,12 @@ of the organisation (no per-pair or per-person queries)."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from accounts.models import Skill
@@ -20,7 +20,7 @@ from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.lib.sql import among
 from mentoring.models import Cohort, Enrolment, Programme
 from pairing.models import Pair
-from sessions_log.rollups import PairMonthTotals, PairSessionTotals, PairSkillTotals
+from sessions_log.rollups import PairMonthTotals, PairSkillTotals
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
@@ -88,38 +88,38 @@ class PairRow(NamedTuple):
     senior_department: str
     cadence_days: int
     junior_counted: bool  # the junior is among the people counted (not only the senior)
+    sessions: int  # from the pair's session totals (sessions_log.rollups), 0 without any
+    reverse_minutes: int
+    forward_minutes: int
+    both_minutes: int
+    last_held_on: date | None
 
 
-def _pair_rows(enrolments: QuerySet[Enrolment], people: set[int]) -> list[PairRow]:
-    """The published pairs with at least one member among the counted people: one query,
-    materialised so every later aggregate filters on a plain list of ids."""
-    rows = Pair.objects.filter(
-        published_at__isnull=False, cohort__in=enrolments.values("cohort_id").distinct()
-    ).values_list(
-        "pk",
-        "cohort_id",
-        "status",
-        "published_at",
-        "junior_id",
-        "senior_id",
-        "junior__user__profile__department",
-        "senior__user__profile__department",
-        "cohort__meeting_cadence_days",
-    )
-    active = Pair.Status.ACTIVE
+def _pair_rows(enrolments: QuerySet[Enrolment]) -> list[PairRow]:
+    """The published pairs with at least one member among the counted enrolments, each with
+    its session totals joined in: one query. Membership, the local day of publication and the
+    missing totals are settled in SQL, so Python only wraps the rows."""
+    counted = enrolments.values("pk")
     return [
-        PairRow(
-            pk,
-            cohort_id,
-            status == active,
-            timezone.localdate(published),
-            jdept or "(none)",
-            sdept or "(none)",
-            cadence,
-            junior in people,
+        PairRow(*row)
+        for row in Pair.objects.filter(published_at__isnull=False)
+        .filter(Q(junior__in=counted) | Q(senior__in=counted))
+        .values_list(
+            "pk",
+            "cohort_id",
+            Q(status=Pair.Status.ACTIVE),
+            TruncDate("published_at"),
+            Coalesce(NullIf("junior__user__profile__department", Value("")), Value("(none)")),
+            Coalesce(NullIf("senior__user__profile__department", Value("")), Value("(none)")),
+            "cohort__meeting_cadence_days",
+            Exists(enrolments.filter(pk=OuterRef("junior_id"))),
+            Coalesce("session_totals__sessions", 0),
+            Coalesce("session_totals__reverse_minutes", 0),
+            Coalesce("session_totals__forward_minutes", 0),
+            Coalesce("session_totals__both_minutes", 0),
+            "session_totals__last_held_on",
         )
-        for pk, cohort_id, status, published, junior, senior, jdept, sdept, cadence in rows
-        if junior in people or senior in people
+        .order_by()
     ]
 
 
@@ -292,54 +292,47 @@ def build(
 ) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = _enrolments(scope, filters)
-    enrolled = list(
-        enrolments.values_list("pk", "user_id", "side", "cohort_id", "user__profile__department")
+    # People are counted once however many cohorts they are enrolled in (a person has one
+    # department, so the per-department distinct counts add up); enrolments per side.
+    per_department = list(
+        enrolments.values_list(
+            Coalesce(NullIf("user__profile__department", Value("")), Value("(none)"))
+        )
+        .annotate(
+            people=Count("user_id", distinct=True),
+            enrolled=Count("pk"),
+            juniors=Count("pk", filter=Q(side=Enrolment.Side.JUNIOR)),
+        )
+        .order_by()
     )
-    enrolment_ids = {row[0] for row in enrolled}
-    # People are counted once however many cohorts they are enrolled in; enrolments per side.
-    department_of = {user_id: dept or "(none)" for _, user_id, _, _, dept in enrolled}
-    junior_enrolments = sum(1 for row in enrolled if row[2] == "junior")
-    pairs = _pair_rows(enrolments, enrolment_ids)
+    people_per_dept = {dept: people for dept, people, _, _ in per_department}
+    enrolment_count = sum(n for _, _, n, _ in per_department)
+    junior_enrolments = sum(n for _, _, _, n in per_department)
+    pairs = _pair_rows(enrolments)
     pair_ids = [p.pk for p in pairs]
     # When the selection is every published pair (HR's usual view), filtering thousands of
     # ids is pure cost: read the tables whole.
     everything = len(pairs) == Pair.objects.filter(published_at__isnull=False).count()
     in_view = None if everything else pair_ids
 
-    # The per-pair totals kept beside the logs (sessions_log.rollups): one row per pair.
-    totals = PairSessionTotals.objects.all()
-    if in_view is not None:
-        totals = totals.filter(pair_id__in=among(pair_ids, "bigint"))
-    per_pair = {
-        pair_id: (n, rev, fwd, both, last)
-        for pair_id, n, rev, fwd, both, last in totals.values_list(
-            "pair_id",
-            "sessions",
-            "reverse_minutes",
-            "forward_minutes",
-            "both_minutes",
-            "last_held_on",
-        )
-    }
-    rev = sum(row[1] for row in per_pair.values())
-    fwd = sum(row[2] for row in per_pair.values())
-    both = sum(row[3] for row in per_pair.values())
+    rev = sum(p.reverse_minutes for p in pairs)
+    fwd = sum(p.forward_minutes for p in pairs)
+    both = sum(p.both_minutes for p in pairs)
     # A "both ways" session counts half its time each way.
     reverse, forward = rev + both // 2, fwd + both - both // 2
-    sessions = sum(row[0] for row in per_pair.values())
+    sessions = sum(p.sessions for p in pairs)
     minutes = rev + fwd + both
 
     at_risk_ids = []
     dept_minutes: dict[str, int] = {}
     for pair in pairs:
-        _, pair_rev, pair_fwd, pair_both, last = per_pair.get(pair.pk, (0, 0, 0, 0, None))
-        pair_minutes = pair_rev + pair_fwd + pair_both
+        pair_minutes = pair.reverse_minutes + pair.forward_minutes + pair.both_minutes
         if pair_minutes:
             # Each pair's hours count once, for the junior's department (or the senior's when
             # the junior is outside this selection), so the rows add up to the headline.
             dept = pair.junior_department if pair.junior_counted else pair.senior_department
             dept_minutes[dept] = dept_minutes.get(dept, 0) + pair_minutes
-        if pair.active and (last or pair.published_on) < today - timedelta(
+        if pair.active and (pair.last_held_on or pair.published_on) < today - timedelta(
             days=2 * pair.cadence_days
         ):
             at_risk_ids.append(pair.pk)
@@ -357,7 +350,6 @@ def build(
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
     months = _months(in_view, since)
 
-    people_per_dept = Counter(department_of.values())
     hours_tenths = _apportion(dept_minutes, tenths_of_hours(minutes))
     departments = [
         {
@@ -372,7 +364,7 @@ def build(
         _suppress_complement(departments)
 
     reverse_skills, forward_skills = _top_skills(in_view)
-    people = len(department_of)
+    people = sum(people_per_dept.values())
     suppressed = scope.suppresses and (
         people < MIN_GROUP or _complement_too_small(scope, filters, people)
     )
@@ -389,9 +381,9 @@ def build(
         scope=scope,
         filters=filters,
         participants=people,
-        enrolments=len(enrolled),
+        enrolments=enrolment_count,
         juniors=_shown(junior_enrolments, scope),
-        seniors=_shown(len(enrolled) - junior_enrolments, scope),
+        seniors=_shown(enrolment_count - junior_enrolments, scope),
         active_pairs=_shown(active, scope),
         ended_pairs=_shown(len(pairs) - active, scope),
         sessions=_shown(sessions, scope),
