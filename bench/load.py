@@ -53,7 +53,10 @@ def _opener() -> urllib.request.OpenerDirector:
 def _log_in(base: str, email: str) -> urllib.request.OpenerDirector:
     opener = _opener()
     page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if found is None:
+        raise RuntimeError(f"No CSRF token on {base}/accounts/login/: is the site up?")
+    token = found.group(1)
     data = urllib.parse.urlencode(
         {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()

@@ -97,6 +97,7 @@ def run() -> bool:
         started = time.perf_counter()
         result = compute_run(cohort=cohort)
         seconds = min(seconds, time.perf_counter() - started)
+    assert result is not None  # the loop above ran
     ok = result.top_up and result.status == "done" and seconds <= BUDGET_SECONDS
     print(
         f"pair_top_up: db={_django.database_label()} people={PEOPLE} free={FREE} "

@@ -104,12 +104,12 @@ def cohort(
             name=f"P{pid}",
         )
 
-    seniors = []
+    seniors: list[Person] = []
     for i in range(n_seniors):
-        boss = rng.randrange(i) if i and rng.random() < 0.7 else None
+        boss_at = rng.randrange(i) if i and rng.random() < 0.7 else None
         chain = (
-            (seniors[boss].manager_chain | {seniors[boss].user_id})
-            if boss is not None
+            (seniors[boss_at].manager_chain | {seniors[boss_at].user_id})
+            if boss_at is not None
             else frozenset()
         )
         seniors.append(

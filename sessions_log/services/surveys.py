@@ -69,6 +69,8 @@ def answer_fit_check(
 
 def pulse_due_at(pair: Pair | datetime, period: int) -> datetime:
     start = pair if isinstance(pair, datetime) else pair.published_at
+    if start is None:
+        raise ValueError("An unpublished pair has no pulse schedule.")
     return start + timedelta(days=Pulse.FIRST_AFTER_DAYS + Pulse.EVERY_DAYS * period)
 
 
@@ -257,6 +259,7 @@ def schedule_surveys_due(*, now: datetime | None = None) -> int:
         )
     )
     for pair_id, published_at, junior_id, senior_id, ends_on in pairs:
+        assert published_at is not None  # the query keeps published pairs only
         with isolated("pair", pair_id, job="schedule_surveys_due"):
             planned += _pulses_due(
                 pair_id, published_at, (junior_id, senior_id), ends_on, now, horizon, answered
