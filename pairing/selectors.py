@@ -517,9 +517,18 @@ def run_export_rows(run: PairingRun):
         }
 
 
+def member_of(user) -> Q:
+    """Pairs with ``user`` on either side, written so both foreign-key indexes can be used."""
+    mine = Enrolment.objects.filter(user=user).values("pk")
+    return Q(junior_id__in=mine) | Q(senior_id__in=mine)
+
+
 def pairs_of_member(user) -> QuerySet[Pair]:
-    """Every pair the user is one of the two people in (any status): the one membership rule."""
-    return Pair.objects.filter(Q(junior__user=user) | Q(senior__user=user))
+    """The published pairs ``user`` is one of the two people in (any status): the one
+    membership rule. A pair not yet published is HR's draft, not theirs to see."""
+    if not user.is_authenticated:
+        return Pair.objects.none()
+    return Pair.objects.filter(member_of(user), published_at__isnull=False)
 
 
 def participant_pairs(user) -> list[Pair]:

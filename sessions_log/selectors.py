@@ -29,6 +29,10 @@ from django.utils import timezone
 from accounts.models import ProfileSkill, Skill
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
+
+# One membership rule for both apps (published pairs only): pairing's selectors.
+from pairing.selectors import member_of
+from pairing.selectors import pair_for_member as pair_for_member
 from sessions_log import services
 from sessions_log.models import (
     AgreementAcceptance,
@@ -57,22 +61,6 @@ def _pairs() -> QuerySet[Pair]:
     return Pair.objects.filter(published_at__isnull=False).select_related(
         "cohort__programme", "junior__user__profile", "senior__user__profile"
     )
-
-
-def pair_for_member(user, pk: int) -> Pair:
-    """The published pair ``pk`` if ``user`` is one of its partners; anyone else gets 404."""
-    if not user.is_authenticated:
-        raise Http404
-    pair = _pairs().filter(pk=pk).first()
-    if pair is None or not pair.involves(user):
-        raise Http404("No such pair")
-    return pair
-
-
-def _member_of(user) -> Q:
-    """Pairs with ``user`` on either side, written so both foreign-key indexes can be used."""
-    mine = Enrolment.objects.filter(user=user).values("pk")
-    return Q(junior_id__in=mine) | Q(senior_id__in=mine)
 
 
 def meeting_for_member(user, pk: int) -> Meeting:
@@ -387,7 +375,7 @@ class Contribution:
 def contribution_record(user) -> list[Contribution]:
     """Hours given and received, skills taught each way and the partner's thank-you, for every
     pairing the person has had. No summary or note: only what is the person's own to take."""
-    pairs = list(_pairs().filter(_member_of(user)).order_by("-published_at"))
+    pairs = list(_pairs().filter(member_of(user)).order_by("-published_at"))
     record = {
         pair.pk: Contribution(
             pair=pair,
