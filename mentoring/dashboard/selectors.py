@@ -23,6 +23,9 @@ from pairing.models import Pair
 from sessions_log.rollups import PairMonthTotals, PairSkillTotals
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+# Pairs listed by name under "Pairs at risk" (each row is four links and a form): the quietest
+# this many; the figure above the list counts every one.
+AT_RISK_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -335,13 +338,17 @@ def build(
         if pair.active and (pair.last_held_on or pair.published_on) < today - timedelta(
             days=2 * pair.cadence_days
         ):
-            at_risk_ids.append(pair.pk)
+            at_risk_ids.append((pair.last_held_on, pair.pk))
+    # The quietest pairs first (never met, then longest since their last session): HR works
+    # down the list; the headline counts them all.
+    at_risk_ids.sort(key=lambda item: (item[0] is not None, item[0] or today, item[1]))
+    shown = {pk: rank for rank, (_, pk) in enumerate(at_risk_ids[:AT_RISK_SHOWN])}
     at_risk = (
-        list(
-            Pair.objects.filter(pk__in=at_risk_ids[:200])
+        sorted(
+            Pair.objects.filter(pk__in=list(shown))
             .select_related("cohort", "junior__user__profile", "senior__user__profile")
-            .annotate(last_session=F("session_totals__last_held_on"))
-            .order_by(F("last_session").asc(nulls_first=True), "pk")
+            .annotate(last_session=F("session_totals__last_held_on")),
+            key=lambda pair: shown[pair.pk],
         )
         if scope.names_visible
         else []

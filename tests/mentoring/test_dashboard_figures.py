@@ -215,3 +215,20 @@ def test_only_hr_can_nudge_and_only_by_post_and_never_off_site(cast):
     response = hr.post(url, {"next": "https://evil.example/dashboard/"})
     assert response["Location"] == "/dashboard/"
     assert OutboxMessage.objects.filter(kind=QUIET_PAIR_NUDGE).count() == 2
+
+
+def test_pairs_at_risk_list_the_quietest_first_and_count_every_one(cast, monkeypatch):
+    monkeypatch.setattr(selectors, "AT_RISK_SHOWN", 3)
+    old = timezone.now() - timedelta(days=200)
+    quiet = {}
+    for days_ago in (60, 90, None, 120):
+        pair = _pair(cast.cohort, "Data", "Sales")
+        pair.published_at = old
+        pair.save()
+        if days_ago is not None:
+            _log(pair, 30, days_ago=days_ago)
+        quiet[days_ago] = pair.pk
+    board = selectors.build(EVERYONE, selectors.Filters())
+    # Never met, then the longest silence; the fourth quiet pair is counted, not listed.
+    assert [pair.pk for pair in board.at_risk] == [quiet[None], quiet[120], quiet[90]]
+    assert board.at_risk_count >= 4
