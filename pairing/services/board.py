@@ -10,6 +10,7 @@ from mentoring.models import Enrolment
 from pairing import engine
 from pairing.models import Pair, PairingRun, Proposal, Rule
 from pairing.services.inputs import (
+    attributed_breaks,
     engine_rules,
     load_people,
     skill_names,
@@ -75,6 +76,7 @@ def _evaluated(run: PairingRun, junior_id: int, senior_id: int) -> Proposal:
     proposal, breaks = engine.evaluate(
         junior, senior, weights=weights_from(run.weights), rules=rules
     )
+    breaks = attributed_breaks(breaks, snapshot, junior_id, senior_id)
     names = skill_names(f.skill_id for f in (*proposal.reverse_flows, *proposal.forward_flows))
     return proposal_row(run, proposal, names, warnings=breaks, by_hand=True)
 

@@ -159,6 +159,31 @@ def engine_rules(snapshot: dict, people: CohortPeople, *, preference: int = 0) -
     )
 
 
+# The engine's words for any exclusion; a shortlist mark reaches it as one (engine_rules).
+_EXCLUDED_BY_HR = "excluded by HR"
+MARKED_RATHER_NOT = "one of the two marked this pair “rather not” on the shortlist"
+
+
+def attributed_breaks(
+    breaks: list[str], snapshot: dict, junior_id: int, senior_id: int
+) -> list[str]:
+    """The engine's rule breaks with an exclusion credited to where it came from: HR's exclude,
+    a participant's "rather not" mark, or both. Never which participant marked it: warnings
+    travel to the published pair its members read; HR sees who on the board."""
+    pair = (int(junior_id), int(senior_id))
+    marked = pair in {(int(j), int(s)) for j, s in snapshot.get("rather_not", [])}
+    if not marked:
+        return breaks
+    by_hr = pair in {(int(j), int(s)) for j, s in snapshot.get("excluded", [])}
+    words: list[str] = []
+    for line in breaks:
+        if line == _EXCLUDED_BY_HR:
+            words += [line, MARKED_RATHER_NOT] if by_hr else [MARKED_RATHER_NOT]
+        else:
+            words.append(line)
+    return words
+
+
 def has_published_pairs(cohort: Cohort) -> bool:
     """A run on this cohort is a top-up run: it pairs only people with free places."""
     return Pair.objects.filter(

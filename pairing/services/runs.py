@@ -21,6 +21,7 @@ from pairing import (
 from pairing.models import PairingRun, Proposal
 from pairing.services.inputs import (
     CohortSize,
+    attributed_breaks,
     cohort_size,
     engine_rules,
     flows_for_display,
@@ -248,6 +249,9 @@ def _compute(run: PairingRun, attempt: int, started: float) -> None:
                 people.by_id[proposal.senior_id],
                 weights=weights,
                 rules=rules,
+            )
+            warnings = attributed_breaks(
+                warnings, run.rules, proposal.junior_id, proposal.senior_id
             )
         rows.append(proposal_row(run, proposal, names, warnings=warnings))
     with transaction.atomic():

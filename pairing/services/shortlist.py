@@ -201,16 +201,21 @@ def cohort_marks(cohort_id: int) -> Marks:
     return Marks(rather_not=frozenset(rather_not), likes=likes)
 
 
-def wishes_for_pairs(cohort_id: int, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """For HR's board: (junior id, senior id) -> "both" | "junior" | "senior" (who asked)."""
+def wishes_for_pairs(
+    cohort_id: int, pairs: list[tuple[int, int]]
+) -> dict[tuple[str, int, int], str]:
+    """For HR's board: (mark, junior id, senior id) -> "both" | "junior" | "senior" (who marked
+    the pair "like" or "rather_not")."""
     wanted = set(pairs)
-    found: dict[tuple[int, int], set[str]] = {}
-    rows = Suggestion.objects.filter(shortlist__cohort_id=cohort_id, mark="like")
-    for chooser, candidate, side in rows.values_list("chooser_id", "candidate_id", "chooser__side"):
+    found: dict[tuple[str, int, int], set[str]] = {}
+    rows = Suggestion.objects.filter(shortlist__cohort_id=cohort_id).exclude(mark="")
+    for chooser, candidate, side, mark in rows.values_list(
+        "chooser_id", "candidate_id", "chooser__side", "mark"
+    ):
         pair = (chooser, candidate) if side == Enrolment.Side.JUNIOR else (candidate, chooser)
         if pair in wanted:
-            found.setdefault(pair, set()).add(side)
-    return {pair: "both" if len(sides) == 2 else next(iter(sides)) for pair, sides in found.items()}
+            found.setdefault((mark, *pair), set()).add(side)
+    return {key: "both" if len(sides) == 2 else next(iter(sides)) for key, sides in found.items()}
 
 
 def wish_for_viewer(pair: Pair, viewer) -> str:

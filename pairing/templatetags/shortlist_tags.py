@@ -31,11 +31,25 @@ def proposal_wishes(run, proposals) -> dict:
 
 @register.simple_tag
 def wish_words(wishes: dict, proposal) -> str:
-    wish = wishes.get((proposal.junior_id, proposal.senior_id))
+    wish = wishes.get(("like", proposal.junior_id, proposal.senior_id))
     if wish == "both":
         return "They both asked for each other."
     if wish == "junior":
         return f"{proposal.junior.user.full_name} asked for this pair."
     if wish == "senior":
         return f"{proposal.senior.user.full_name} asked for this pair."
+    return ""
+
+
+@register.simple_tag
+def rather_not_words(wishes: dict, proposal) -> str:
+    """Who marked a pair "rather not": HR's board only (the warning stored with the pair, which
+    its members may read, never names them)."""
+    mark = wishes.get(("rather_not", proposal.junior_id, proposal.senior_id))
+    if mark == "both":
+        return "They both marked each other “rather not” on the shortlist."
+    if mark == "junior":
+        return f"{proposal.junior.user.full_name} marked this pair “rather not” on the shortlist."
+    if mark == "senior":
+        return f"{proposal.senior.user.full_name} marked this pair “rather not” on the shortlist."
     return ""

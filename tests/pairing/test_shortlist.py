@@ -127,6 +127,27 @@ def test_rather_not_keeps_a_pair_apart(spring):
     assert ("Jo", "Sam") not in _pairs(cohort)
 
 
+def test_pairing_over_a_rather_not_says_it_was_a_mark_and_only_hr_sees_whose(spring, login):
+    cohort, people, shortlist, hr = spring
+    _mark(shortlist, people["sam"], people["jo"], "rather_not")
+    run = compute_run(cohort=cohort)
+    jo_now = Proposal.objects.get(run=run, junior=people["jo"])
+    kit_now = Proposal.objects.get(run=run, junior=people["kit"])
+    board = login(hr).post(
+        reverse("pairing:board_edit", args=["spring", run.pk, "swap"]),
+        {"proposal": [jo_now.pk, kit_now.pk], "version": run.version},
+        HTTP_HX_REQUEST="true",
+    )
+    html = board.content.decode()
+    assert "excluded by HR" not in html
+    assert "one of the two marked this pair “rather not” on the shortlist" in html
+    assert "Sam marked this pair “rather not” on the shortlist." in html
+    swapped = Proposal.objects.get(run=run, junior=people["jo"])
+    assert swapped.senior == people["sam"]
+    # The warning goes with the published pair, which Jo and Sam read: it names nobody.
+    assert not any("Sam" in w or "Jo" in w for w in swapped.warnings)
+
+
 def test_id_like_adds_the_preference_weight_and_twice_when_mutual(spring):
     cohort, people, shortlist, _ = spring
     # Skills alone: Jo-Sam 3*(9+1)=30, Kit-Ray 30, Jo-Ray 3*(3+3)=18, Kit-Sam 18.
