@@ -203,6 +203,22 @@ class DemoOrganisation:
     emails: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Newcomer:
+    """One person of the upcoming cohort, as HR's file and their own first steps left them."""
+
+    email: str
+    side: str
+    dept: str
+    loc: tuple[str, str]
+    stage: int  # 0 not invited, 1 invited, 2 invited + skills, 3 complete and signed in
+    title: str
+    full_name: str
+    teaches: dict[str, int]
+    learns: dict[str, int]
+    hopes: str
+
+
 def _name(rng: random.Random, i: int) -> str:
     return f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + rng.randrange(len(LAST))) % len(LAST)]}"
 
@@ -309,7 +325,7 @@ def _upcoming(
     forward_names = [n for names in FORWARD_SKILLS.values() for n in names]
     count = max(4, participants // 10)
     unusable = make_password(None)  # imported: they choose a password from the invitation
-    people = []
+    people: list[_Newcomer] = []
     for i in range(count):
         side = "senior" if i % 2 else "junior"
         email = f"newcomer{i + 1:05d}@staff.twoway.example"
@@ -320,7 +336,7 @@ def _upcoming(
             (reverse_names, forward_names) if side == "junior" else (forward_names, reverse_names)
         )
         people.append(
-            dict(
+            _Newcomer(
                 email=email,
                 side=side,
                 dept=dept,
@@ -345,35 +361,33 @@ def _upcoming(
     User.objects.bulk_create(
         [
             User(
-                email=p["email"],
-                password=accepted if p["stage"] == 3 else unusable,
-                last_login=timezone.now() if p["stage"] == 3 else None,
+                email=p.email,
+                password=accepted if p.stage == 3 else unusable,
+                last_login=timezone.now() if p.stage == 3 else None,
             )
             for p in people
         ],
         ignore_conflicts=True,
     )
-    ids = dict(
-        User.objects.filter(email__in=[p["email"] for p in people]).values_list("email", "id")
-    )
+    ids = dict(User.objects.filter(email__in=[p.email for p in people]).values_list("email", "id"))
     EmailAddress.objects.bulk_create(
         [
-            EmailAddress(user_id=ids[p["email"]], email=p["email"], verified=True, primary=True)
+            EmailAddress(user_id=ids[p.email], email=p.email, verified=True, primary=True)
             for p in people
-            if p["stage"] == 3
+            if p.stage == 3
         ],
         ignore_conflicts=True,
     )
     Profile.objects.bulk_create(
         [
             Profile(
-                user_id=ids[p["email"]],
-                full_name=p["full_name"],
-                job_title=p["title"],
-                department=p["dept"],
-                location=p["loc"][0],
-                timezone=p["loc"][1],
-                hopes=p["hopes"],
+                user_id=ids[p.email],
+                full_name=p.full_name,
+                job_title=p.title,
+                department=p.dept,
+                location=p.loc[0],
+                timezone=p.loc[1],
+                hopes=p.hopes,
             )
             for p in people
         ],
@@ -385,10 +399,10 @@ def _upcoming(
     ProfileSkill.objects.bulk_create(
         [
             ProfileSkill(
-                profile_id=profile_ids[ids[p["email"]]], skill=skills[name], kind=kind, level=level
+                profile_id=profile_ids[ids[p.email]], skill=skills[name], kind=kind, level=level
             )
             for p in people
-            for kind, table in (("teach", p["teaches"]), ("learn", p["learns"]))
+            for kind, table in (("teach", p.teaches), ("learn", p.learns))
             for name, level in table.items()
         ],
         ignore_conflicts=True,
@@ -398,10 +412,10 @@ def _upcoming(
         [
             Enrolment(
                 cohort=cohort,
-                user_id=ids[p["email"]],
-                side=p["side"],
-                invited_at=invited if p["stage"] else None,
-                invitations_sent=1 if p["stage"] else 0,
+                user_id=ids[p.email],
+                side=p.side,
+                invited_at=invited if p.stage else None,
+                invitations_sent=1 if p.stage else 0,
             )
             for p in people
         ],

@@ -403,6 +403,7 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
             )
         for person in changed:
             if person.profile is None:
+                assert person.user_id is not None  # every changed person has a user by now
                 person.profile_id = profile_ids[person.user_id]
     if updated_profiles:
         fields = [

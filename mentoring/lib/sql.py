@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+_Key = TypeVar("_Key", int, str)
 
-def among(values: Iterable[object], pg_type: str) -> RawSQL | list[object]:
+
+def among(values: Iterable[_Key], pg_type: str) -> RawSQL | list[_Key]:
     """The right-hand side of a ``field__in=`` lookup as ONE parameter: a PostgreSQL array or
     a JSON list read by SQLite's ``json_each``. Django prepares every item of a plain list one
     by one, and psycopg rewrites a statement with thousands of placeholders; with 20,000 people
