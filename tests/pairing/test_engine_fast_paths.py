@@ -116,3 +116,18 @@ def test_a_top_up_with_weights_zero_still_covers_the_most_people():
     # junior 2 should take senior 11 (a new person covered), not senior 10's free place
     assert [(p.junior_id, p.senior_id) for p in result.proposals] == [(2, 11)]
     assert result.people_covered == 4
+
+
+def test_a_rectangle_too_big_for_the_dense_solve_gets_the_same_answer_from_the_candidates():
+    from bench.pairing import cohort
+
+    juniors, seniors, rules = cohort(700, 250, (1, 3), seed=3)
+    rows = len(juniors) - len(rules.locked)
+    cols = sum(p.capacity for p in seniors) - len(rules.locked)
+    assert rows * cols >= _solve.RECTANGLE_SPARSE_MIN_CELLS  # the candidates' route
+    on_candidates = solve(juniors, seniors, rules=rules)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_solve, "RECTANGLE_SPARSE_MIN_CELLS", 10**12)
+        dense = solve(juniors, seniors, rules=rules)
+    assert summary(on_candidates) == summary(dense)
+    assert on_candidates.people_covered > 0
