@@ -20,12 +20,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.completion import (
     COMPLETION_PARTS,
     completion_percent,
 )
 from accounts.models import ProfileSkill
+from mentoring.applications.models import Application, ApplicationCall
 from mentoring.models import Cohort, Enrolment, Programme
 
 
@@ -67,6 +69,37 @@ def participant_enrolments(user) -> list[Enrolment]:
         .select_related("cohort__programme")
         .order_by("-cohort__starts_on")
     )
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A cohort a signed-in person may apply to, and whether they already did."""
+
+    cohort: Cohort
+    closes_at: datetime | None
+    applied: bool
+
+
+def open_calls_for(user) -> list[OpenCall]:
+    """Cohorts open for applications that ``user`` is not already taking part in."""
+    now = timezone.now()
+    calls = list(
+        ApplicationCall.objects.filter(is_open=True, cohort__archived_at__isnull=True)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .exclude(cohort__status=Cohort.Status.CLOSED)
+        .exclude(cohort__in=Enrolment.objects.filter(user=user, status="active").values("cohort"))
+        .select_related("cohort__programme")
+        .order_by("closes_at", "cohort__name")
+    )
+    applied = set(
+        Application.objects.filter(user=user, cohort__in=[c.cohort_id for c in calls]).values_list(
+            "cohort_id", flat=True
+        )
+    )
+    return [
+        OpenCall(cohort=c.cohort, closes_at=c.closes_at, applied=c.cohort_id in applied)
+        for c in calls
+    ]
 
 
 # --- Cohort page (HR) -----------------------------------------------------------------------

@@ -48,9 +48,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 "what_next": [
                     (e, _what_next(e, e.cohort_id in paired_cohorts, missing)) for e in enrolled
                 ],
+                "open_calls": selectors.open_calls_for(user),
             },
         )
-    return render(request, "mentoring/home_none.html")
+    return render(
+        request,
+        "mentoring/home_none.html",
+        {"open_calls": selectors.open_calls_for(request.user)},
+    )
 
 
 def _what_next(enrolment: Enrolment, paired: bool, missing: tuple[str, ...]) -> str:
