@@ -46,6 +46,17 @@ def discard_upload(token: str) -> None:
         (_folder() / token).unlink(missing_ok=True)
 
 
+def discard_all() -> int:
+    """Every stored upload, however young: an erased person may be in any of them, and an
+    upload is only a copy of HR's own file (HR uploads it again to go on)."""
+    removed = 0
+    for path in _folder().iterdir():
+        if TOKEN.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _purge_stale() -> None:
     """Uploads previewed but never committed go after a day."""
     cutoff = time.time() - MAX_AGE_SECONDS

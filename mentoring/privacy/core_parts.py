@@ -3,10 +3,13 @@ register itself without importing upward)."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 
 from accounts import privacy as account_privacy
 from mentoring.audit.models import AuditEntry
+from mentoring.imports import storage as import_storage
+from mentoring.imports.models import ImportJob
 from mentoring.models import Enrolment
 from mentoring.privacy.registry import _PARTS, Datum, Erasure, Part, register
 
@@ -63,12 +66,33 @@ def _erase_audit(user, erasure: Erasure) -> None:
         )
 
 
+def _scrubbed(value, erasure: Erasure):
+    """A JSON value with the person's email and names replaced in its strings (keys stay)."""
+    if isinstance(value, str):
+        return erasure.scrub(value, erasure.pseudonym)
+    if isinstance(value, list):
+        return [_scrubbed(item, erasure) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, erasure) for key, item in value.items()}
+    return value
+
+
+def _erase_imports(user, erasure: Erasure) -> None:
+    # Whether a stored staff file names the person is only known by parsing it (XLSX is
+    # zipped), which can take seconds per file; an upload is HR's own copy kept at most a day
+    # for the commit step, so every one goes. A commit from a deleted upload stops with "the
+    # file is gone" instead of bringing the erased person back.
+    transaction.on_commit(import_storage.discard_all)
+    for job in ImportJob.objects.filter(report__icontains=erasure.email).only("pk", "report"):
+        ImportJob.objects.filter(pk=job.pk).update(report=_scrubbed(job.report, erasure))
+
+
 def _datums(rows) -> tuple[Datum, ...]:
     return tuple(Datum(*row) for row in rows)
 
 
 def ensure_registered() -> None:
-    if {"accounts", "enrolments", "audit"} <= set(_PARTS):
+    if {"accounts", "enrolments", "audit", "imports"} <= set(_PARTS):
         return
     register(
         Part(
@@ -108,6 +132,31 @@ def ensure_registered() -> None:
                         "HMAC of the two email addresses of each past pair, date of close",
                         "nobody (the pairing engine checks them)",
                         "kept, so the same two people are never paired again",
+                    ),
+                ]
+            ),
+        )
+    )
+    register(
+        Part(
+            name="imports",
+            order=86,
+            erase=_erase_imports,
+            inventory=_datums(
+                [
+                    (
+                        "Uploaded staff files",
+                        "the CSV or XLSX HR uploads: names, emails, job details, managers, skills",
+                        "nobody (the import reads them)",
+                        "deleted once committed, after a day if never committed, and all of "
+                        "them when anyone is erased (HR uploads again to go on)",
+                    ),
+                    (
+                        "Import reports",
+                        "per file: counts, and the email and reason of each row with a problem",
+                        "HR admins",
+                        "kept with the import job; an erased person's email and name become "
+                        "a pseudonym",
                     ),
                 ]
             ),

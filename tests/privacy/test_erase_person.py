@@ -7,6 +7,8 @@ from django.db.models import Sum
 
 from accounts.models import User
 from mentoring.audit.models import AuditEntry
+from mentoring.imports import storage
+from mentoring.imports.models import ImportJob
 from mentoring.privacy.models import PastPairHash
 from mentoring.privacy.services import past_pair_digest
 from sessions_log.models import SessionLog
@@ -84,3 +86,24 @@ def test_an_erased_person_cannot_be_erased_twice(history):
     erased = User.objects.get(pk=history.cast.junior.pk)
     with pytest.raises(CommandError, match="already been erased"):
         call_command("erase_person", erased.email, "--yes")
+
+
+def test_erasure_deletes_stored_staff_files_and_scrubs_import_reports(
+    history, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    token = storage.new_token()
+    storage.store_upload(token, b"email,full_name\njunior@example.com,Asha Junior\n")
+    job = ImportJob.objects.create(
+        cohort=history.cast.cohort,
+        created_by=history.cast.hr,
+        token=token,
+        filename="staff.csv",
+        report={"problems": [{"line": 2, "email": "junior@example.com", "reason": "taken"}]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_person", "junior@example.com", "--yes")
+    assert storage.load_upload(token) is None
+    job.refresh_from_db()
+    assert "junior@example.com" not in str(job.report)
+    assert job.report["problems"][0]["line"] == 2
