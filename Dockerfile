@@ -5,8 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     TWOWAY_VAR_DIR=/app/var
 WORKDIR /app
 RUN useradd --create-home --uid 1000 twoway
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+# Exactly the pinned, hash-checked set of requirements/prod.txt (`make lock` writes it).
+# psycopg comes as its binary wheel (libpq bundled): no compiler or libpq-dev in the image, and
+# the wheel is what psycopg's docs recommend where no local libpq build is needed.
+COPY requirements/prod.txt requirements/prod.txt
+RUN pip install --upgrade pip && pip install --require-hashes -r requirements/prod.txt
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value TWOWAY_PAIR_HASH_KEY=collectstatic-only-not-a-pair-hash-key ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \

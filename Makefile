@@ -4,15 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint format bench backup restore clean
+.PHONY: install lock run test test-fast lint format bench backup restore clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements/dev.txt pins, every file checked against its hash.
+$(STAMP): requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing pyproject.toml's dependencies: re-pin both lock files (uv resolves in seconds).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv>=0.5,<1'
+	$(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 pyproject.toml -o requirements/prod.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.txt
 
 run: install
 	bin/run
@@ -25,6 +33,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/mypy
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
