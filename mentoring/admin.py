@@ -12,7 +12,7 @@ class PlanStepInline(admin.TabularInline):
     steps' order and the pairs' progress along them together."""
 
     model = PlanStep
-    readonly_fields = ["position", "kind", "title", "topic", "due_week"]
+    readonly_fields = ("position", "kind", "title", "topic", "due_week")
     fields = readonly_fields
     ordering = ["position", "pk"]
     extra = 0
@@ -79,7 +79,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "cohort", "step", "state", "created_by", "created_at"]
     list_filter = ["state", "step"]
     list_select_related = ["cohort__programme", "created_by"]
-    readonly_fields = [
+    readonly_fields = (
         "cohort",
         "created_by",
         "filename",
@@ -92,7 +92,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "finished_at",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

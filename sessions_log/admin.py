@@ -24,23 +24,23 @@ class SessionLogAdmin(admin.ModelAdmin):
     their author's, so neither is shown here."""
 
     list_display = ["pair", "held_on", "minutes", "direction"]
-    fields = ["pair", "held_on", "minutes", "direction"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "held_on", "minutes", "direction")
+    fields = readonly_fields
     raw_id_fields = ["pair"]
 
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
     list_display = ["pair", "direction", "status"]
-    fields = ["pair", "direction", "status"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "direction", "status")
+    fields = readonly_fields
 
 
 @admin.register(AgreementAcceptance)
 class AgreementAcceptanceAdmin(admin.ModelAdmin):
     list_display = ["pair", "user", "accepted_at"]
-    fields = ["pair", "user", "accepted_at"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "user", "accepted_at")
+    fields = readonly_fields
 
 
 @admin.register(FitCheck)
@@ -49,23 +49,23 @@ class FitCheckAdmin(admin.ModelAdmin):
 
     list_display = ["pair", "respondent", "answer", "updated_at"]
     list_filter = ["answer"]
-    fields = ["pair", "respondent", "answer", "comment", "answered_at", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "respondent", "answer", "comment", "answered_at", "updated_at")
+    fields = readonly_fields
 
 
 @admin.register(Pulse)
 class PulseAdmin(admin.ModelAdmin):
     list_display = ["pair", "respondent", "period", "score"]
-    fields = ["pair", "respondent", "period", "score", "comment", "answered_at"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "respondent", "period", "score", "comment", "answered_at")
+    fields = readonly_fields
 
 
 @admin.register(ImpactSurvey)
 class ImpactSurveyAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "stage", "answered_at"]
     list_filter = ["stage"]
-    fields = ["enrolment", "stage", *ImpactSurvey.AREAS, "answered_at"]
-    readonly_fields = fields
+    readonly_fields = ("enrolment", "stage", *ImpactSurvey.AREAS, "answered_at")
+    fields = readonly_fields
 
 
 @admin.register(Reflection)
@@ -74,5 +74,5 @@ class ReflectionAdmin(admin.ModelAdmin):
     their partner's, so neither text is shown here."""
 
     list_display = ["pair", "author", "updated_at"]
-    fields = ["pair", "author", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ("pair", "author", "updated_at")
+    fields = readonly_fields

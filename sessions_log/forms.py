@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,7 +14,12 @@ from accounts.models import Skill
 from mentoring.lib.form_tokens import FormTokenMixin
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
-from sessions_log.plan_forms import add_goal_suggestions, add_plan_fields, clean_goal_suggestion
+from sessions_log.plan_forms import (
+    GoalSuggestion,
+    add_goal_suggestions,
+    add_plan_fields,
+    clean_goal_suggestion,
+)
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):(?!\s)")
 _LOOKS_LIKE_WEB = re.compile(r"^\s*(www\.|[^\s/]+\.[a-z]{2,}/)", re.IGNORECASE)
@@ -103,6 +109,19 @@ def _direction_choices(pair: Pair) -> list[tuple[str, str]]:
     ]
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    """A pair's meetings, named by when they started in the person's own time zone."""
+
+    zone: tzinfo | None = None
+
+    def label_from_instance(self, obj: Meeting) -> str:
+        starts = obj.starts_at.astimezone(self.zone) if self.zone else obj.starts_at
+        # `logged` is annotated by selectors.loggable_meetings.
+        return f"{starts:%a %-d %b %Y, %H:%M}" + (
+            " (already logged)" if getattr(obj, "logged", False) else ""
+        )
+
+
 class SessionLogForm(FormTokenMixin, forms.Form):
     held_on = forms.DateField(
         label="Date of the session",
@@ -110,7 +129,7 @@ class SessionLogForm(FormTokenMixin, forms.Form):
     )
     minutes = forms.IntegerField(min_value=1, max_value=600, initial=45)
     direction = forms.ChoiceField(widget=forms.RadioSelect, choices=SessionLog.Direction.choices)
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         queryset=Meeting.objects.none(), required=False, label="Which meeting was it? (optional)"
     )
     skills_reverse = forms.ModelMultipleChoiceField(
@@ -156,14 +175,12 @@ class SessionLogForm(FormTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if with_plan:
             add_plan_fields(self, pair)
-        self.fields["direction"].choices = _direction_choices(pair)
+        cast(forms.ChoiceField, self.fields["direction"]).choices = _direction_choices(pair)
         self._fit_held_on(pair)
         self._offer_skills(pair, skills_each_way)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda meeting: (
-            f"{meeting.starts_at.astimezone(zone) if zone else meeting.starts_at:%a %-d %b %Y, %H:%M}"
-            + (" (already logged)" if getattr(meeting, "logged", False) else "")
-        )
+        meeting = cast(MeetingChoiceField, self.fields["meeting"])
+        meeting.queryset = meetings
+        meeting.zone = zone
 
     def _offer_skills(self, pair: Pair, held: QuerySet[Skill]) -> None:
         """Each direction lists the pair's skills, the ones that flow that way first. The
@@ -182,12 +199,12 @@ class SessionLogForm(FormTokenMixin, forms.Form):
 
         everything = Skill.objects.all()
         for way, teacher, learner in (("reverse", junior, senior), ("forward", senior, junior)):
-            field = self.fields[f"skills_{way}"]
+            field = cast(forms.ModelMultipleChoiceField, self.fields[f"skills_{way}"])
             field.queryset = held
             field.choices = listed("held", held, f"{way}_rank")
             field.label = f"Skills {teacher} taught {learner}"
             field.help_text = f"First: what {teacher} can teach and {learner} wants to learn."
-            other = self.fields[f"other_skills_{way}"]
+            other = cast(forms.ModelMultipleChoiceField, self.fields[f"other_skills_{way}"])
             other.queryset = everything
             other.choices = listed("all", everything, "")
             # A plain label: this field is not rendered in an hx-disable fieldset, so no name.
@@ -258,11 +275,13 @@ class GoalForm(FormTokenMixin, forms.ModelForm):
 
     def __init__(self, *args, pair: Pair | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if pair is not None:
-            add_goal_suggestions(self, pair)
+        self.suggestions: dict[int, GoalSuggestion] = (
+            add_goal_suggestions(self, pair) if pair is not None else {}
+        )
 
-    def clean(self) -> dict:
-        return clean_goal_suggestion(self, super().clean())
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return clean_goal_suggestion(self, self.cleaned_data, self.suggestions)
 
 
 class GoalUpdateForm(forms.ModelForm):

@@ -3,6 +3,10 @@ step, and a choice of any step still to do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from django import forms
 
 from mentoring.models import PlanStep
@@ -46,21 +50,32 @@ def plan_step_to_tick(form: forms.Form, pair: Pair) -> PlanStep | None:
     ).first()
 
 
-def add_goal_suggestions(form: forms.Form, pair: Pair) -> None:
-    """ "Suggest from the plan": a goal drawn from a session step's topic, due when the step is."""
+@dataclass(frozen=True)
+class GoalSuggestion:
+    """A goal the plan offers: a session step's topic, due when the step is."""
+
+    title: str
+    due_on: date
+
+
+def add_goal_suggestions(form: forms.Form, pair: Pair) -> dict[int, GoalSuggestion]:
+    """ "Suggest from the plan": a goal drawn from a session step's topic, due when the step is.
+    Returns the suggestions by step id, for `clean_goal_suggestion`."""
     from sessions_log.plan import pair_plan
 
     steps = [item for item in pair_plan(pair).steps if item.step.kind == PlanStep.Kind.SESSION]
     if not steps:
-        return
-    form.plan_due = {item.step.pk: item.due_on for item in steps}
-    form.plan_titles = {item.step.pk: goal_title(item.step) for item in steps}
+        return {}
+    suggestions = {
+        item.step.pk: GoalSuggestion(title=goal_title(item.step), due_on=item.due_on)
+        for item in steps
+    }
     form.fields["suggestion"] = forms.TypedChoiceField(
         label="Or suggest one from the plan",
         choices=[("", "—")]
         + [
-            (pk, f"{title} (by {form.plan_due[pk]:%-d %b})")
-            for pk, title in form.plan_titles.items()
+            (pk, f"{suggestion.title} (by {suggestion.due_on:%-d %b})")
+            for pk, suggestion in suggestions.items()
         ],
         coerce=int,
         required=False,
@@ -69,6 +84,7 @@ def add_goal_suggestions(form: forms.Form, pair: Pair) -> None:
     )
     form.fields["title"].required = False
     form.order_fields(["suggestion", "title", "due_on", "progress_note"])
+    return suggestions
 
 
 def goal_title(step: PlanStep) -> str:
@@ -77,13 +93,16 @@ def goal_title(step: PlanStep) -> str:
     )
 
 
-def clean_goal_suggestion(form: forms.Form, data: dict) -> dict:
-    suggestion = data.pop("suggestion", None)
+def clean_goal_suggestion(
+    form: forms.Form, data: dict[str, Any], suggestions: dict[int, GoalSuggestion]
+) -> dict[str, Any]:
+    picked = data.pop("suggestion", None)
+    suggestion = suggestions.get(picked) if picked is not None else None
     if suggestion is not None:
         if not (data.get("title") or "").strip():
-            data["title"] = form.plan_titles[suggestion]
+            data["title"] = suggestion.title
         if not data.get("due_on"):
-            data["due_on"] = form.plan_due[suggestion]
+            data["due_on"] = suggestion.due_on
     if "title" in data and not (data.get("title") or "").strip():
         form.add_error("title", "Say what you want to learn, or pick a topic from the plan.")
     return data

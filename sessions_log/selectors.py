@@ -9,6 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -16,7 +17,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -26,7 +26,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ProfileSkill, Skill
+from accounts.models import ProfileSkill, Skill, User
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
 
@@ -45,6 +45,14 @@ from sessions_log.models import (
     Reflection,
     SessionLog,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Logged(TypedDict):
+    logged: bool
+
 
 HISTORY_LIMIT = 50
 
@@ -88,7 +96,7 @@ def session_log_for_member(user, pk: int) -> SessionLog:
             "pair__senior__user__profile",
             "meeting",
         )
-        .prefetch_related("skills_reverse", "skills_forward", _my_notes(user))
+        .prefetch_related("skills_reverse", "skills_forward")
         .filter(
             Q(pair__junior__user=user) | Q(pair__senior__user=user),
             pk=pk,
@@ -123,28 +131,52 @@ def enrolment_for(user, pk: int) -> Enrolment:
     return enrolment
 
 
-def _my_notes(viewer) -> Prefetch:
-    return Prefetch(
-        "private_notes", queryset=PrivateNote.objects.filter(author=viewer), to_attr="my_notes"
+def my_note_body(log: SessionLog, author: User) -> str:
+    """The text of the author's own private note on a session, or "" if they kept none."""
+    return (
+        PrivateNote.objects.filter(session_log=log, author=author)
+        .values_list("body", flat=True)
+        .first()
+        or ""
     )
 
 
-def session_history(pair: Pair, viewer, limit: int = HISTORY_LIMIT) -> list[SessionLog]:
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A logged session as one partner sees it: with their own private note, never the
+    other's."""
+
+    log: SessionLog
+    my_note: PrivateNote | None
+    mine: bool  # the viewer logged it, so may edit or delete it
+    reverse_skill_names: list[str]
+    forward_skill_names: list[str]
+
+
+def session_history(pair: Pair, viewer: User, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     logs = list(
         SessionLog.objects.filter(pair=pair)
         .select_related("logged_by__profile", "meeting")
-        .prefetch_related(_my_notes(viewer))
         .order_by("-held_on", "-pk")[:limit]
     )
+    log_ids = [log.pk for log in logs]
+    notes = {
+        note.session_log_id: note
+        for note in PrivateNote.objects.filter(author=viewer, session_log_id__in=log_ids)
+    }
     names = _skill_names_each_way(
-        lambda through: through.objects.filter(sessionlog_id__in=[log.pk for log in logs]),
+        lambda through: through.objects.filter(sessionlog_id__in=log_ids),
         "sessionlog_id",
     )
-    for log in logs:
-        log.my_note = log.my_notes[0] if log.my_notes else None
-        log.mine = log.logged_by_id == viewer.pk
-        log.reverse_skill_names, log.forward_skill_names = names.get(log.pk, ([], []))
-    return logs
+    return [
+        HistoryEntry(
+            log,
+            notes.get(log.pk),
+            log.logged_by_id == viewer.pk,
+            *names.get(log.pk, ([], [])),
+        )
+        for log in logs
+    ]
 
 
 def _skill_names_each_way(rows_of, group: str) -> dict[int, tuple[list[str], list[str]]]:
@@ -239,7 +271,9 @@ def skills_each_way(pair: Pair) -> QuerySet[Skill]:
     )
 
 
-def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeting]:
+def loggable_meetings(
+    pair: Pair, now: datetime | None = None
+) -> QuerySet[WithAnnotations[Meeting, _Logged]]:
     """Scheduled meetings that have started, newest first, each marked ``logged`` when it has
     a log already (offered anyway, so choosing one again gets a clear message)."""
     now = now or timezone.now()
@@ -258,12 +292,12 @@ def loggable_meetings(pair: Pair, now: datetime | None = None) -> QuerySet[Meeti
 @dataclass
 class PairPage:
     pair: Pair
-    viewer: object
-    partner: object
+    viewer: User
+    partner: User
     zone: zoneinfo.ZoneInfo
     acceptances: list[AgreementAcceptance]
     upcoming: list[Meeting]
-    history: list[SessionLog]
+    history: list[HistoryEntry]
     balance: Balance
     my_goals: list[Goal]
     partner_goals: list[Goal]
@@ -303,7 +337,7 @@ class PairPage:
         )
 
 
-def pair_page(pair: Pair, viewer, now: datetime | None = None) -> PairPage:
+def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage:
     now = now or timezone.now()
     goals = list(Goal.objects.filter(pair=pair).select_related("owner__profile"))
     my_enrolment = pair.junior if pair.junior.user_id == viewer.pk else pair.senior

@@ -30,7 +30,7 @@ from sessions_log.views.shared import (
 @participant_view
 def pair_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_member(request.user, pk)
-    log_form = None
+    log_form: SessionLogForm | None = None
     # "Log it" next to a meeting that has happened opens the form filled in for that meeting.
     meeting_id = request.GET.get("log_meeting", "")
     if meeting_id.isdigit():
@@ -45,8 +45,7 @@ def pair_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "held_on": timezone.localtime(meeting.starts_at).date(),
                 },
             )
-            log_form.prefilled = True
-    return render_pair(request, pair, log_form=log_form)
+    return render_pair(request, pair, log_form=log_form, log_form_open=log_form is not None)
 
 
 @require_POST
@@ -85,6 +84,7 @@ def session_log_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     """The log form on the pair page posts here; htmx gets the sessions section back."""
     pair = selectors.pair_for_member(request.user, pk)
     form = log_form_for(pair, request.user, data=request.POST)
+    logged = False
     if form.is_valid():
         try:
             services.log_session_once(
@@ -100,14 +100,14 @@ def session_log_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             messages.success(request, "Session logged.")
             if not request.htmx:
                 return redirect(pair_url(pair, "sessions"))
-            form = None
+            logged = True
     template = "sessions_log/pair.html#sessions" if request.htmx else "sessions_log/pair.html"
     return render_pair(
         request,
         pair,
         template=template,
-        log_form=form,
-        status=200 if form is None or request.htmx else 400,
+        log_form=None if logged else form,  # logged: a fresh form for the next session
+        status=200 if logged or request.htmx else 400,
     )
 
 
@@ -117,7 +117,7 @@ def session_log_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     log = selectors.session_log_for_member(request.user, pk)
     if log.logged_by_id != request.user.pk:
         raise Http404("Only the person who logged a session can edit it.")
-    note = log.my_notes[0].body if log.my_notes else ""
+    note = selectors.my_note_body(log, request.user)
     skills_each_way = selectors.skills_each_way(log.pair)
     pair_skill_ids = set(skills_each_way.values_list("pk", flat=True))
     initial = {
@@ -174,7 +174,7 @@ def session_log_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def private_note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Either partner keeps a private note on any of the pair's sessions."""
     log = selectors.session_log_for_member(request.user, pk)
-    note = log.my_notes[0].body if log.my_notes else ""
+    note = selectors.my_note_body(log, request.user)
     form = PrivateNoteForm(request.POST or None, initial={"body": note})
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from pairing.models import Pair
 from sessions_log import selectors
 from sessions_log.forms import (
@@ -57,7 +58,7 @@ def explanation_lines(pair: Pair) -> list[str]:
     return lines
 
 
-def log_form_for(pair: Pair, viewer, *, data=None, initial=None) -> SessionLogForm:
+def log_form_for(pair: Pair, viewer: User, *, data=None, initial=None) -> SessionLogForm:
     initial = initial or {"held_on": timezone.localdate(), "minutes": 45}
     return SessionLogForm(
         data,
@@ -70,11 +71,12 @@ def log_form_for(pair: Pair, viewer, *, data=None, initial=None) -> SessionLogFo
 
 
 def render_pair(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pair: Pair,
     *,
     template: str = "sessions_log/pair.html",
     log_form: SessionLogForm | None = None,
+    log_form_open: bool = False,
     goal_form: GoalForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -86,6 +88,8 @@ def render_pair(
             "page": page,
             "pair": pair,
             "log_form": log_form or log_form_for(pair, request.user),
+            # Opened for the meeting the person chose to log, filled in from it.
+            "log_form_open": log_form_open,
             "goal_form": goal_form or GoalForm(pair=pair),
             "why_url": reverse("pairing:my_pair", args=[pair.pk]),
             "explanation": explanation_lines(pair),
