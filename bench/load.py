@@ -81,7 +81,7 @@ def _pages(base: str, role: str, opener) -> dict[str, str]:
     return pages
 
 
-def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -91,7 +91,7 @@ def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> 
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 def _database() -> str:
