@@ -3,6 +3,22 @@
 Compiling a query with the ORM costs several times running it, and a sweep runs the same few
 queries for every message: these keep the compiled SQL (and what the ORM needs to turn rows into
 objects) and only send new parameters.
+
+Why not Django 5.2's own options (measured with bench/reminders.py on PostgreSQL, 10,000 due
+reminders, 4 workers, one killed midway; none lost, at most the one repeat allowed; 2-core
+machine shared with other jobs, so worker CPU is the steadier figure):
+
+- this module:                                   37.1 s, worker CPU 50.8 s (load 5.5);
+                                                 48.9 s, worker CPU 48.2 s (load 8.6)
+- plain ORM queries, Django's defaults:         162.5 s, worker CPU 106.8 s (load 15.2)
+- plain ORM + OPTIONS server_side_binding=True
+  and prepare_threshold=5:                      124.5 s, worker CPU 105.0 s (load 13.6)
+- prepare_threshold=0: ``migrate`` fails ("cannot insert multiple commands into a prepared
+  statement"): every statement would be prepared, a migration's multi-statement SQL too.
+
+Server-side preparing saves the planning, but most of the cost per message is the ORM
+compiling the same three queries again; both options double the sweep's CPU and miss the 60 s
+budget, so the compiled queries stay here and the database settings keep Django's defaults.
 """
 
 from __future__ import annotations
