@@ -121,7 +121,7 @@ def seed_sessions(org: DemoOrganisation, *, seed: int = 2026) -> None:
 
 
 def _pairs(cohorts: list[Cohort], now: datetime) -> list[_PairRow]:
-    rows = []
+    rows: list[_PairRow] = []
     for cohort in cohorts:
         start = cohort.starts_on or (now.date() - timedelta(days=90))
         # Published pairs of the demo cohort met from about a week after the cohort started.
@@ -148,7 +148,11 @@ def _pairs(cohorts: list[Cohort], now: datetime) -> list[_PairRow]:
                 "senior_id",
             )
         )
-        rows += [_PairRow(*values) for values in fresh]
+        rows += [
+            _PairRow(pk, cohort_id, at, junior, senior, junior_enrolment, senior_enrolment)
+            for pk, cohort_id, at, junior, senior, junior_enrolment, senior_enrolment in fresh
+            if at is not None  # always: the query keeps published pairs only
+        ]
     if not rows:
         return rows
     user_ids = {r.junior_id for r in rows} | {r.senior_id for r in rows}
@@ -177,7 +181,8 @@ def _seed_pairs(
 ) -> None:
     acceptances, goals, fit_checks, pulses = [], [], [], []
     meetings: list[Meeting] = []
-    logs: list[tuple[SessionLog, Meeting | None, list[int], list[tuple[int, str]]]] = []
+    # Each log with its meeting, its skills each way and the private notes on it.
+    logs: list[tuple[SessionLog, Meeting, list[tuple[int, str]], list[tuple[int, str]]]] = []
     for index, pair in enumerate(pairs):
         is_demo = pair.junior_id in demo_ids and pair.senior_id in demo_ids
         # About one pair in eight has gone quiet and one in sixteen never got going.
@@ -315,8 +320,8 @@ def _seed_pairs(
     )
     Goal.objects.bulk_create(goals, batch_size=2000)
     Meeting.objects.bulk_create(meetings, batch_size=2000)
-    for log, meeting, _, _ in logs:
-        log.meeting_id = meeting.pk if meeting else None
+    for log, held_at, _, _ in logs:
+        log.meeting_id = held_at.pk
     SessionLog.objects.bulk_create([entry[0] for entry in logs], batch_size=2000)
     for way in ("reverse", "forward"):
         through = getattr(SessionLog, f"skills_{way}").through

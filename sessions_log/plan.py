@@ -9,7 +9,8 @@ than ``GRACE_DAYS`` ago; until then it is on track.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -18,6 +19,9 @@ from mentoring.models import PlanStep
 from pairing.models import Pair
 from sessions_log.models import SessionLog
 from sessions_log.plan_models import PairStepProgress
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 GRACE_DAYS = 7
 
@@ -108,7 +112,14 @@ class PairPlan:
         return max((self.today - self.start).days // 7, 0)
 
 
-def _steps_of(pair: Pair) -> list[PlanStep]:
+class _PairProgress(TypedDict):
+    pair_state: str | None
+    pair_position: int | None
+    pair_at: datetime | None
+    pair_met: bool
+
+
+def _steps_of(pair: Pair) -> list[WithAnnotations[PlanStep, _PairProgress]]:
     """The programme's steps, each with this pair's state, order and tick, and whether the
     pair has logged a session yet: one query, kept on the pair object for the request (the
     plan services drop it when they change the plan)."""
@@ -116,7 +127,7 @@ def _steps_of(pair: Pair) -> list[PlanStep]:
     if cached is not None:
         return cached
     mine = PairStepProgress.objects.filter(pair=pair, step=OuterRef("pk"))
-    steps = list(
+    steps: list[WithAnnotations[PlanStep, _PairProgress]] = list(
         PlanStep.objects.filter(programme_id=pair.cohort.programme_id)
         .annotate(
             pair_state=Subquery(mine.values("state")[:1]),
@@ -140,7 +151,7 @@ def pair_plan(pair: Pair, viewer=None, today: date | None = None) -> PairPlan:
     start = pair_start(pair)
     steps = _steps_of(pair)
 
-    def key(step: PlanStep) -> tuple[int, int, int]:
+    def key(step: WithAnnotations[PlanStep, _PairProgress]) -> tuple[int, int, int]:
         own = step.pair_position
         return (own if own is not None else step.position, 0 if own is not None else 1, step.pk)
 

@@ -36,7 +36,9 @@ def seed_plan_progress(
         by_pair[log.pair_id].append(log)
     rows = []
     for pair_id, pair_logs in by_pair.items():
-        todo = list(steps.get(programme_of.get(pair_cohorts.get(pair_id)), []))
+        cohort_id = pair_cohorts.get(pair_id)
+        programme = programme_of.get(cohort_id) if cohort_id is not None else None
+        todo = list(steps.get(programme, [])) if programme is not None else []
         for log in sorted(pair_logs, key=lambda entry: entry.held_on):
             if not todo:
                 break

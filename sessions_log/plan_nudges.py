@@ -55,14 +55,20 @@ def behind_pairs(*, now: datetime) -> list[tuple[int, int, tuple[tuple[int, str]
         (
             PairOnPlan(pk, published, starts, programme)
             for pk, published, starts, programme, *_ in rows
+            if published is not None  # always: the query keeps published pairs only
         ),
         today=timezone.localdate(now),
     )
-    return [
-        (pk, found[pk].step_id, ((junior, junior_tz or ""), (senior, senior_tz or "")))
-        for pk, _, _, _, junior, junior_tz, senior, senior_tz in rows
-        if pk in found and found[pk].status == "behind"
-    ]
+    behind: list[tuple[int, int, tuple[tuple[int, str], ...]]] = []
+    for pk, _, _, _, junior, junior_tz, senior, senior_tz in rows:
+        standing = found.get(pk)
+        if standing is None or standing.status != "behind":
+            continue
+        assert standing.step_id is not None  # a pair is behind on its next step
+        behind.append(
+            (pk, standing.step_id, ((junior, junior_tz or ""), (senior, senior_tz or "")))
+        )
+    return behind
 
 
 def scan_behind_pairs(*, now: datetime | None = None) -> int:
