@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,7 +30,7 @@ def programme_plan_url(programme: Programme) -> str:
 
 
 def _render_plan(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     programme: Programme,
     *,
     form: PlanStepForm | None = None,
@@ -71,8 +71,9 @@ def plan_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Step “{step.title}” added.")
             if not request.htmx:
                 return redirect("mentoring:plan", programme.slug)
-            form = None
-    return _render_plan(request, programme, form=form, status=400 if form else 200)
+            # Added: a fresh form for the next step.
+            return _render_plan(request, programme)
+    return _render_plan(request, programme, form=form, status=400)
 
 
 @hr_required

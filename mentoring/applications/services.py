@@ -106,11 +106,11 @@ def call_for_token(token: str) -> ApplicationCall | None:
         data = signing.loads(token, salt=LINK_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         return None
     call = (
         ApplicationCall.objects.select_related("cohort__programme")
-        .filter(cohort_id=data.get("c"))
+        .filter(cohort_id=data["c"])
         .first()
     )
     if call is None or call.link_version != data.get("v"):

@@ -29,7 +29,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     call = services.call_for_token(token) if token else None
     if call is not None and call.cohort.slug != slug:
         call = None
-    anonymous = not request.user.is_authenticated
+    user = request.user if request.user.is_authenticated else None
+    anonymous = user is None
     if anonymous and call is None:
         if token:
             return render(request, "mentoring/applications/link_invalid.html", status=404)
@@ -43,8 +44,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     questions = list(call.questions.all())
     form = ApplyForm(request.POST or None, questions=questions, anonymous=anonymous)
     existing = None
-    if not anonymous:
-        existing = Application.objects.filter(cohort=call.cohort, user=request.user).first()
+    if user is not None:
+        existing = Application.objects.filter(cohort=call.cohort, user=user).first()
     context = {
         "call": call,
         "cohort": call.cohort,
@@ -56,7 +57,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "mentoring/applications/closed.html", context)
     if request.method == "POST" and existing is None and form.is_valid():
         applicant = services.Applicant(
-            user=None if anonymous else request.user,
+            user=user,
             email=form.cleaned_data.get("email", ""),
             full_name=form.cleaned_data.get("full_name", ""),
         )

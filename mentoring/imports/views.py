@@ -30,7 +30,7 @@ def _cohort(slug: str) -> Cohort:
     return get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
 
 
-def _job_for(request: HttpRequest, cohort: Cohort, token: str) -> ImportJob:
+def _job_for(request: AuthenticatedHttpRequest, cohort: Cohort, token: str) -> ImportJob:
     """The person's own job for this cohort, else 404 (a token is no key on its own)."""
     if not storage.TOKEN.fullmatch(token):
         raise Http404("No upload of yours with this link; upload the file again.")

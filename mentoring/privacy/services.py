@@ -227,6 +227,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> list
 
 
 def _purge_cohort(cohort: Cohort, now: datetime) -> PurgedCohort:
+    assert cohort.closed_at is not None  # an expired cohort closed before the cutoff
     done = PurgedCohort(slug=cohort.slug, name=cohort.name, closed_on=cohort.closed_at.date())
     done.pair_hashes = _keep_past_pairs(cohort_ids=[cohort.pk])
     for part in parts():
