@@ -315,7 +315,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Pairing can hold a worker for minutes and much memory: it has a queue and a worker of its own,
 # so reminders on the default queue ("celery") never wait behind it.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"pairing.tasks.run_pairing": {"queue": "pairing"}}
+CELERY_TASK_ROUTES = {
+    "pairing.tasks.run_pairing": {"queue": "pairing"},
+    "pairing.tasks.shortlist_prepare": {"queue": "pairing"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "send-due-reminders": {

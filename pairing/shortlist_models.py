@@ -24,6 +24,8 @@ class Shortlist(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the task last worked out the suggestions of everyone who had not looked yet.
+    prepared_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Shortlist of {self.cohort}"

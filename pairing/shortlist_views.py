@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import hr_required
 from accounts.http import AuthenticatedHttpRequest
@@ -46,6 +47,15 @@ def shortlist(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     enrolment = _enrolment_for(request.user, slug)
     current = get_object_or_404(Shortlist, cohort=enrolment.cohort)
     is_open = current.is_open()
+    context = {"cohort": enrolment.cohort, "shortlist": current, "is_open": is_open}
+    if is_open and not services.is_prepared(current, enrolment):
+        if current.prepared_at is not None and not request.htmx:
+            # Joined after the task ran: prepare again (it leaves those who looked alone).
+            services.queue_prepare(current)
+        template = "pairing/shortlist.html#preparing" if request.htmx else "pairing/shortlist.html"
+        return render(request, template, {**context, "preparing": True})
+    if request.htmx:  # the poll found them ready: the whole page, once
+        return HttpResponseClientRefresh()
     if is_open:
         suggestions = services.suggestions_for(shortlist=current, enrolment=enrolment)
     else:
@@ -58,12 +68,7 @@ def shortlist(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "pairing/shortlist.html",
-        {
-            "cohort": enrolment.cohort,
-            "shortlist": current,
-            "is_open": is_open,
-            "rows": [_row(s, junior) for s in suggestions],
-        },
+        {**context, "rows": [_row(s, junior) for s in suggestions]},
     )
 
 

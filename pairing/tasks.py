@@ -2,7 +2,8 @@ from celery import shared_task
 
 # The services module, not its functions: runs queue these tasks, so each imports the other.
 from pairing import services
-from pairing.models import PairingRun
+from pairing.models import PairingRun, Shortlist
+from pairing.services import shortlist as shortlist_services
 
 
 @shared_task(ignore_result=True)
@@ -14,6 +15,16 @@ def run_pairing(run_pk: int) -> None:
     if run is None:
         return
     services.execute_run(run=run)
+
+
+@shared_task(ignore_result=True)
+def shortlist_prepare(shortlist_pk: int) -> None:
+    """Everyone's shortlist suggestions, queued when HR opens (or extends) the shortlist or a
+    late joiner looks; on the "pairing" queue (settings.CELERY_TASK_ROUTES)."""
+    shortlist = Shortlist.objects.select_related("cohort").filter(pk=shortlist_pk).first()
+    if shortlist is None:
+        return
+    shortlist_services.shortlist_prepare(shortlist=shortlist)
 
 
 @shared_task(ignore_result=True)

@@ -50,7 +50,17 @@ def shortlist_open(*, cohort: Cohort, days: int, by, now: datetime | None = None
         )
         for pk, user_id in _active(cohort).values_list("pk", "user_id")
     )
+    queue_prepare(shortlist)
     return shortlist
+
+
+def queue_prepare(shortlist: Shortlist) -> None:
+    """One engine evaluation per candidate per person takes seconds in a large cohort: a task
+    works out everyone's suggestions, on the pairing queue (settings.CELERY_TASK_ROUTES)."""
+    from pairing.tasks import shortlist_prepare as task  # tasks import this module
+
+    pk = shortlist.pk
+    transaction.on_commit(lambda: task.delay(pk))
 
 
 def shortlist_close(*, shortlist: Shortlist, now: datetime | None = None) -> Shortlist:
@@ -91,19 +101,47 @@ def reminders_send(*, shortlist: Shortlist, now: datetime | None = None) -> int:
 # ---- The participant ---------------------------------------------------------------------
 
 
-def suggestions_for(*, shortlist: Shortlist, enrolment: Enrolment) -> list[Suggestion]:
-    """The person's suggestions: worked out on their first look, then fixed, so what they
-    marked stays what they saw."""
-    existing = list(_suggestions(shortlist, enrolment))
-    if ShortlistLook.objects.filter(shortlist=shortlist, enrolment=enrolment).exists():
-        return existing
-    rows = _best_for(shortlist.cohort, enrolment)
+def shortlist_prepare(*, shortlist: Shortlist, now: datetime | None = None) -> int:
+    """Work out the suggestions of every active participant who has not looked yet (those
+    who looked keep what they saw and marked). Returns how many people were prepared."""
+    now = now or timezone.now()
+    cohort = shortlist.cohort
+    looked = ShortlistLook.objects.filter(shortlist=shortlist).values("enrolment_id")
+    waiting = list(_active(cohort).exclude(pk__in=looked))
+    best = _best_for_each(cohort, waiting)
     with transaction.atomic():
-        Suggestion.objects.bulk_create(
-            [Suggestion(shortlist=shortlist, chooser=enrolment, **row) for row in rows],
-            ignore_conflicts=True,  # a second tab computing the same at once
+        # Only the unseen are replaced: someone who looked meanwhile keeps what they saw.
+        unseen = set(
+            _active(cohort)
+            .filter(pk__in=[e.pk for e in waiting])
+            .exclude(
+                pk__in=ShortlistLook.objects.filter(shortlist=shortlist).values("enrolment_id")
+            )
+            .values_list("pk", flat=True)
         )
-        ShortlistLook.objects.get_or_create(shortlist=shortlist, enrolment=enrolment)
+        Suggestion.objects.filter(shortlist=shortlist, chooser_id__in=unseen).delete()
+        Suggestion.objects.bulk_create(
+            Suggestion(shortlist=shortlist, chooser_id=pk, **row)
+            for pk in unseen
+            for row in best.get(pk, [])
+        )
+        Shortlist.objects.filter(pk=shortlist.pk).update(prepared_at=now)
+    shortlist.prepared_at = now
+    return len(unseen)
+
+
+def is_prepared(shortlist: Shortlist, enrolment: Enrolment) -> bool:
+    """The person's suggestions are ready: they looked already, or the task ran after they
+    joined the cohort."""
+    if ShortlistLook.objects.filter(shortlist=shortlist, enrolment=enrolment).exists():
+        return True
+    return shortlist.prepared_at is not None and shortlist.prepared_at >= enrolment.created_at
+
+
+def suggestions_for(*, shortlist: Shortlist, enrolment: Enrolment) -> list[Suggestion]:
+    """The person's suggestions as prepared, fixed from their first look on, so what they
+    marked stays what they saw. Call only once :func:`is_prepared` says so."""
+    ShortlistLook.objects.get_or_create(shortlist=shortlist, enrolment=enrolment)
     return list(_suggestions(shortlist, enrolment))
 
 
@@ -113,7 +151,8 @@ def _suggestions(shortlist: Shortlist, enrolment: Enrolment):
     )
 
 
-def _best_for(cohort: Cohort, enrolment: Enrolment) -> list[dict]:
+def _best_for_each(cohort: Cohort, enrolments: list[Enrolment]) -> dict[int, list[dict]]:
+    """Enrolment id -> its suggestion rows: people, rules and weights loaded once."""
     from pairing.services.inputs import (
         engine_rules,
         flows_for_display,
@@ -123,39 +162,51 @@ def _best_for(cohort: Cohort, enrolment: Enrolment) -> list[dict]:
         weights_from,
     )
 
+    if not enrolments:
+        return {}
     people = load_people(cohort)
-    me = people.by_id.get(enrolment.pk)
-    if me is None:
-        return []
     weights = weights_from(cohort.weights)
     rules = engine_rules(rules_snapshot(cohort), people)
     taken = set(
-        Pair.objects.filter(cohort=cohort, status=Pair.Status.ACTIVE)
-        .filter(Q(junior=enrolment) | Q(senior=enrolment))
-        .values_list("junior_id", "senior_id")
+        Pair.objects.filter(cohort=cohort, status=Pair.Status.ACTIVE).values_list(
+            "junior_id", "senior_id"
+        )
     )
-    junior_side = enrolment.side == Enrolment.Side.JUNIOR
-    found = []
-    for other in people.seniors if junior_side else people.juniors:
-        junior, senior = (me, other) if junior_side else (other, me)
-        if (junior.id, senior.id) in taken or not _may_help(junior, senior):
+    chosen: dict[int, list[engine.Proposal]] = {}
+    for enrolment in enrolments:
+        me = people.by_id.get(enrolment.pk)
+        if me is None:
             continue
-        proposal, breaks = engine.evaluate(junior, senior, weights=weights, rules=rules)
-        if not breaks:
-            found.append(proposal)
-    found.sort(key=lambda p: (-p.score, p.senior_id if junior_side else p.junior_id))
-    best = found[:SUGGESTIONS]
-    names = skill_names(f.skill_id for p in best for f in (*p.reverse_flows, *p.forward_flows))
-    return [
-        {
-            "candidate_id": p.senior_id if junior_side else p.junior_id,
-            "rank": rank,
-            "score": p.score,
-            "reverse_flows": flows_for_display(p.reverse_flows, names),
-            "forward_flows": flows_for_display(p.forward_flows, names),
-        }
-        for rank, p in enumerate(best, start=1)
-    ]
+        junior_side = enrolment.side == Enrolment.Side.JUNIOR
+        found = []
+        for other in people.seniors if junior_side else people.juniors:
+            junior, senior = (me, other) if junior_side else (other, me)
+            if (junior.id, senior.id) in taken or not _may_help(junior, senior):
+                continue
+            proposal, breaks = engine.evaluate(junior, senior, weights=weights, rules=rules)
+            if not breaks:
+                found.append(proposal)
+        found.sort(key=lambda p: (-p.score, p.senior_id if junior_side else p.junior_id))
+        chosen[enrolment.pk] = found[:SUGGESTIONS]
+    names = skill_names(
+        f.skill_id
+        for best in chosen.values()
+        for p in best
+        for f in (*p.reverse_flows, *p.forward_flows)
+    )
+    return {
+        pk: [
+            {
+                "candidate_id": p.junior_id if p.senior_id == pk else p.senior_id,
+                "rank": rank,
+                "score": p.score,
+                "reverse_flows": flows_for_display(p.reverse_flows, names),
+                "forward_flows": flows_for_display(p.forward_flows, names),
+            }
+            for rank, p in enumerate(best, start=1)
+        ]
+        for pk, best in chosen.items()
+    }
 
 
 def _may_help(junior: engine.Person, senior: engine.Person) -> bool:

@@ -25,6 +25,8 @@ def cohort(transactional_db, settings, monkeypatch):
     from pairing import tasks
 
     monkeypatch.setattr(tasks.run_pairing, "delay", lambda pk: None)
+    # As if the pairing worker prepared the suggestions the moment HR opened the shortlist.
+    monkeypatch.setattr(tasks.shortlist_prepare, "delay", lambda pk: tasks.shortlist_prepare(pk))
     factories.hr_admin(email="hr@example.com", profile__full_name="Harriet HR")
     factories.UserFactory(email="jo.park@example.com", profile__full_name="Jo Park")
     cohort = pairing_cohort(slug="e2e-apply", name="Spring", status=Cohort.Status.ENROLLING)

@@ -50,7 +50,7 @@ def login(client):
 
 
 @pytest.fixture
-def spring(db):
+def spring(db, eager_celery, django_capture_on_commit_callbacks):
     """Two juniors and two seniors; on skills alone Jo pairs with Sam and Kit with Ray."""
     cohort = factories.CohortFactory(name="Spring", slug="spring", status=Cohort.Status.ENROLLING)
     people = {
@@ -60,7 +60,9 @@ def spring(db):
         "ray": _person(cohort, "senior", "Ray", learn=[("Excel", 3), ("Python", 1)]),
     }
     hr = factories.hr_admin(email="shortlist-hr@example.com")
-    shortlist = services.shortlist_open(cohort=cohort, days=7, by=hr)
+    with django_capture_on_commit_callbacks(execute=True):  # prepares everyone's suggestions
+        shortlist = services.shortlist_open(cohort=cohort, days=7, by=hr)
+    shortlist.refresh_from_db()
     return cohort, people, shortlist, hr
 
 
@@ -79,15 +81,69 @@ def _pairs(cohort) -> set[tuple[str, str]]:
 
 
 def test_a_participant_sees_eligible_suggestions_best_first_with_why(spring, login):
-    cohort, people, _, _ = spring
+    cohort, people, shortlist, _ = spring
     boss = people["sam"].user
     people["kit"].user.profile.manager = boss  # Sam is in Kit's reporting line
     people["kit"].user.profile.save()
+    services.shortlist_prepare(shortlist=shortlist)  # as if HR had opened it after the change
     page = login(people["kit"].user).get(reverse("pairing:shortlist", args=["spring"]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "Ray" in text and "Sam" not in text
     assert "<strong>Excel</strong> — you teach it at level 3 of 3" in text
+
+
+def test_opening_the_shortlist_prepares_suggestions_in_a_task_on_the_pairing_queue(
+    db, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from pairing import tasks
+
+    cohort = factories.CohortFactory(slug="autumn", status=Cohort.Status.ENROLLING)
+    jo = _person(cohort, "junior", "Jo", teach=[("Python", 3)])
+    _person(cohort, "senior", "Sam", learn=[("Python", 3)])
+    queued = []
+    monkeypatch.setattr(tasks.shortlist_prepare, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        shortlist = services.shortlist_open(cohort=cohort, days=7, by=None)
+        assert not queued  # nothing is queued before the commit
+    for callback in callbacks:
+        callback()
+    assert queued == [shortlist.pk]
+    assert settings.CELERY_TASK_ROUTES["pairing.tasks.shortlist_prepare"] == {"queue": "pairing"}
+    assert not Suggestion.objects.filter(chooser=jo).exists()  # no engine in the request
+
+
+def test_a_participant_waits_for_suggestions_being_prepared_then_sees_them(
+    db, login, eager_celery, django_capture_on_commit_callbacks
+):
+    cohort = factories.CohortFactory(slug="autumn", status=Cohort.Status.ENROLLING)
+    jo = _person(cohort, "junior", "Jo", teach=[("Python", 3)])
+    _person(cohort, "senior", "Sam", learn=[("Python", 3)])
+    shortlist = services.shortlist_open(cohort=cohort, days=7, by=None)  # task not run yet
+    client = login(jo.user)
+    url = reverse("pairing:shortlist", args=["autumn"])
+    page = client.get(url).content.decode()
+    assert "Your suggestions are being prepared" in page and "Sam" not in page
+    poll = client.get(url, HTTP_HX_REQUEST="true")
+    assert poll.content.decode().lstrip().startswith('<div id="preparing"')
+    services.shortlist_prepare(shortlist=shortlist)
+    assert client.get(url, HTTP_HX_REQUEST="true").headers["HX-Refresh"] == "true"
+    page = client.get(url).content.decode()
+    assert "being prepared" not in page and "Sam" in page
+
+
+def test_a_late_joiner_is_prepared_by_a_task_queued_from_their_page(
+    spring, login, django_capture_on_commit_callbacks
+):
+    cohort, *_ = spring
+    late = _person(cohort, "junior", "Lee", teach=[("Python", 2)])
+    client = login(late.user)
+    url = reverse("pairing:shortlist", args=["spring"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url).content.decode()
+    assert "being prepared" in first
+    page = client.get(url).content.decode()
+    assert "being prepared" not in page and "Sam" in page
 
 
 def test_marking_with_htmx_returns_only_that_suggestion_and_works_without_js(spring, login):

@@ -25,7 +25,9 @@ MARK_WORDS = ("asked for", "I'd like</strong>", "Rather not</strong>", 'aria-pre
 @pytest.fixture
 def marked(cast):
     shortlist = Shortlist.objects.create(
-        cohort=cast.cohort, closes_at=timezone.now() + timedelta(days=3)
+        cohort=cast.cohort,
+        closes_at=timezone.now() + timedelta(days=3),
+        prepared_at=timezone.now(),  # the task's rows, as below
     )
     like = Suggestion.objects.create(
         shortlist=shortlist, chooser=cast.pair.junior, candidate=cast.pair.senior, mark="like"
