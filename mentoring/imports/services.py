@@ -442,8 +442,8 @@ def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
             if (skill_id, kind) not in existing
         ]
     for batch in chunks(stale):
-        stale_rows = ProfileSkill.objects.filter(pk__in=among(batch, "bigint"))
-        stale_rows._raw_delete(stale_rows.db)
+        # Nothing refers to a ProfileSkill and no signal listens: one DELETE per batch.
+        ProfileSkill.objects.filter(pk__in=among(batch, "bigint")).delete()
     bulk_set(ProfileSkill, relevelled, ["level"])
     bulk_insert(ProfileSkill, new)
 
