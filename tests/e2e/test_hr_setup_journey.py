@@ -181,7 +181,7 @@ def test_hr_imports_staff_fixes_a_bad_row_invites_and_a_participant_accepts(
     page.get_by_role("button", name=re.compile("Import 2 people")).click()
     page.get_by_role("heading", name="Spring 2027", level=1).wait_for()
     page.checks.check()
-    assert page.get_by_text("Robert Lindqvist").is_visible()
+    assert page.get_by_role("link", name="Robert Lindqvist", exact=True).is_visible()
     add_one_person_by_hand(page)
     invite_everyone(page, 3)
     accept_and_fill_in_skills(

@@ -79,7 +79,7 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
     page.locator("#sessions summary").click()
     page.get_by_label("Minutes").fill("50")
     page.get_by_label("Reverse: Asha Junior taught Robert Senior").check()
-    page.get_by_label("TikTok").check()
+    page.get_by_role("group", name="Skills Asha Junior taught").get_by_label("TikTok").check()
     page.get_by_label("Shared summary").fill(SUMMARY)
     page.get_by_label("Private note (only you)").fill(NOTE)
     page.get_by_role("button", name="Log the session").click()
