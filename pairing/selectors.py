@@ -271,6 +271,15 @@ class Bucket:
     share: int  # percent of the largest bucket, for the bar
 
 
+@dataclass(frozen=True)
+class FreePerson:
+    """Someone with a place left on the board, and why the engine left them without a partner."""
+
+    enrolment: Enrolment
+    free_slots: int
+    unmatched_reason: str
+
+
 @dataclass
 class Board:
     run: PairingRun
@@ -278,8 +287,8 @@ class Board:
     filters: BoardFilters
     distribution: list[Bucket]
     departments: list[str]
-    free_juniors: list[Enrolment]
-    free_seniors: list[Enrolment]
+    free_juniors: list[FreePerson]
+    free_seniors: list[FreePerson]
     free_juniors_count: int
     free_seniors_count: int
     locked_count: int
@@ -317,7 +326,7 @@ def board(run: PairingRun, filters: BoardFilters) -> Board:
     )
 
 
-def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
+def free_people(run: PairingRun, side: str) -> tuple[list[FreePerson], int]:
     """Active enrolments of one side with a place left on this board, first by name, and how
     many there are (three queries whatever the cohort's size)."""
     used = dict(
@@ -348,12 +357,14 @@ def free_people(run: PairingRun, side: str) -> tuple[list[Enrolment], int]:
         else []
     )
     reasons = run.unmatched or {}
-    for enrolment in shown:
-        enrolment.free_slots = free[enrolment.pk]
-        enrolment.unmatched_reason = (reasons.get(str(enrolment.pk)) or {}).get(
-            "reason", "freed on the board"
+    return [
+        FreePerson(
+            enrolment,
+            free[enrolment.pk],
+            (reasons.get(str(enrolment.pk)) or {}).get("reason", "freed on the board"),
         )
-    return shown, len(free)
+        for enrolment in shown
+    ], len(free)
 
 
 def cohort_departments(cohort_id: int) -> list[str]:

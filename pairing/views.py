@@ -245,8 +245,9 @@ def _version(data: QueryDict) -> int | None:
 def _filter_query(data: QueryDict) -> str:
     kept = QueryDict(mutable=True)
     for name in ("q", "department", "min_score", "max_score", "locked", "warnings", "page"):
-        if data.get(name):
-            kept[name] = data[name]
+        value = data.get(name)
+        if value:
+            kept[name] = value
     return f"?{kept.urlencode()}" if kept else ""
 
 

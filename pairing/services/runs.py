@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -360,7 +361,8 @@ def insert_proposals(rows: list[Proposal]) -> None:
         return
     fields = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(Proposal._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column; the stubs allow None for the others.
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
 
     if connection.vendor == "postgresql":
