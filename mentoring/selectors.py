@@ -61,7 +61,8 @@ def _cohorts_with_counts_prefetch():
             # A correlated count too: a join grouped with the two subqueries above re-ran them
             # for every pair row (10 s on HR's home at 5,000 people).
             active_pairs=Coalesce(
-                _count(pair_model.objects.filter(cohort=OuterRef("pk"), status="active")), 0
+                _count(pair_model._default_manager.filter(cohort=OuterRef("pk"), status="active")),
+                0,
             ),
         )
         .order_by("-starts_on", "name"),

@@ -295,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
 # Celery: Redis in production; with no REDIS_URL a filesystem broker needs no server at all.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_RESULT_BACKEND: str | None = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
     _queue = VAR_DIR / "celery"

@@ -202,10 +202,6 @@ def _meeting(reminder: OutboxMessage) -> Meeting | None:
     )
 
 
-def _pair_url(pair_id: int) -> str:
-    return settings.SITE_URL + reverse("sessions_log:pair", args=[pair_id])
-
-
 def _meeting_context(reminder: OutboxMessage, meeting: Meeting) -> dict:
     recipient = reminder.recipient
     zone = _zone_of(recipient)
