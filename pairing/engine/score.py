@@ -299,6 +299,7 @@ def score_block(cohort: ScoredCohort, weights: Weights, rules: Rules, r0: int, r
         del forward
     if cohort.extras_needed:
         if cohort.extras_table is not None:
+            assert cohort.junior_profile is not None  # prepare_extras sets both together
             extra = cohort.extras_table[cohort.junior_profile[r0:r1]]
         else:
             extra = _extras(

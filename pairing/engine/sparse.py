@@ -121,7 +121,7 @@ def _open_scores(
     usable = block.eligible
     usable &= open_s[None, :]
     usable &= open_j[r0:r1, None]
-    score = block.score.astype(dtype, copy=False)
+    score: np.ndarray = block.score.astype(dtype, copy=False)
     np.copyto(score, dtype(-1), where=~usable)
     return score, usable, stats
 
@@ -150,7 +150,7 @@ def collect(
     row_bound = np.full(n, -np.inf)
     k_row, k_col = min(per_row, m), min(per_column, n)
     dtype = score_dtype(cohort, weights)
-    best_score = np.full((m, k_col), -1, dtype=dtype)  # each senior's best so far
+    best_score: np.ndarray = np.full((m, k_col), -1, dtype=dtype)  # each senior's best so far
     best_row = np.zeros((m, k_col), dtype=np.int64)
     column_count = np.zeros(m, dtype=np.int64)
     found_rows, found_cols, found_scores = [], [], []
@@ -343,6 +343,7 @@ def violations(
     def work(i0: int, i1: int):
         picked_rows = rows[i0:i1]
         if small:
+            assert cache is not None  # "small" scans read the cached scores
             stored = cache[picked_rows]
             usable = stored > 0
             slack = stored.astype(price_type)
