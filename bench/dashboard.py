@@ -7,7 +7,8 @@ and the tables); `ms` the usual render served from the dashboard cache. Both are
 <= 300 ms (150 ms on PostgreSQL at 5,000 people), and <= 25 queries either way. The machine's
 load average is printed beside the figures: the machine is shared, so read times with it.
 With REDIS_URL set the dashboard cache lives in Redis, as in production; without, in the
-database table (a few more queries per render)."""
+database table (a few more queries per render). BENCH_DASHBOARD_QUERIES=1 prints each cold
+render's slowest queries."""
 
 from __future__ import annotations
 
@@ -90,6 +91,10 @@ def _time(client, path: str, *, cold: bool) -> tuple[float, int]:
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
+    if cold and os.environ.get("BENCH_DASHBOARD_QUERIES"):
+        # Where a cold render's database time goes: its slowest queries, shortened.
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+            print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
     return statistics.median(timings), len(queries)
 
 
