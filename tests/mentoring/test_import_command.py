@@ -104,6 +104,9 @@ def test_dry_run_writes_nothing(tmp_path):
     assert not User.objects.exists()
 
 
+# manage.py closes every connection when a command fails: on PostgreSQL that ends the
+# test's wrapping transaction, so this one runs outside one.
+@pytest.mark.django_db(transaction=True)
 def test_a_zip_bomb_workbook_exits_1_naming_the_limit_without_a_traceback(tmp_path, capsys):
     from tests.mentoring.files.bombs import header_row, repeated
     from tests.mentoring.files.bombs import workbook as bomb
@@ -126,6 +129,9 @@ def test_a_zip_bomb_workbook_exits_1_naming_the_limit_without_a_traceback(tmp_pa
     assert not Cohort.objects.filter(slug="x").exists()
 
 
+# manage.py closes every connection when a command fails: on PostgreSQL that ends the
+# test's wrapping transaction, so this one runs outside one.
+@pytest.mark.django_db(transaction=True)
 def test_a_nul_byte_deep_in_a_csv_exits_1_with_its_row_and_stores_nothing(tmp_path, capsys):
     people = [person(f"p{i}@example.com") for i in range(80)]
     people.append(person("z@example.com", job_title="Boss\x00"))
