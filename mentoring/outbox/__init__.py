@@ -25,12 +25,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -117,7 +119,9 @@ def kinds() -> dict[str, Kind]:
 def _render_plain(name: str, context: dict) -> str:
     # Subjects and text parts are not HTML: an "&" in a name must stay an "&". The template
     # engine hands back a SafeString; a plain str keeps a page showing this text escaping it.
-    return str.__str__(get_template(name).template.render(Context(context, autoescape=False)))
+    # Our templates come from the DjangoTemplates backend, whose wrapper holds the template.
+    template = cast(DjangoTemplate, get_template(name)).template
+    return str.__str__(template.render(Context(context, autoescape=False)))
 
 
 def render_email(

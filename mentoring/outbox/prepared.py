@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
 from mentoring.outbox.models import OutboxMessage
@@ -78,7 +80,10 @@ class ReminderClaim:
         own = compiler.klass_info["select_fields"]
         self.own = slice(own[0], own[-1] + 1)
         self.init_list = [column[0].target.attname for column in compiler.select[self.own]]
-        self.populators = get_related_populators(compiler.klass_info, compiler.select, self.db)
+        # django-stubs 6 describe Django 6.0's signature (a fetch_mode); 5.2 takes three.
+        self.populators = get_related_populators(  # type: ignore[call-arg]
+            compiler.klass_info, compiler.select, self.db
+        )
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
 
     def next(self) -> OutboxMessage | None:
@@ -101,7 +106,7 @@ class PreparedRow:
         row = MEETING.first(meeting_id)   # a tuple with the ORM's conversions, or None
     """
 
-    def __init__(self, build: Callable[[], object]) -> None:
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
         self._build = build
         self._compiled: dict[str, tuple] = {}
 
