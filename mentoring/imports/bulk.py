@@ -24,6 +24,7 @@ costs 5-12x on an edited file on both, so the statements stay.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 from django.utils import timezone
@@ -37,9 +38,9 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, object]]) ->
     if not rows:
         return
     meta = model._meta
-    given = [meta.get_field(name) for name in rows[0]]
+    given = [_concrete(meta.get_field(name)) for name in rows[0]]
     now = timezone.now()
-    constants: list[tuple[models.Field, object]] = []
+    constants: list[tuple[models.Field, Any]] = []
     for field in meta.concrete_fields:
         if field in given or field.primary_key:
             continue
@@ -49,7 +50,7 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, object]]) ->
             value = field.get_default()  # None for nullable fields, "" for text
         constants.append((field, field.get_db_prep_save(value, connection)))
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
+    columns = ", ".join(quote(_column(f)) for f in [*given, *(f for f, _ in constants)])
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
     names = [f.attname for f in given]
     fixed = [value for _, value in constants]
@@ -71,7 +72,7 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, object]]) ->
         row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
-            params: list[object] = []
+            params: list[Any] = []
             for row in batch:
                 params.extend(row[name] for name in names)
                 params.extend(fixed)
@@ -86,35 +87,37 @@ def bulk_set(
         return
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in field_names]
+    fields = [_concrete(meta.get_field(name)) for name in field_names]
     pk = meta.pk
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"CAST(%s AS {_pg_type(f)}[])" for f in [pk, *fields])
             aliases = ", ".join(f"c{i}" for i in range(len(fields) + 1))
-            assignments = ", ".join(f"{quote(f.column)} = u.c{i + 1}" for i, f in enumerate(fields))
+            assignments = ", ".join(
+                f"{quote(_column(f))} = u.c{i + 1}" for i, f in enumerate(fields)
+            )
             sql = (
                 f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS u({aliases}) "  # noqa: S608
-                f"WHERE {table}.{quote(pk.column)} = u.c0"
+                f"WHERE {table}.{quote(_column(pk))} = u.c0"
             )
             for start in range(0, len(objects), PG_BATCH):
                 batch = objects[start : start + PG_BATCH]
-                params = [[obj.pk for obj in batch]] + [
+                column_values: list[Any] = [[obj.pk for obj in batch]] + [
                     [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in batch]
                     for f in fields
                 ]
-                cursor.execute(sql, params)
+                cursor.execute(sql, column_values)
             return
         # SQLite: VALUES columns are called column1, column2, …
         assignments = ", ".join(
-            f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(fields)
+            f"{quote(_column(f))} = v.column{i + 2}" for i, f in enumerate(fields)
         )
         row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
         batch_size = max(1, min(1000, 30000 // (len(fields) + 1)))
         for start in range(0, len(objects), batch_size):
             batch = objects[start : start + batch_size]
-            params: list[object] = []
+            params: list[Any] = []
             for obj in batch:
                 params.append(obj.pk)
                 params.extend(
@@ -123,7 +126,7 @@ def bulk_set(
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608
                 f"{', '.join([row_sql] * len(batch))}) AS v "
-                f"WHERE {table}.{quote(pk.column)} = v.column1",
+                f"WHERE {table}.{quote(_column(pk))} = v.column1",
                 params,
             )
 
@@ -131,6 +134,16 @@ def bulk_set(
 def lookup_batch_size() -> int:
     """How many values one ``among`` lookup carries: a whole file, in practice."""
     return 50_000
+
+
+def _concrete(field: models.Field | models.ForeignObjectRel) -> models.Field:
+    # Rows and field names name columns of the model, never a reverse relation.
+    return cast(models.Field, field)
+
+
+def _column(field: models.Field) -> str:
+    # A concrete field always has a column; the stubs allow None for the others.
+    return cast(str, field.column)
 
 
 def _pg_type(field: models.Field) -> str:
