@@ -15,6 +15,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 
 from accounts.models import Profile
 from mentoring.models import Cohort, Enrolment, PlanStep
@@ -95,6 +96,7 @@ def cached(*, scope, filters, today: date, build: Callable[[], object]):
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    model: type[Model]
     for model in (SessionLog, Pair, Enrolment, Cohort, Profile, ImpactSurvey, Pulse, FitCheck):
         post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")

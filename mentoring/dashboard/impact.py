@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from scipy import stats
@@ -82,7 +84,8 @@ def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
         change = F(f"final__{area}") - F(f"baseline__{area}")
         sums[f"s_{area}"] = Sum(change)
         sums[f"q_{area}"] = Sum(change * change)
-    rows = list(
+    # Each row: the department, "n" and a sum and a sum of squares per area.
+    rows: list[Mapping[str, Any]] = list(
         enrolments.annotate(
             baseline=FilteredRelation(
                 "impact_surveys", condition=Q(impact_surveys__stage="baseline")
@@ -106,7 +109,7 @@ def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
         )
         for f in fields
     ]
-    by_dept: dict[str, list[dict]] = defaultdict(list)
+    by_dept: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
         by_dept[row["user__profile__department"] or "(none)"].append(row)
     departments = [
@@ -180,7 +183,9 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
 
     return Sentiment(
         pulse_n=pulse_n,
-        pulse_mean=round(pulse_mean, 2) if pulse_n >= MIN_GROUP else None,
+        pulse_mean=round(pulse_mean, 2)
+        if pulse_mean is not None and pulse_n >= MIN_GROUP
+        else None,
         pulse_periods=[
             (period, n, round(total / n, 2) if n >= MIN_GROUP else None)
             for period, n, total in periods

@@ -88,20 +88,23 @@ def plan_figures(pairs, scope: Scope, *, today: date, everything: bool) -> PlanF
         steps=steps,
         progress=progress,
     )
-    per_cohort: dict[int, CohortOnPlan] = {}
-    for pair in active:
-        standing = found.get(pair.pk)
-        if standing is None:
-            continue
-        cohort = cohorts[pair.cohort_id]
-        row = per_cohort.setdefault(
-            pair.cohort_id, CohortOnPlan(cohort["name"], cohort["programme"], 0, 0, 0)
-        )
-        row.pairs += 1
-        if standing.status == "behind":
-            row.behind += 1
+    # Active pairs on a plan, counted by (cohort id, behind their plan).
+    tally: Counter[tuple[int, bool]] = Counter(
+        (pair.cohort_id, found[pair.pk].status == "behind") for pair in active if pair.pk in found
+    )
+    rows = []
+    for cohort_id in {cohort_id for cohort_id, _ in tally}:
+        cohort = cohorts[cohort_id]
+        behind, on_track = tally[(cohort_id, True)], tally[(cohort_id, False)]
+        if scope.suppresses and behind + on_track < MIN_GROUP:
+            rows.append(CohortOnPlan(cohort["name"], cohort["programme"], None))
         else:
-            row.on_track += 1
+            rows.append(
+                CohortOnPlan(
+                    cohort["name"], cohort["programme"], behind + on_track, on_track, behind
+                )
+            )
+    rows.sort(key=lambda r: (r.programme, r.name))
     skipped_by: Counter[str] = Counter(
         titles[step_id]
         for mine in progress.values()
@@ -109,10 +112,6 @@ def plan_figures(pairs, scope: Scope, *, today: date, everything: bool) -> PlanF
         if state == PairStepProgress.State.SKIPPED and step_id in titles
     )
     skipped = skipped_by.most_common(SKIPPED_SHOWN)
-    rows = sorted(per_cohort.values(), key=lambda r: (r.programme, r.name))
     if scope.suppresses:
-        for row in rows:
-            if row.pairs < MIN_GROUP:
-                row.pairs = row.on_track = row.behind = None
         skipped = [(title, n) for title, n in skipped if n >= MIN_GROUP]
     return PlanFigures(cohorts=rows, skipped=skipped)

@@ -4,6 +4,7 @@ of the organisation (no per-pair or per-person queries)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -110,7 +111,8 @@ def _pair_rows(enrolments: QuerySet[Enrolment]) -> list[PairRow]:
         .values_list(
             "pk",
             "cohort_id",
-            Q(status=Pair.Status.ACTIVE),
+            # Django resolves a Q as a boolean expression; the stubs only know Combinable.
+            Q(status=Pair.Status.ACTIVE),  # type: ignore[arg-type]
             TruncDate("published_at"),
             Coalesce(NullIf("junior__user__profile__department", Value("")), Value("(none)")),
             Coalesce(NullIf("senior__user__profile__department", Value("")), Value("(none)")),
@@ -142,7 +144,7 @@ class Dashboard:
     forward_minutes: int
     sessions_per_pair: float
     at_risk_count: int | None
-    at_risk: list[Pair]
+    at_risk: Sequence[Pair]  # each with its last_session
     reverse_skills: list[tuple[str, int]]
     forward_skills: list[tuple[str, int]]
     months: list[dict]

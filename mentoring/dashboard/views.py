@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import hr_or_manager_required, hr_required
+from accounts.http import AuthenticatedHttpRequest
 from mentoring.audit.services import record
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
@@ -34,7 +35,7 @@ def _board(request: HttpRequest) -> selectors.Dashboard:
 
 @hr_or_manager_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = _board(request)
     template = "dashboard/index.html#figures" if request.htmx else "dashboard/index.html"
     return render(request, template, {"board": board})
@@ -126,11 +127,15 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     if board.plan is not None:
         writer.writerow([])
         writer.writerow(["cohort", "pairs on a plan", "on track (%)", "behind"])
-        for row in board.plan.cohorts:
+        for on_plan in board.plan.cohorts:
             writer.writerow(
                 [
-                    neutralise(f"{row.programme} · {row.name}"),
-                    *([hidden] * 3 if row.pairs is None else [row.pairs, row.share, row.behind]),
+                    neutralise(f"{on_plan.programme} · {on_plan.name}"),
+                    *(
+                        [hidden] * 3
+                        if on_plan.pairs is None
+                        else [on_plan.pairs, on_plan.share, on_plan.behind]
+                    ),
                 ]
             )
         writer.writerow([])
