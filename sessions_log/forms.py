@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from accounts.models import Skill
+from accounts.models import Skill, skill_key
+from accounts.taxonomy import synonym_skill_ids
 from mentoring.lib.form_tokens import FormTokenMixin
 from pairing.models import Pair
 from sessions_log.models import FitCheck, Goal, ImpactSurvey, Meeting, Reflection, SessionLog
@@ -122,6 +124,63 @@ class MeetingChoiceField(forms.ModelChoiceField):
         )
 
 
+SKILL_NAMES_LIST = "skill-names"
+
+
+class SkillNamesField(forms.CharField):
+    """Skills typed by name, several separated by ";", suggested by the page's datalist of
+    skill names. A searchable text box replaces a multi-select of hundreds of skills and
+    needs no script. Each name resolves to an existing skill by its key or a synonym; an
+    unknown name is refused by name, never created (HR owns the taxonomy)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"list": SKILL_NAMES_LIST, "autocomplete": "off"}),
+        )
+        kwargs.setdefault(
+            "help_text",
+            'Type a skill name and pick it from the suggestions; separate several with ";".',
+        )
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # Initial data (editing a log) is a list of skills; typed data stays as typed.
+        if isinstance(value, (list, tuple, QuerySet)):
+            return "; ".join(getattr(skill, "name", str(skill)) for skill in value)
+        return value
+
+    def clean(self, value: Any) -> list[Skill]:  # type: ignore[override]
+        text = super().clean(value)
+        names: dict[str, str] = {}
+        for part in text.split(";"):
+            key = skill_key(part)
+            if key and key not in names:
+                names[key] = " ".join(part.split())
+        if not names:
+            return []
+        by_key = {skill.key: skill for skill in Skill.objects.filter(key__in=list(names))}
+        synonyms = synonym_skill_ids(key for key in names if key not in by_key)
+        by_id = Skill.objects.in_bulk(set(synonyms.values()))
+        found: dict[int, Skill] = {}
+        unknown: list[str] = []
+        for key, name in names.items():
+            skill = by_key.get(key) or by_id.get(synonyms.get(key, -1))
+            if skill is None:
+                unknown.append(name)
+            else:
+                found.setdefault(skill.pk, skill)
+        if unknown:
+            quoted = ", ".join(f"“{name}”" for name in unknown)
+            raise ValidationError(
+                f"No skill is called {quoted}. Pick names from the suggestions, or ask the "
+                "programme team to add the skill.",
+                code="unknown_skill",
+            )
+        return list(found.values())
+
+
 class SessionLogForm(FormTokenMixin, forms.Form):
     held_on = forms.DateField(
         label="Date of the session",
@@ -138,22 +197,14 @@ class SessionLogForm(FormTokenMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Skills taught junior → senior",
     )
-    other_skills_reverse = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(),
-        required=False,
-        label="Other skills taught junior → senior",
-    )
+    other_skills_reverse = SkillNamesField(label="Other skills taught junior → senior")
     skills_forward = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Skills taught senior → junior",
     )
-    other_skills_forward = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(),
-        required=False,
-        label="Other skills taught senior → junior",
-    )
+    other_skills_forward = SkillNamesField(label="Other skills taught senior → junior")
     shared_summary = forms.CharField(
         label="Shared summary",
         required=False,
@@ -197,20 +248,21 @@ class SessionLogForm(FormTokenMixin, forms.Form):
 
             return choices
 
-        everything = Skill.objects.all()
         for way, teacher, learner in (("reverse", junior, senior), ("forward", senior, junior)):
             field = cast(forms.ModelMultipleChoiceField, self.fields[f"skills_{way}"])
             field.queryset = held
             field.choices = listed("held", held, f"{way}_rank")
             field.label = f"Skills {teacher} taught {learner}"
             field.help_text = f"First: what {teacher} can teach and {learner} wants to learn."
-            other = cast(forms.ModelMultipleChoiceField, self.fields[f"other_skills_{way}"])
-            other.queryset = everything
-            other.choices = listed("all", everything, "")
             # A plain label: this field is not rendered in an hx-disable fieldset, so no name.
-            other.label = "Other skills taught " + (
+            self.fields[f"other_skills_{way}"].label = "Other skills taught " + (
                 "junior → senior" if way == "reverse" else "senior → junior"
             )
+
+    @cached_property
+    def skill_names(self) -> list[str]:
+        """Every skill's name, for the one datalist both "other skills" boxes share."""
+        return list(Skill.objects.order_by("name").values_list("name", flat=True))
 
     def _fit_held_on(self, pair: Pair) -> None:
         """Offer only dates the log accepts (the cohort's start to today, in the person's zone)
@@ -241,15 +293,23 @@ class SessionLogForm(FormTokenMixin, forms.Form):
         data = self.cleaned_data
         direction = data.get("direction")
         for way in ("reverse", "forward"):
-            chosen = {s.pk: s for s in (data.get(f"skills_{way}") or [])}
-            chosen.update({s.pk: s for s in (data.get(f"other_skills_{way}") or [])})
+            ticked = list(data.get(f"skills_{way}") or [])
+            typed = list(data.get(f"other_skills_{way}") or [])
+            chosen = {s.pk: s for s in ticked + typed}
             data[f"all_skills_{way}"] = list(chosen.values())
             if chosen and direction and direction not in (way, SessionLog.Direction.BOTH):
-                self.add_error(
-                    f"skills_{way}",
-                    "The session did not go this way: untick these skills or choose "
-                    "another direction.",
-                )
+                if ticked:
+                    self.add_error(
+                        f"skills_{way}",
+                        "The session did not go this way: untick these skills or choose "
+                        "another direction.",
+                    )
+                if typed:
+                    self.add_error(
+                        f"other_skills_{way}",
+                        "The session did not go this way: remove these skills or choose "
+                        "another direction.",
+                    )
         return data
 
 
