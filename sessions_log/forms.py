@@ -151,7 +151,7 @@ class SkillNamesField(forms.CharField):
             return "; ".join(getattr(skill, "name", str(skill)) for skill in value)
         return value
 
-    def clean(self, value: Any) -> list[Skill]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[Skill]:
         text = super().clean(value)
         names: dict[str, str] = {}
         for part in text.split(";"):
