@@ -11,7 +11,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_CUSTOM_HEADER = b"PGDMP"
@@ -21,7 +23,7 @@ class BackupError(RuntimeError):
     """A backup or restore that did not happen; the message says why."""
 
 
-def _engine(config: dict) -> str:
+def _engine(config: Mapping[str, Any]) -> str:
     engine = config["ENGINE"]
     if engine.endswith("sqlite3"):
         return "sqlite"
@@ -30,7 +32,7 @@ def _engine(config: dict) -> str:
     raise BackupError(f"Backups support SQLite and PostgreSQL, not {engine}.")
 
 
-def _pg_env(config: dict) -> dict[str, str]:
+def _pg_env(config: Mapping[str, Any]) -> dict[str, str]:
     """libpq reads the connection from the environment: no password on a command line."""
     env = dict(os.environ)
     for key, variable in (
@@ -56,7 +58,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-1000:]}")
 
 
-def backup(config: dict, path: Path) -> Path:
+def backup(config: Mapping[str, Any], path: Path) -> Path:
     """Write a consistent copy of the database to ``path`` (its folder is created)."""
     kind = _engine(config)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +85,7 @@ def backup(config: dict, path: Path) -> Path:
     return path
 
 
-def restore(config: dict, path: Path) -> None:
+def restore(config: Mapping[str, Any], path: Path) -> None:
     """Replace the database's contents with the backup at ``path``."""
     kind = _engine(config)
     if not path.is_file():
