@@ -206,7 +206,9 @@ def _user_for(applicant: Applicant) -> User:
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to
+        # the applicant's user; only the application row needs the lock.
+        Application.objects.select_for_update(of=("self",))
         .select_related("cohort", "user__profile")
         .get(pk=application.pk)
     )
