@@ -245,4 +245,3 @@ from mentoring.audit.models import AuditEntry  # noqa: E402,F401
 from mentoring.imports.models import ImportJob  # noqa: E402,F401
 from mentoring.outbox.models import OutboxMessage  # noqa: E402,F401
 from mentoring.privacy.models import PastPairHash, RetentionPurge  # noqa: E402,F401
-from mentoring.outbox.models import OutboxMessage  # noqa: E402,F401
