@@ -127,6 +127,7 @@ def process_env(*, database: str, broker: str, sink: Path, sink_delay: float = 0
         TWOWAY_MAIL_SINK_DELAY=str(sink_delay),
         DEBUG="0",
         SECRET_KEY="reliability-run-" + "x" * 40,
+        TWOWAY_PAIR_HASH_KEY="reliability-run-pair-hash-" + "y" * 40,
         ALLOWED_HOSTS="127.0.0.1",
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="WARNING",

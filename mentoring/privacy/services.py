@@ -150,7 +150,7 @@ def erase_person(*, user: User, by: User | None = None) -> dict[str, int]:
     """Delete or anonymise everything that names the person. Their rows that feed the figures
     (enrolments, pairs, session minutes, survey scores) stay, pointing at an anonymous
     placeholder account, so the dashboard still adds up."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if is_erased(user):
         raise ErasureRefused("This person has already been erased.")
     if by is not None and by.pk == user.pk:
@@ -219,7 +219,7 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> list
     now = now or timezone.now()
     report: list[PurgedCohort] = []
     with transaction.atomic():
-        for cohort in expired_cohorts(now).select_for_update():
+        for cohort in expired_cohorts(now).select_for_update(of=("self",)):
             report.append(_purge_cohort(cohort, now))
         if dry_run:
             transaction.set_rollback(True)
