@@ -70,7 +70,11 @@ def programme_as_dict(programme: Programme) -> dict[str, Any]:
                 "due_week": step.due_week,
                 "junior_prompts": _lines(step.junior_prompts),
                 "senior_prompts": _lines(step.senior_prompts),
-                "resources": step.resources,
+                # A fixed key order: PostgreSQL's jsonb does not keep the order it was given.
+                "resources": [
+                    {key: resource[key] for key in ("title", "url", "text") if key in resource}
+                    for resource in step.resources
+                ],
             }
             for step in programme.plan_steps.order_by("position", "pk")
         ],

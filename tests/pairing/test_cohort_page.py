@@ -104,7 +104,8 @@ def test_the_cohort_page_lists_runs_and_published_pairs_for_hr_only(cast, login,
     pair_publish(run=run, by=cast.hr)
     client = login(cast.hr)
     html = client.get(reverse("pairing:cohort", args=["spring"])).content.decode()
-    assert f"Run {run.pk}" in html and "Published pairs (2)" in html
+    run.refresh_from_db()
+    assert f"Run {run.number}" in html and "Published pairs (2)" in html
     client.logout()
     assert login(cast.junior).get(reverse("pairing:cohort", args=["spring"])).status_code == 403
 
