@@ -1,104 +1,31 @@
-"""HR's pages for programmes, cohorts, the people enrolled and their invitations."""
+"""HR's pages for cohorts: create, edit, status, archive and the cohort page itself."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import hr_required
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import ProfileSkill
 from mentoring import selectors
 from mentoring.audit.services import record
 from mentoring.forms import (
-    AddParticipantForm,
     CohortForm,
     CohortStatusForm,
-    EnrolmentForm,
-    ProgrammeForm,
 )
-from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.hr_views._shared import (
+    INVITATION_STATES,
+    PEOPLE_PER_PAGE,
+    _cohort_for,
+    _programme_for,
+)
+from mentoring.models import Cohort, Enrolment
 from mentoring.outbox import render_email
-from mentoring.services import enrolments, invitations, programmes
-
-PEOPLE_PER_PAGE = 100
-INVITATION_STATES = {
-    "not_invited": "Not invited",
-    "invited": "Invited, not accepted",
-    "accepted": "Accepted",
-    "incomplete": "Profile incomplete",
-}
-
-
-def _programme_for(slug: str) -> Programme:
-    return get_object_or_404(Programme, slug=slug)
-
-
-def _cohort_for(slug: str) -> Cohort:
-    return get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
-
-
-@hr_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        programme = form.save()
-        messages.success(request, f"Programme “{programme.name}” created. Add its first cohort.")
-        return redirect("mentoring:cohort_create", programme.slug)
-    return render(request, "mentoring/programme_form.html", {"form": form, "programme": None})
-
-
-@hr_required
-@require_safe
-def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    programme = _programme_for(slug)
-    cohorts = programme.cohorts.annotate(
-        juniors=Count(
-            "enrolments", filter=Q(enrolments__side="junior", enrolments__status="active")
-        ),
-        seniors=Count(
-            "enrolments", filter=Q(enrolments__side="senior", enrolments__status="active")
-        ),
-    ).order_by("archived_at", "-starts_on", "name")
-    return render(
-        request, "mentoring/programme_detail.html", {"programme": programme, "cohorts": cohorts}
-    )
-
-
-@hr_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def programme_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    programme = _programme_for(slug)
-    form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        record(actor=request.user, action="programme.changed", target=f"programme {slug}")
-        messages.success(request, "Programme saved.")
-        return redirect("mentoring:programme_detail", programme.slug)
-    programme.refresh_from_db()  # an invalid form must not show a half-changed heading
-    return render(request, "mentoring/programme_form.html", {"form": form, "programme": programme})
-
-
-@hr_required
-@require_POST
-def programme_archive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    programme = _programme_for(slug)
-    if request.POST.get("action") == "restore":
-        programmes.programme_restore(programme=programme)
-        messages.success(request, f"“{programme.name}” is back on the programmes page.")
-        return redirect("mentoring:programme_detail", programme.slug)
-    programmes.programme_archive(programme=programme)
-    messages.success(
-        request,
-        f"“{programme.name}” is archived. Nothing was deleted; you can restore it from its page.",
-    )
-    return redirect("mentoring:home")
+from mentoring.services import programmes
 
 
 @hr_required
@@ -390,154 +317,5 @@ def _invitation_preview(cohort: Cohort):
             "accepted": False,
             "link": f"{settings.SITE_URL}/accounts/invite/…/",
             "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        },
-    )
-
-
-@hr_required
-@require_POST
-def cohort_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    cohort = _cohort_for(slug)
-    picked = None
-    if request.POST.get("action") == "selected":
-        picked = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
-        if not picked:
-            messages.error(request, "Tick the people to invite first.")
-            return redirect(cohort)
-    try:
-        outcome = invitations.invitations_send(cohort=cohort, enrolment_ids=picked)
-        record(
-            actor=request.user,
-            action="invitations.sent",
-            target=f"cohort {slug}",
-            invited=outcome.scheduled,
-        )
-    except invitations.InvitationRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(cohort)
-    if outcome.scheduled:
-        messages.success(
-            request,
-            f"{outcome.scheduled} invitation{'s' if outcome.scheduled != 1 else ''} on the way.",
-        )
-    else:
-        messages.info(
-            request,
-            "Nobody new to invite: everyone picked has been invited already. "
-            "Use “Resend” for one person.",
-        )
-    if outcome.already_invited and outcome.scheduled:
-        messages.info(
-            request, f"{outcome.already_invited} had been invited already and were skipped."
-        )
-    if outcome.opened_enrolment:
-        messages.info(request, f"{cohort.name} is now enrolling.")
-    return redirect(cohort)
-
-
-@hr_required
-@require_POST
-def cohort_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    cohort = _cohort_for(slug)
-    try:
-        sent = invitations.profile_reminders_send(cohort=cohort)
-    except invitations.InvitationRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(cohort)
-    if sent:
-        messages.success(
-            request, f"{sent} reminder{'s' if sent != 1 else ''} to finish the profile on the way."
-        )
-    else:
-        messages.info(
-            request,
-            "Nobody to remind: everyone who signed in and has not finished "
-            "was reminded today already.",
-        )
-    return redirect(cohort)
-
-
-@hr_required
-@require_POST
-def invitation_resend(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    cohort = _cohort_for(slug)
-    enrolment = selectors.enrolment_for_cohort(cohort, pk)
-    try:
-        invitations.invitation_resend(enrolment=enrolment)
-        record(actor=request.user, action="invitation.resent", target=f"enrolment {pk}")
-    except invitations.InvitationRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"A new invitation is on its way to {enrolment.user.full_name}.")
-    if request.POST.get("back") == "enrolment":
-        return redirect("mentoring:enrolment_edit", cohort.slug, enrolment.pk)
-    return redirect(cohort.get_absolute_url() + "#people")
-
-
-@hr_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    cohort = _cohort_for(slug)
-    form = AddParticipantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment, created = enrolments.participant_add(
-                cohort=cohort, person=enrolments.NewParticipant(**form.cleaned_data)
-            )
-        except enrolments.EnrolmentRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
-        else:
-            messages.success(
-                request,
-                f"{enrolment.user.full_name} is enrolled as a "
-                f"{enrolment.side}" + (" (new to Twoway)." if created else "."),
-            )
-            if cohort.status == Cohort.Status.ACTIVE:
-                # A late joiner: invited at once, and waiting for a partner until a top-up.
-                invitations.invitations_send(cohort=cohort, enrolment_ids=[enrolment.pk])
-                messages.info(
-                    request,
-                    "They are invited and wait for a partner: run a top-up from this page.",
-                )
-            if request.POST.get("then") == "another":
-                return redirect("mentoring:enrolment_add", cohort.slug)
-            return redirect(cohort.get_absolute_url() + "#people")
-    return render(request, "mentoring/enrolment_add.html", {"cohort": cohort, "form": form})
-
-
-@hr_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    cohort = _cohort_for(slug)
-    enrolment = selectors.enrolment_for_cohort(cohort, pk)
-    saved = Enrolment.objects.get(pk=enrolment.pk)
-    form = EnrolmentForm(request.POST or None, instance=enrolment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notes = enrolments.enrolment_update(enrolment=saved, **form.cleaned_data)
-            record(actor=request.user, action="enrolment.changed", target=f"enrolment {pk}")
-        except enrolments.EnrolmentRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
-        else:
-            messages.success(request, f"{enrolment.user.full_name}'s enrolment is saved.")
-            for note in notes:
-                messages.warning(request, note)
-            return redirect(cohort.get_absolute_url() + "#people")
-    skills = list(
-        ProfileSkill.objects.filter(profile__user=enrolment.user)
-        .select_related("skill")
-        .order_by("kind", "-level", "skill__name")
-    )
-    return render(
-        request,
-        "mentoring/enrolment_edit.html",
-        {
-            "cohort": cohort,
-            "enrolment": saved,
-            "person": enrolment.user,
-            "form": form,
-            "accepted": invitations.has_accepted(enrolment.user),
-            "teaches": [s for s in skills if s.kind == "teach"],
-            "learns": [s for s in skills if s.kind == "learn"],
         },
     )
