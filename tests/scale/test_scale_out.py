@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from datetime import timedelta
@@ -191,10 +190,9 @@ def test_two_webs_two_workers_and_two_beats_lose_no_reminder_and_send_none_twice
                 return True
             for beat in beats:
                 beat.tick()
-            time.sleep(0.3)
             return False
 
-        wait_for(both_beats_ticking, timeout=90, what="every due row sent")
+        wait_for(both_beats_ticking, timeout=90, interval=0.3, what="every due row sent")
     finally:
         for worker in workers:
             worker.stop()

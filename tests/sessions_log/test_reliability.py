@@ -9,7 +9,6 @@ can reach (PostgreSQL in CI) and, for the broker, REDIS_URL set; otherwise they 
 from __future__ import annotations
 
 import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -162,10 +161,9 @@ def test_a_redis_restart_loses_nothing_and_repeats_nothing(tmp_path, shared_data
             if pending() == 0:
                 return True
             beat.tick()
-            time.sleep(0.5)
             return False
 
-        wait_for(ticking_until_done, timeout=25, what="every row after the restart")
+        wait_for(ticking_until_done, timeout=25, interval=0.5, what="every row after the restart")
     finally:
         worker.stop()
         beat.close()
