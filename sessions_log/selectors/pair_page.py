@@ -1,0 +1,120 @@
+"""Everything the pair page shows, read for one of the two partners."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from mentoring.models import Cohort, Enrolment
+from pairing.models import Pair
+from sessions_log import services
+from sessions_log.models import (
+    AgreementAcceptance,
+    FitCheck,
+    Goal,
+    ImpactSurvey,
+    Meeting,
+    Pulse,
+    Reflection,
+)
+from sessions_log.selectors.history import Balance, HistoryEntry, balance, session_history
+from sessions_log.selectors.log_form import loggable_meetings
+from sessions_log.selectors.members import zone_of
+
+
+@dataclass
+class PairPage:
+    pair: Pair
+    viewer: User
+    partner: User
+    zone: zoneinfo.ZoneInfo
+    acceptances: list[AgreementAcceptance]
+    upcoming: list[Meeting]
+    history: list[HistoryEntry]
+    balance: Balance
+    my_goals: list[Goal]
+    partner_goals: list[Goal]
+    fit_check: FitCheck | None
+    fit_check_open: bool
+    pulse_period: int | None
+    pulse: Pulse | None
+    impact_stage: str | None
+    impact_answered: bool
+    my_enrolment: Enrolment
+    reflection_open: bool
+    my_reflection: Reflection | None
+    partner_thank_you: str
+    to_log: list[Meeting] = field(default_factory=list)
+
+    @property
+    def accepted_ids(self) -> set[int]:
+        return {a.user_id for a in self.acceptances}
+
+    @property
+    def viewer_accepted(self) -> bool:
+        return self.viewer.pk in self.accepted_ids
+
+    @property
+    def partner_accepted(self) -> bool:
+        return self.partner.pk in self.accepted_ids
+
+    @property
+    def agreement_complete(self) -> bool:
+        return self.viewer_accepted and self.partner_accepted
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.pair.status == Pair.Status.ACTIVE
+            and self.pair.cohort.status != Cohort.Status.CLOSED
+        )
+
+
+def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage:
+    now = now or timezone.now()
+    goals = list(Goal.objects.filter(pair=pair).select_related("owner__profile"))
+    my_enrolment = pair.junior if pair.junior.user_id == viewer.pk else pair.senior
+    logs = session_history(pair, viewer)
+    impact_stage = services.open_impact_stage(my_enrolment)
+    period = services.current_pulse_period(pair, now)
+    return PairPage(
+        pair=pair,
+        viewer=viewer,
+        partner=pair.partner_of(viewer),
+        zone=zone_of(viewer),
+        acceptances=list(AgreementAcceptance.objects.filter(pair=pair)),
+        upcoming=list(
+            Meeting.objects.filter(
+                pair=pair, status=Meeting.Status.SCHEDULED, starts_at__gte=now
+            ).order_by("starts_at")[:20]
+        ),
+        history=logs,
+        balance=balance(pair),
+        my_goals=[g for g in goals if g.owner_id == viewer.pk],
+        partner_goals=[g for g in goals if g.owner_id != viewer.pk],
+        fit_check=FitCheck.objects.filter(pair=pair, respondent=viewer).first(),
+        fit_check_open=bool(logs),
+        pulse_period=period,
+        pulse=(
+            Pulse.objects.filter(pair=pair, respondent=viewer, period=period).first()
+            if period is not None
+            else None
+        ),
+        impact_stage=impact_stage,
+        impact_answered=bool(impact_stage)
+        and ImpactSurvey.objects.filter(enrolment=my_enrolment, stage=impact_stage).exists(),
+        my_enrolment=my_enrolment,
+        reflection_open=services.reflection_open(pair),
+        my_reflection=Reflection.objects.filter(pair=pair, author=viewer).first(),
+        # Only the partner's thank-you, never their reflection.
+        partner_thank_you=Reflection.objects.filter(pair=pair)
+        .exclude(author=viewer)
+        .values_list("thank_you", flat=True)
+        .first()
+        or "",
+        to_log=[m for m in loggable_meetings(pair, now)[:5] if not m.logged],
+    )
