@@ -1,5 +1,6 @@
-"""Demo pairs for `seed_demo`: both demo cohorts are paired by the engine and published, and the
-demo junior and senior are locked together first so they are always a published pair."""
+"""Demo pairs for `seed_demo`: the demo cohorts are paired by the engine and published, and the
+demo junior and senior are locked together first so they are always a published pair. A large
+demo has several groups of cohorts (mentoring/demo/organisation.py), each paired on its own."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from pairing.services import compute_run, pair_publish
 
 def seed_pairs(org: DemoOrganisation) -> None:
     hr_id = org.emails.get(HR_EMAIL)
-    _seed_past(org.past, hr_id)
-    _seed_current(org.current, hr_id)
+    for past in org.past_cohorts:
+        _seed_past(past, hr_id)
+    for group, current in enumerate(org.current_cohorts):
+        _seed_current(current, hr_id, with_demo_pair=group == 0)
 
 
 def _seed_past(cohort: Cohort, hr_id: int | None) -> None:
@@ -63,17 +66,18 @@ def _close(cohort: Cohort) -> None:
         cohort.move_to(Cohort.Status.CLOSED)
 
 
-def _seed_current(cohort: Cohort, hr_id: int | None) -> None:
+def _seed_current(cohort: Cohort, hr_id: int | None, *, with_demo_pair: bool) -> None:
     if Pair.objects.filter(cohort=cohort).exists():
         return
-    junior = Enrolment.objects.get(cohort=cohort, user__email=JUNIOR_EMAIL)
-    senior = Enrolment.objects.get(cohort=cohort, user__email=SENIOR_EMAIL)
-    Rule.objects.update_or_create(
-        cohort=cohort,
-        junior=junior,
-        senior=senior,
-        defaults={"kind": Rule.Kind.LOCK, "created_by_id": hr_id},
-    )
+    if with_demo_pair:
+        junior = Enrolment.objects.get(cohort=cohort, user__email=JUNIOR_EMAIL)
+        senior = Enrolment.objects.get(cohort=cohort, user__email=SENIOR_EMAIL)
+        Rule.objects.update_or_create(
+            cohort=cohort,
+            junior=junior,
+            senior=senior,
+            defaults={"kind": Rule.Kind.LOCK, "created_by_id": hr_id},
+        )
     run = compute_run(cohort=cohort)
     # Demo people are not emailed: the outbox would otherwise owe thousands of messages.
     pair_publish(run=run, by=None, notify=False)
