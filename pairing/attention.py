@@ -20,12 +20,17 @@ NAMES_SHOWN = 10  # a digest or a confirmation names this many people, then coun
 
 def waiting_for_partner(cohort: Cohort | None = None) -> QuerySet[Enrolment]:
     """Active people of active cohorts (pairs published) who have no active partner."""
-    active_pair = Pair.objects.filter(status=Pair.Status.ACTIVE).filter(
-        Q(junior=OuterRef("pk")) | Q(senior=OuterRef("pk"))
+    # One NOT EXISTS per side, not one over "junior OR senior": PostgreSQL turns each into a
+    # hashed anti-join, where the OR was an index probe per person (4 ms against 18 ms for
+    # the 5,000-person demo).
+    active_pair = Pair.objects.filter(status=Pair.Status.ACTIVE)
+    people = (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.ACTIVE, cohort__status=Cohort.Status.ACTIVE
+        )
+        .exclude(Exists(active_pair.filter(junior=OuterRef("pk"))))
+        .exclude(Exists(active_pair.filter(senior=OuterRef("pk"))))
     )
-    people = Enrolment.objects.filter(
-        status=Enrolment.Status.ACTIVE, cohort__status=Cohort.Status.ACTIVE
-    ).exclude(Exists(active_pair))
     if cohort is not None:
         people = people.filter(cohort=cohort)
     return people
@@ -71,7 +76,10 @@ def per_cohort() -> list[CohortAttention]:
     pairs: those take a scan of every pair, fine once a day, not on every page view).
 
     One query (each cohort with its two counts as subqueries): the badge is on every view of
-    HR's home, whose query budget it must not eat."""
+    HR's home, whose query budget it must not eat. Only cohorts that can have something
+    waiting are counted (people wait only in active cohorts; any cohort may have an open
+    request), and the counts are compared here rather than in SQL, where PostgreSQL would
+    count each cohort's people twice: once to filter, once to show."""
     waiting = (
         waiting_for_partner()
         .filter(cohort=OuterRef("pk"))
@@ -87,17 +95,21 @@ def per_cohort() -> list[CohortAttention]:
         .values("n")
     )
     cohorts = (
-        Cohort.objects.select_related("programme")
+        Cohort.objects.filter(
+            Q(status=Cohort.Status.ACTIVE)
+            | Exists(open_requests().filter(pair__cohort=OuterRef("pk")))
+        )
+        .select_related("programme")
         .annotate(
             waiting_count=Coalesce(Subquery(waiting), 0),
             request_count=Coalesce(Subquery(requests), 0),
         )
-        .filter(Q(waiting_count__gt=0) | Q(request_count__gt=0))
         .order_by("programme__name", "name", "pk")
     )
     return [
         CohortAttention(cohort=cohort, waiting=cohort.waiting_count, requests=cohort.request_count)
         for cohort in cohorts
+        if cohort.waiting_count or cohort.request_count
     ]
 
 
