@@ -95,8 +95,13 @@ def pairs_of_member_in_cohort(user, cohort_id: int) -> list[Pair]:
 
 
 def member_of(user) -> Q:
-    """Pairs with ``user`` on either side, written so both foreign-key indexes can be used."""
-    mine = Enrolment.objects.filter(user=user).values("pk")
+    """Pairs with ``user`` on either side, written so both foreign-key indexes can be used.
+
+    The person's few enrolment ids are read first and given as constants: with a subquery on
+    each side of the OR, PostgreSQL cannot tell how few pairs match and joins every pair,
+    person and profile by hash (10 ms on the 5,000-person demo against 2 ms for both
+    queries)."""
+    mine = list(Enrolment.objects.filter(user=user).values_list("pk", flat=True))
     return Q(junior_id__in=mine) | Q(senior_id__in=mine)
 
 
