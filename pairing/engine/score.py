@@ -59,6 +59,8 @@ class ScoredCohort:
     extras_needed: bool = True
     extras_table: np.ndarray | None = None
     junior_profile: np.ndarray | None = None
+    # the same cohort as flat arrays for the compiled loops (kernels.pack keeps it here)
+    packed: object | None = None
 
 
 def _codes(values: Iterable[str], table: dict[str, int]) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 from lapjv import lapjv
 from scipy.optimize import linear_sum_assignment
 
-from pairing.engine import assign, flow, sparse
+from pairing.engine import assign, flow, sparse, warm
 from pairing.engine.explain import check_weights, explain
 from pairing.engine.score import ScoredCohort, build_cohort, score_block, score_bound
 from pairing.engine.types import (
@@ -41,6 +41,7 @@ from pairing.engine.types import (
 )
 
 Progress = Callable[[float, str], None]
+WARM = True  # the candidates' slot assignment restarts from the last round (warm.py)
 MAX_ROUNDS = 50  # proof rounds before every eligible pair of the suspects joins (a safety net)
 FLOAT32_EXACT = 2**24  # integers up to here are exact in float32 (and in lapjv's arithmetic)
 # From this many slot cells up, solve on candidates and prove with dual prices (bounded memory).
@@ -100,12 +101,18 @@ def solve_candidates(
     # Only two people who both have two free places or more can be paired twice.
     may_repeat = bool((free_j > 1).any() and (free_s > 1).any())
 
+    capacities = (free_j, free_s, covered_j, covered_s)
+    # the slot assignment, kept from round to round: a round re-solves only what its new
+    # pairs change
+    slots = warm.WarmSlots(*capacities, slot_tiers) if WARM else None
+
     def answer_for(candidates: sparse.Candidates):
         nonlocal method
         args = (candidates.rows, candidates.cols, candidates.scores)
-        capacities = (free_j, free_s, covered_j, covered_s)
         if method == "auto":
-            found = assign.solve_slots(*args, *capacities, slot_tiers)
+            found = slots.solve(*args) if slots is not None else None
+            if found is None:
+                found = assign.solve_slots(*args, *capacities, slot_tiers)
             if found is not None and not (may_repeat and found.duplicated):
                 return found
             method = "flow"  # from here on: the slots cannot be exact on these candidates

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pairing.engine import kernels
 from pairing.engine.score import ScoredCohort, Side, score_block, score_bound
 from pairing.engine.types import Rules, Weights
 
-CANDIDATES_PER_ROW = 16
-CANDIDATES_PER_COLUMN = 8
+CANDIDATES_PER_ROW = 24
+CANDIDATES_PER_COLUMN = 16
 BLOCK_CELLS = 2_000_000  # cells scored at once (8 MB of float32 per array)
 ADDED_PER_ROW = 32  # most pairs a junior adds per proof round
 # The proof reads the scores from a compact copy (one byte per pair while scores stay below
@@ -159,6 +160,9 @@ def collect(
     cache = None
     if cache_type is not None and n * m * np.dtype(cache_type).itemsize <= CACHE_BYTES:
         cache = np.empty((n, m), dtype=cache_type)
+    packed = kernels.pack(cohort, weights, rules)
+    if packed is not None:
+        return _collect_compiled(packed, open_j, open_s, k_row, k_col, cache, progress)
 
     def work(r0: int, r1: int):
         score, usable, stats = _open_scores(cohort, weights, rules, r0, r1, open_j, open_s, dtype)
@@ -234,6 +238,167 @@ def collect(
     return candidates
 
 
+COMPILED_CHUNK_CELLS = 8_000_000  # cells per call of the compiled loop (progress steps)
+LANES = 2  # threads, each with its own running best per senior (merged at the end)
+
+
+def _collect_compiled(
+    packed: kernels.Packed,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+    k_row: int,
+    k_col: int,
+    cache: np.ndarray | None,
+    progress: Callable[[float], None] | None,
+) -> Candidates:
+    """collect() by the compiled loop: two lanes of juniors at once, each lane keeping its own
+    best juniors per senior; the lanes' bests are merged as collect() merges blocks."""
+    n, m = len(open_j), len(open_s)
+    open_j = np.ascontiguousarray(open_j, dtype=np.bool_)
+    open_s = np.ascontiguousarray(open_s, dtype=np.bool_)
+    row_cols = np.zeros((n, k_row), dtype=np.int64)
+    row_scores = np.zeros((n, k_row), dtype=np.int64)
+    row_kept = np.zeros(n, dtype=np.int64)
+    row_usable = np.zeros(n, dtype=np.int64)
+    junior_any = np.zeros(n, dtype=np.bool_)
+    junior_chain = np.zeros(n, dtype=np.bool_)
+    lanes = [
+        {
+            "col_scores": np.full((m, k_col), -1, dtype=np.int64),
+            "col_rows": np.zeros((m, k_col), dtype=np.int64),
+            "col_kept": np.zeros(m, dtype=np.int64),
+            "col_usable": np.zeros(m, dtype=np.int64),
+            "senior_any": np.zeros(m, dtype=np.bool_),
+            "senior_chain": np.zeros(m, dtype=np.bool_),
+        }
+        for _ in range(LANES)
+    ]
+    target = cache if cache is not None else np.zeros((0, 0), dtype=np.uint8)
+    arrays = packed.arrays()
+
+    def work(lane: dict, r0: int, r1: int) -> None:
+        kernels.collect_rows(
+            r0,
+            r1,
+            *arrays,
+            open_j,
+            open_s,
+            target,
+            row_cols[r0:r1],
+            row_scores[r0:r1],
+            row_kept[r0:r1],
+            row_usable[r0:r1],
+            junior_any[r0:r1],
+            junior_chain[r0:r1],
+            lane["col_scores"],
+            lane["col_rows"],
+            lane["col_kept"],
+            lane["col_usable"],
+            lane["senior_any"],
+            lane["senior_chain"],
+        )
+
+    step = max(1, min(n, COMPILED_CHUNK_CELLS // max(m, 1)))
+    spans = [(r0, min(n, r0 + step)) for r0 in range(0, n, step)]
+    with ThreadPoolExecutor(max_workers=LANES) as pool:
+        for at in range(0, len(spans), LANES):
+            batch = spans[at : at + LANES]
+            # lane i always takes the i-th span of a batch: the same answer on every run
+            for future in [pool.submit(work, lanes[i], *span) for i, span in enumerate(batch)]:
+                future.result()
+            if progress:
+                progress(batch[-1][1] / max(n, 1))
+    kept = np.arange(k_row)[None, :] < row_kept[:, None]
+    full = row_usable > k_row
+    least = np.where(kept, row_scores, np.iinfo(np.int64).max).min(axis=1, initial=2**62)
+    row_bound = np.where(full, least.astype(np.float64), -np.inf)
+    rows = np.broadcast_to(np.arange(n)[:, None], kept.shape)[kept]
+    cols, scores = row_cols[kept], row_scores[kept]
+    stacked = np.concatenate([lane["col_scores"] for lane in lanes], axis=1)
+    stacked_row = np.concatenate([lane["col_rows"] for lane in lanes], axis=1)
+    top = _top(stacked, k_col)
+    best_score = np.take_along_axis(stacked, top, axis=1)
+    best_row = np.take_along_axis(stacked_row, top, axis=1)
+    column_count = np.add.reduce([lane["col_usable"] for lane in lanes])
+    column_bound = np.where(column_count > k_col, _least(best_score), -np.inf)
+    senior_any = np.logical_or.reduce([lane["senior_any"] for lane in lanes])
+    senior_chain = np.logical_or.reduce([lane["senior_chain"] for lane in lanes])
+    keep = best_score >= 0
+    candidates = Candidates(
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        row_bound,
+        column_bound,
+        junior_any,
+        junior_chain,
+        senior_any,
+        senior_chain,
+        cache,
+    )
+    candidates.add(
+        np.concatenate([rows, best_row[keep]]),
+        np.concatenate([cols, np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep]]),
+        np.concatenate([scores, best_score[keep]]),
+    )
+    return candidates
+
+
+def _violations_compiled(
+    packed: kernels.Packed,
+    rows: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    open_j: np.ndarray,
+    open_s: np.ndarray,
+    cache: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """violations() by the compiled loop, two lanes of rows at once."""
+    arrays = packed.arrays()
+    # the scan reads only the rows it needs from a score cache, or scores them again
+    target = cache if cache is not None else np.zeros((0, 0), dtype=np.uint8)
+    alpha = np.ascontiguousarray(alpha, dtype=np.float64)
+    beta = np.ascontiguousarray(beta, dtype=np.float64)
+    open_j = np.ascontiguousarray(open_j, dtype=np.bool_)
+    open_s = np.ascontiguousarray(open_s, dtype=np.bool_)
+    k = ADDED_PER_ROW
+    out_cols = np.zeros((len(rows), k), dtype=np.int64)
+    out_scores = np.zeros((len(rows), k), dtype=np.int64)
+    out_slack = np.zeros((len(rows), k), dtype=np.float64)
+    out_kept = np.zeros(len(rows), dtype=np.int64)
+    near = float(NEAR)
+
+    def work(i0: int, i1: int) -> int:
+        return int(
+            kernels.scan_rows(
+                rows[i0:i1],
+                *arrays[:12],
+                *arrays[12:14],
+                *arrays[16:],
+                open_j,
+                open_s,
+                target,
+                alpha,
+                beta,
+                near,
+                out_cols[i0:i1],
+                out_scores[i0:i1],
+                out_slack[i0:i1],
+                out_kept[i0:i1],
+            )
+        )
+
+    half = (len(rows) + 1) // 2
+    if len(rows) * len(open_s) < COMPILED_CHUNK_CELLS:
+        breaking = work(0, len(rows))
+    else:
+        with ThreadPoolExecutor(max_workers=LANES) as pool:
+            breaking = sum(pool.map(lambda span: work(*span), [(0, half), (half, len(rows))]))
+    kept = np.arange(k)[None, :] < out_kept[:, None]
+    found_rows = np.broadcast_to(rows[:, None], kept.shape)[kept]
+    return found_rows.astype(np.int64), out_cols[kept], out_scores[kept], breaking
+
+
 def suspects(
     candidates: Candidates,
     alpha: np.ndarray,
@@ -276,7 +441,7 @@ def score_rows(
         grade=side.grade[rows],
         utc_offset=side.utc_offset[rows],
     )
-    changes: dict = {"juniors": sub_side}
+    changes: dict = {"juniors": sub_side, "packed": None}
     names = [f.name for f in dataclasses.fields(cohort)]
     # Every (row, column, ...) list of the cohort (forbidden, chain, bonus pairs): keep the
     # entries of these rows, renumbered.
@@ -314,6 +479,9 @@ def violations(
     ADDED_PER_ROW per junior), and how many pairs break the proof (score > alpha + beta)."""
     m = len(cohort.seniors.ids)
     rows = np.unique(np.asarray(rows, dtype=np.int64))
+    packed = kernels.pack(cohort, weights, rules)
+    if packed is not None:
+        return _violations_compiled(packed, rows, alpha, beta, open_j, open_s, cached)
     cache = cached
     step = max(16, BLOCK_CELLS // max(m, 1))
     spans = [(i, min(len(rows), i + step)) for i in range(0, len(rows), step)]

@@ -51,6 +51,7 @@ def test_the_sparse_fast_path_with_one_candidate_each_reaches_brute_force(cohort
         patch.setattr(_sparse, "CANDIDATES_PER_ROW", 1)
         patch.setattr(_sparse, "CANDIDATES_PER_COLUMN", 1)
         patch.setattr(_sparse, "BLOCK_CELLS", 1)
+        patch.setattr(_sparse, "COMPILED_CHUNK_CELLS", 1)  # the compiled loop's lanes too
         result = solve(juniors, seniors, weights=weights, rules=rules)
     assert summary(result) == brute_force(juniors, seniors, weights, rules)
 
