@@ -23,7 +23,7 @@ from sessions_log.selectors.members import (
     session_log_for_member,
     zone_of,
 )
-from sessions_log.selectors.pair_page import PairPage, pair_page
+from sessions_log.selectors.page import PairPage, pair_page
 
 __all__ = [
     "HISTORY_LIMIT",
