@@ -431,13 +431,13 @@ def test_an_empty_timezone_gives_new_people_the_sites_zone_and_keeps_a_known_per
 def test_a_clash_with_a_concurrent_write_imports_nothing_and_says_try_again(cohort, monkeypatch):
     from django.db import IntegrityError
 
-    from mentoring.imports import services
+    from mentoring.imports.services import writing
 
     def clash(*args, **kwargs):
         User.objects.create(email="first@example.com")  # written, then rolled back
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(services, "_apply_enrolments", clash)
+    monkeypatch.setattr(writing, "_apply_enrolments", clash)
     report = run(cohort, csv_bytes([person("a@example.com")]))
     assert not report.ok and "Try again" in report.errors[0]
     assert not User.objects.filter(email__in=["a@example.com", "first@example.com"]).exists()

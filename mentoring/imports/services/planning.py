@@ -1,34 +1,22 @@
-"""Staff import: checking a read file against the database, then the all-or-nothing upsert.
-
-`import_preview` says what a commit would do; `import_commit` does it in one transaction, after
-checking everything again. Both run a fixed number of bulk queries whatever the file's size
-(each lookup passes the file's keys as one parameter; see bulk.py), plus one per level of a
-manager chain that leaves the file (managers.py).
-"""
+"""Planning an import: each row of a read file checked against the database, and what
+committing it would change, in HR's words. Writes nothing."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from accounts.models import Profile, ProfileSkill, Skill, User
 from accounts.taxonomy import near_duplicates, synonym_skill_ids
-from mentoring.imports.bulk import bulk_insert, bulk_set, chunks
+from mentoring.imports.bulk import chunks
 from mentoring.imports.managers import manager_cycles
-from mentoring.imports.parse import RowProblem, StaffFile, StaffRow, read_staff_file
+from mentoring.imports.parse import RowProblem, StaffFile, StaffRow
 from mentoring.imports.report import ImportReport, PersonChange
-from mentoring.imports.signals import people_imported
 from mentoring.lib.sql import among
-from mentoring.models import Cohort, Enrolment, Programme
-from mentoring.services.invitations import invitations_send
+from mentoring.models import Cohort, Enrolment
 
 MAX_LISTED_CHANGES = 200
 TEACH, LEARN = ProfileSkill.Kind.TEACH, ProfileSkill.Kind.LEARN
@@ -56,84 +44,6 @@ class _Plan:
     # profile id -> {(skill id, kind): (level, ProfileSkill id)}
     existing_skills: dict[int, dict[tuple[int, str], tuple[int, int]]]
     columns: frozenset[str]
-
-
-def read_upload(filename: str, data: bytes) -> StaffFile:
-    return read_staff_file(filename, data, default_timezone=settings.TIME_ZONE)
-
-
-def import_preview(*, cohort: Cohort | None, staff_file: StaffFile) -> ImportReport:
-    """What committing this file would change; writes nothing."""
-    return _plan(cohort, staff_file).report
-
-
-@transaction.atomic
-def import_commit(*, cohort: Cohort, staff_file: StaffFile) -> ImportReport:
-    """Upsert every person of a good file into the cohort in one transaction; a file with any
-    bad row changes nothing and comes back with `ok` false."""
-    plan = _plan(cohort, staff_file)
-    if not plan.report.ok:
-        return plan.report
-    try:
-        with transaction.atomic():
-            _apply(cohort, plan)
-            invited = _invite_late_joiners(cohort, plan)
-    except IntegrityError:
-        # Another import or an HR edit wrote the same people a moment ago.
-        plan.report.errors.append(
-            "Someone changed these people while the file was being "
-            "imported, so nothing was imported. Try again."
-        )
-        return plan.report
-    plan.report.committed = True
-    if invited:
-        plan.report.notices.append(
-            f"{cohort.name} is active, so the {_people(invited)} joining it "
-            f"{'is' if invited == 1 else 'are'} invited now and wait for a partner: run a "
-            "top-up from the cohort page."
-        )
-    # Raw bulk writes send no model signals: say so once the rows are there.
-    transaction.on_commit(lambda: people_imported.send(sender=Cohort))
-    return plan.report
-
-
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
-
-
-def _invite_late_joiners(cohort: Cohort, plan: _Plan) -> int:
-    """People who join an active cohort are invited at once, as when HR adds one by hand:
-    the cohort's invitations went out long ago and nobody would send theirs. In the import's
-    transaction, so the invitations exist exactly when the enrolments do."""
-    if cohort.status != Cohort.Status.ACTIVE:
-        return 0
-    joiners = [person.user_id for person in plan.people if person.enrolment is None]
-    enrolment_ids: list[int] = []
-    for batch in chunks(joiners):
-        enrolment_ids += Enrolment.objects.filter(
-            cohort=cohort, user_id__in=among(batch, "bigint")
-        ).values_list("pk", flat=True)
-    return sum(
-        invitations_send(cohort=cohort, enrolment_ids=batch).scheduled
-        for batch in chunks(enrolment_ids)
-    )
-
-
-def cohort_for_shell(slug: str) -> Cohort:
-    """The cohort a shell import goes into, created with a default programme when new."""
-    cohort = Cohort.objects.filter(slug=slug).first()
-    if cohort is not None:
-        return cohort
-    programme, _ = Programme.objects.get_or_create(
-        slug="default", defaults={"name": "Reverse mentoring"}
-    )
-    name = slug.replace("-", " ").replace("_", " ").strip().capitalize() or slug
-    return Cohort.objects.create(
-        programme=programme, slug=slug, name=name, status=Cohort.Status.ENROLLING
-    )
-
-
-# --- planning ----------------------------------------------------------------------------
 
 
 def _user_ids(emails: list[str]) -> Iterator[tuple[str, int]]:
@@ -346,125 +256,3 @@ def _desired_skills(row: StaffRow, plan: _Plan) -> dict[tuple[int, str], int] | 
                 return None
             desired[(skill_id, kind)] = claim.level
     return desired
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _apply(cohort: Cohort, plan: _Plan) -> None:
-    changed = [person for person in plan.people if person.changed]
-    if not changed:
-        return
-    if plan.new_skill_names:
-        # Skill.save tidies the name and sets the key; bulk_create skips save, so both are
-        # given here already tidy.
-        Skill.objects.bulk_create(
-            [Skill(name=name, key=key) for key, name in plan.new_skill_names.items()],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
-        for batch in chunks(sorted(plan.new_skill_names)):
-            plan.skill_ids.update(
-                Skill.objects.filter(key__in=among(batch, "text")).values_list("key", "id")
-            )
-
-    new_emails = [p.row.email for p in changed if p.user_id is None]
-    if new_emails:
-        # Imported people cannot log in until they accept an invitation and set a password.
-        bulk_insert(
-            User, [{"email": email, "password": _unusable_password()} for email in new_emails]
-        )
-        for batch in chunks(new_emails):
-            plan.user_ids.update(_user_ids(batch))
-        for person in changed:
-            if person.user_id is None:
-                person.user_id = plan.user_ids[person.row.email]
-
-    now = timezone.now()
-    new_profiles: list[dict[str, object]] = []
-    updated_profiles: list[Profile] = []
-    for person in changed:
-        values = _profile_values(person.row, plan, plan.columns, person.profile)
-        if person.profile is None:
-            new_profiles.append({"user_id": person.user_id, **values})
-        elif any(getattr(person.profile, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(person.profile, name, value)
-            person.profile.updated_at = now
-            updated_profiles.append(person.profile)
-    if new_profiles:
-        bulk_insert(Profile, new_profiles)
-        profile_ids: dict[int, int] = {}
-        for batch in chunks([row["user_id"] for row in new_profiles]):
-            profile_ids.update(
-                Profile.objects.filter(user_id__in=among(batch, "bigint")).values_list(
-                    "user_id", "id"
-                )
-            )
-        for person in changed:
-            if person.profile is None:
-                assert person.user_id is not None  # every changed person has a user by now
-                person.profile_id = profile_ids[person.user_id]
-    if updated_profiles:
-        fields = [
-            *PROFILE_FIELDS,
-            *sorted(set(OPTIONAL_PROFILE_FIELDS) & plan.columns),
-            "updated_at",
-        ]
-        bulk_set(Profile, updated_profiles, fields)
-
-    _apply_skills(changed, plan)
-    _apply_enrolments(cohort, changed)
-
-
-def _unusable_password() -> str:
-    # What make_password(None) stores, with one system-random call instead of forty.
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-
-
-def _apply_skills(changed: list[_Person], plan: _Plan) -> None:
-    """Make each person's skills match the file, touching only the rows that differ."""
-    stale: list[int] = []
-    relevelled: list[ProfileSkill] = []
-    new: list[dict[str, object]] = []
-    for person in changed:
-        assert person.profile_id is not None
-        existing = plan.existing_skills.get(person.profile_id, {})
-        desired = _desired_skills(person.row, plan) or {}
-        for key, (level, pk) in existing.items():
-            if key not in desired:
-                stale.append(pk)
-            elif desired[key] != level:
-                relevelled.append(ProfileSkill(pk=pk, level=desired[key]))
-        new += [
-            {"profile_id": person.profile_id, "skill_id": skill_id, "kind": kind, "level": level}
-            for (skill_id, kind), level in desired.items()
-            if (skill_id, kind) not in existing
-        ]
-    for batch in chunks(stale):
-        # Nothing refers to a ProfileSkill and no signal listens: one DELETE per batch.
-        ProfileSkill.objects.filter(pk__in=among(batch, "bigint")).delete()
-    bulk_set(ProfileSkill, relevelled, ["level"])
-    bulk_insert(ProfileSkill, new)
-
-
-def _apply_enrolments(cohort: Cohort, changed: list[_Person]) -> None:
-    new: list[dict[str, object]] = []
-    updated: list[Enrolment] = []
-    for person in changed:
-        row, enrolment = person.row, person.enrolment
-        if enrolment is None:
-            new.append(
-                {
-                    "cohort_id": cohort.pk,
-                    "user_id": person.user_id,
-                    "side": row.side,
-                    "capacity": row.capacity,
-                }
-            )
-        elif enrolment.side != row.side or enrolment.capacity != row.capacity:
-            enrolment.side, enrolment.capacity = row.side, row.capacity
-            updated.append(enrolment)
-    bulk_insert(Enrolment, new)
-    if updated:
-        bulk_set(Enrolment, updated, ["side", "capacity"])
