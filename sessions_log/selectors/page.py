@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +22,14 @@ from sessions_log.models import (
     Pulse,
     Reflection,
 )
-from sessions_log.selectors.history import Balance, HistoryEntry, balance, session_history
+from sessions_log.selectors.history import (
+    HISTORY_LIMIT,
+    Balance,
+    HistoryEntry,
+    balance,
+    balance_of,
+    session_history,
+)
 from sessions_log.selectors.log_form import loggable_meetings
 from sessions_log.selectors.members import zone_of
 
@@ -48,6 +56,9 @@ class PairPage:
     reflection_open: bool
     my_reflection: Reflection | None
     partner_thank_you: str
+    # Meetings that have started, newest first, ``logged`` marked (selectors.loggable_meetings):
+    # the log form offers them all, the page asks to log the latest five not logged yet.
+    loggable: Sequence[Meeting] = ()
     to_log: list[Meeting] = field(default_factory=list)
 
     @property
@@ -75,12 +86,21 @@ class PairPage:
 
 
 def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage:
+    """One read per kind of row (every page view of a pair runs this): the balance comes from
+    the history when it holds every session, the meetings to log from the form's own list,
+    both reflections from one read."""
     now = now or timezone.now()
-    goals = list(Goal.objects.filter(pair=pair).select_related("owner__profile"))
+    goals = list(Goal.objects.filter(pair=pair))
     my_enrolment = pair.junior if pair.junior.user_id == viewer.pk else pair.senior
-    logs = session_history(pair, viewer)
+    if my_enrolment.cohort_id == pair.cohort_id:
+        my_enrolment.cohort = pair.cohort  # already read with the pair
+    logs = session_history(pair, viewer, HISTORY_LIMIT)
     impact_stage = services.open_impact_stage(my_enrolment)
     period = services.current_pulse_period(pair, now)
+    loggable = list(loggable_meetings(pair, now))
+    reflections = list(Reflection.objects.filter(pair=pair).order_by("pk"))
+    # Only the partner's thank-you, never their reflection.
+    partners = [r.thank_you for r in reflections if r.author_id != viewer.pk]
     return PairPage(
         pair=pair,
         viewer=viewer,
@@ -93,7 +113,7 @@ def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage
             ).order_by("starts_at")[:20]
         ),
         history=logs,
-        balance=balance(pair),
+        balance=balance_of(logs) if len(logs) < HISTORY_LIMIT else balance(pair),
         my_goals=[g for g in goals if g.owner_id == viewer.pk],
         partner_goals=[g for g in goals if g.owner_id != viewer.pk],
         fit_check=FitCheck.objects.filter(pair=pair, respondent=viewer).first(),
@@ -109,12 +129,8 @@ def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage
         and ImpactSurvey.objects.filter(enrolment=my_enrolment, stage=impact_stage).exists(),
         my_enrolment=my_enrolment,
         reflection_open=services.reflection_open(pair),
-        my_reflection=Reflection.objects.filter(pair=pair, author=viewer).first(),
-        # Only the partner's thank-you, never their reflection.
-        partner_thank_you=Reflection.objects.filter(pair=pair)
-        .exclude(author=viewer)
-        .values_list("thank_you", flat=True)
-        .first()
-        or "",
-        to_log=[m for m in loggable_meetings(pair, now)[:5] if not m.logged],
+        my_reflection=next((r for r in reflections if r.author_id == viewer.pk), None),
+        partner_thank_you=(partners[0] if partners else "") or "",
+        loggable=loggable,
+        to_log=[m for m in loggable[:5] if not m.logged],
     )
