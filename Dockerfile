@@ -2,7 +2,7 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    TWOWAY_VAR_DIR=/app/var
+    TWOWAY_VAR_DIR=/app/var NUMBA_CACHE_DIR=/app/.numba-cache
 WORKDIR /app
 RUN useradd --create-home --uid 1000 twoway
 # Exactly the pinned, hash-checked set of requirements/prod.txt (`make lock` writes it).
@@ -11,9 +11,12 @@ RUN useradd --create-home --uid 1000 twoway
 COPY requirements/prod.txt requirements/prod.txt
 RUN pip install --upgrade pip && pip install --require-hashes -r requirements/prod.txt
 COPY . .
+# The pairing engine's compiled loops are compiled here once (numba's cache), not by the first
+# pairing run of each container.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-key-value TWOWAY_PAIR_HASH_KEY=collectstatic-only-not-a-pair-hash-key ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown -R twoway /app/var
+ && python -c "from pairing.engine import warm_up; warm_up()" \
+ && mkdir -p /app/var && chown -R twoway /app/var /app/.numba-cache
 USER twoway
 EXPOSE 8000
 # gunicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS (default: this container's

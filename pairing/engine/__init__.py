@@ -6,7 +6,7 @@ exact for the objective of DESIGN.md "Pairing score". Same input, same output.
 """
 
 from pairing.engine.explain import CRITERIA, evaluate
-from pairing.engine.solve import solve
+from pairing.engine.solve import solve, warm_up
 from pairing.engine.types import (
     CAPACITY_EXHAUSTED,
     NO_ELIGIBLE_PARTNER,
@@ -34,4 +34,5 @@ __all__ = [
     "Weights",
     "evaluate",
     "solve",
+    "warm_up",
 ]

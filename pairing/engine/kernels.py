@@ -31,7 +31,6 @@ from pairing.engine.types import Rules, Weights
 
 ENABLED = True  # tests switch the compiled loops off to check the numpy route too
 EXTRAS_TABLE_CELLS = 4_000_000  # junior profiles x senior profiles
-EXTRAS_SPREAD_CELLS = 32_000_000  # junior profiles x seniors (int32: 128 MB at most)
 
 
 @dataclass
@@ -49,7 +48,8 @@ class Packed:
     # int64: reverse, forward, forward bonus, extras on (0/1), forward on, extras spread (one
     # row per junior profile over every senior, in order)
     weights: np.ndarray
-    extras: np.ndarray  # int32, junior profiles x senior profiles; -1: a rule forbids the pair
+    # int8/int32, junior profiles x senior profiles (or x seniors: "spread"); -1: a rule forbids
+    extras: np.ndarray
     junior_profile: np.ndarray  # int64 per junior
     senior_profile: np.ndarray  # int64 per senior
     forbidden_ptr: np.ndarray  # forbidden seniors per junior (reporting lines, exclusions, locks)
@@ -88,6 +88,11 @@ def _integral(values: np.ndarray) -> bool:
     return bool(np.array_equal(values, np.round(values)))
 
 
+def _small_int(table: np.ndarray) -> type:
+    """int8 when the points fit (a quarter of the bytes to read per cell), else int32."""
+    return np.int8 if table.size == 0 or np.abs(table).max() < 127 else np.int32
+
+
 def _lists(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, skills = np.nonzero(matrix)
     ptr = np.searchsorted(rows, np.arange(matrix.shape[0] + 1)).astype(np.int64)
@@ -110,7 +115,19 @@ def pack(cohort: ScoredCohort, weights: Weights, rules: Rules) -> Packed | None:
     integral = all(_integral(a) for a in (j.teach, j.learn, s.teach, s.learn))
     if not integral or not _integral(cohort.bonus_points):
         return None
-    if cohort.extras_needed:
+    spread = False
+    if cohort.extras_needed and cohort.extras_table is not None:
+        # score.prepare_extras has spread the table already: one row per junior profile over
+        # every senior (a contiguous read per cell instead of a gather)
+        assert cohort.junior_profile is not None  # set together with the table
+        table = cohort.extras_table
+        if not _integral(table):
+            return None
+        extras = np.ascontiguousarray(table, dtype=_small_int(table))
+        junior_profile = cohort.junior_profile.astype(np.int64)
+        senior_profile = np.arange(m, dtype=np.int64)
+        spread = True
+    elif cohort.extras_needed:
         j_codes, j_profiles = _profiles(j)
         s_codes, s_profiles = _profiles(s)
         if len(j_profiles) * len(s_profiles) > EXTRAS_TABLE_CELLS:
@@ -121,18 +138,11 @@ def pack(cohort: ScoredCohort, weights: Weights, rules: Rules) -> Packed | None:
         )
         if not _integral(table):
             return None
-        extras = np.ascontiguousarray(table, dtype=np.int32)
+        extras = np.ascontiguousarray(table, dtype=_small_int(table))
         junior_profile, senior_profile = j_codes.astype(np.int64), s_codes.astype(np.int64)
-        spread = len(j_profiles) * m <= EXTRAS_SPREAD_CELLS
-        if spread:
-            # one row per junior profile over every senior: a contiguous read per cell
-            # instead of a gather (several times faster)
-            extras = np.ascontiguousarray(extras[:, s_codes])
-            senior_profile = np.arange(m, dtype=np.int64)
     else:
-        extras = np.zeros((1, 1), dtype=np.int32)
+        extras = np.zeros((1, 1), dtype=np.int8)
         junior_profile, senior_profile = np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64)
-        spread = False
     teach = _lists(j.teach)
     learn = _lists(j.learn)
     forbidden = _row_lists(cohort.forbidden_rows, cohort.forbidden_cols, n)

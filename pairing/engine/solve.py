@@ -421,3 +421,23 @@ def solve(
         total_score=sum(p.score for p in proposals),
         people_covered=int((used_j > 0).sum() + (used_s > 0).sum()),
     )
+
+
+def warm_up() -> float:
+    """Load the compiled loops of the candidates' route (kernels.py, warm.py) by solving a
+    tiny cohort through it, so the first real cohort does not wait for them: numba reads its
+    on-disk cache in a fraction of a second, or compiles them once per machine (seconds).
+    Returns the seconds it took."""
+    import time
+
+    from pairing.engine.types import Person
+
+    started = time.perf_counter()
+    juniors = [Person(1 + i, 1 + i, teach={1: 1 + i % 3}, learn={2: 1}) for i in range(4)]
+    seniors = [Person(10 + i, 10 + i, teach={2: 2}, learn={1: 1 + i % 2}) for i in range(4)]
+    cohort = build_cohort(juniors, seniors, DEFAULT_WEIGHTS, NO_RULES)
+    ones, none = np.ones(4, dtype=np.int64), np.zeros(4, dtype=bool)
+    solve_candidates(
+        cohort, DEFAULT_WEIGHTS, NO_RULES, ones, ones, none, none, per_row=1, per_column=1
+    )
+    return time.perf_counter() - started

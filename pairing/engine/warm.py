@@ -77,6 +77,33 @@ def _free_breakers(ptr, cols, costs, x, y, v, xcost):
 
 
 @_jit
+def _place_mirrors(ptr, cols, costs, x, y, v, xcost, n, m):
+    """Each free "stays free" row c' (index n + c) takes its natural column, when that is
+    among its cheapest: its column c's partner's "stays free" column r' if c is paired with
+    junior slot r, else c itself. Without this, those rows meet on a plateau of equal costs
+    and the shortest paths wander across it."""
+    for c in range(m):
+        i = n + c
+        if x[i] >= 0:
+            continue
+        r = y[c]
+        want = m + r if 0 <= r < n else (c if r < 0 else -1)
+        if want < 0 or y[want] >= 0:
+            continue
+        least = np.iinfo(np.int64).max
+        at = -1
+        for p in range(ptr[i], ptr[i + 1]):
+            h = costs[p] - v[cols[p]]
+            if h < least or (h == least and cols[p] == want):
+                least = h
+                at = p
+        if at >= 0 and cols[at] == want:
+            x[i] = want
+            y[want] = i
+            xcost[i] = costs[at]
+
+
+@_jit
 def _reduce_rows(ptr, cols, costs, x, y, v, xcost, free):
     """Jonker-Volgenant's augmenting row reduction: each free row takes its cheapest column
     (by reduced cost), whose price drops by the gap to the row's second cheapest, so the row
@@ -189,11 +216,11 @@ def _pop(heap_d, heap_c, count):
 
 
 @_jit
-def _augment(ptr, cols, costs, x, y, v, xcost):
+def _augment(ptr, cols, costs, x, y, v, xcost, upto):
     """Give every free row a column by a shortest augmenting path (Dijkstra on reduced costs
     with a binary heap; the prices of the columns settled before the path's end move so that
     every reduced cost stays >= 0). Returns -1 if some row cannot be placed (never, on the
-    doubled graph), else the number of columns settled in all."""
+    doubled graph), else the number of columns settled in all. Rows from `upto` on wait."""
     size = len(ptr) - 1
     # per column, side by side (one cache line): price, distance, and the search that
     # reached it (2 * search) or settled it (2 * search + 1)
@@ -207,7 +234,7 @@ def _augment(ptr, cols, costs, x, y, v, xcost):
     heap_c = np.zeros(capacity, dtype=np.int64)
     search = 0
     total = 0
-    for i in range(size):
+    for i in range(upto):
         if x[i] >= 0:
             continue
         search += 1
@@ -335,12 +362,20 @@ class WarmSlots:
                 _free_breakers(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost)
             )
         assert self.y is not None and self.v is not None and self.xcost is not None
+        free = np.flatnonzero(self.x[:n] < 0).astype(np.int64)
+        for _ in range(2):  # the junior slots first
+            free = free[
+                : _reduce_rows(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost, free)
+            ]
+        if len(free):
+            _augment(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost, n)
+        _place_mirrors(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost, n, m)
         free = np.flatnonzero(self.x < 0).astype(np.int64)
         for _ in range(2):  # as Jonker-Volgenant: two passes, then shortest paths for the rest
             free = free[
                 : _reduce_rows(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost, free)
             ]
-        if _augment(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost) < 0:
+        if _augment(ptr, g_cols, g_costs, self.x, self.y, self.v, self.xcost, size) < 0:
             return None  # pragma: no cover - the doubled graph always has a full matching
         x, v, xcost = self.x, self.v, self.xcost
         u = xcost - v[x]
