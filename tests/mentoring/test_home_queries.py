@@ -1,0 +1,42 @@
+"""Everybody's home page runs a few queries however much the organisation holds (DESIGN.md
+"Performance budgets"): it is the page every sign-in lands on."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {"hr": 9, "manager": 5, "junior": 10, "senior": 10}  # as measured
+
+
+def _grow(cast) -> None:
+    """More programmes and cohorts for HR, another pairing for each of the two partners, people
+    waiting for a partner (the Needs you badge)."""
+    for _ in range(3):
+        programme = factories.ProgrammeFactory()
+        for status in ("enrolling", "active", "closed"):
+            cohort = factories.CohortFactory(programme=programme, status=status)
+            for side in ("junior", "senior", "junior"):
+                factories.EnrolmentFactory(cohort=cohort, side=side)
+    for who, side in ((cast.junior, "junior"), (cast.senior, "senior")):
+        cohort = factories.CohortFactory(status="active")
+        mine = factories.EnrolmentFactory(cohort=cohort, user=who, side=side)
+        factories.PairFactory(cohort=cohort, **{side: mine})
+
+
+@pytest.mark.parametrize("role", list(BUDGETS))
+def test_the_home_page_runs_a_bounded_number_of_queries(
+    cast, login, role, django_assert_max_num_queries
+):
+    client = login(getattr(cast, role))
+    with django_assert_max_num_queries(BUDGETS[role]) as small:
+        assert client.get("/").status_code == 200
+    _grow(cast)
+    with django_assert_max_num_queries(BUDGETS[role]) as large:
+        page = client.get("/").content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
+    if role in ("junior", "senior"):
+        assert page.count("Your partner in ") == 2  # the new pairing is on the page
