@@ -11,7 +11,7 @@ class OutboxMessage(models.Model):
     reminder, a nudge): the outbox row is the source of truth.
 
     Beat sweeps due rows every minute; a row is claimed with select_for_update(skip_locked),
-    sent, and marked sent before the claim commits (see mentoring/outbox/__init__.py)."""
+    sent, and marked sent before the claim commits (see mentoring/outbox/sweep.py)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox_messages"
@@ -32,7 +32,7 @@ class OutboxMessage(models.Model):
             models.Index(
                 fields=["due_at"],
                 condition=models.Q(sent_at__isnull=True),
-                name="reminder_pending_due",
+                name="outbox_pending_due",
             ),
         ]
 

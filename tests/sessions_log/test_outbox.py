@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import nudges
 from mentoring import outbox
 from mentoring.models import OutboxMessage
-from mentoring.outbox import tasks
+from mentoring.outbox import registry, tasks
 from sessions_log import reminders
 from sessions_log.models import Meeting, PrivateNote, SessionLog
 
@@ -45,7 +45,7 @@ def test_kinds():
     outbox.register("test_nudge", nudge=True)(hello)
     yield built
     for name in ("test_hello", "test_nudge"):
-        outbox._KINDS.pop(name, None)
+        registry._KINDS.pop(name, None)
 
 
 def _row(user, kind="test_hello", *, due=None, key=None, **payload) -> OutboxMessage:
