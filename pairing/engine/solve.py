@@ -6,7 +6,8 @@
 3. Small cohorts (fewer than SPARSE_MIN_CELLS slot cells): the whole slot matrix, solved by
    lapjv when square (its dual prices checked) or scipy when rectangular.
 4. Bigger ones: score every junior against every senior in blocks, keeping each open person's
-   best candidates only (sparse.collect); solve those slots exactly (assign.solve_slots) and
+   best candidates only (sparse.collect, compiled in kernels.py); solve those slots exactly
+   (warm.py, restarting from the last round; assign.solve_slots as the fallback) and
    prove the answer on the whole cohort with the dual prices (sparse.suspects, then
    sparse.violations re-scores only the juniors whose bounds do not settle it); pairs that
    break the proof join the candidates and the assignment is solved again, until none does.
