@@ -321,10 +321,12 @@ def run(cases: list[str] | None = None) -> bool:
             )
     print(
         "pairing: peak_mb = peak resident memory (VmHWM) of a fresh process minus its peak after "
-        "importing numpy, scipy, lapjv and the engine (so it includes generating the cohort); "
-        "cpu_seconds/wall_seconds = solve() alone; budgets are judged on CPU seconds (shared "
-        "machine); 10k budgets = half of lapjv's cpu_seconds above; "
-        "opt-in: python -m bench.pairing 50000x50000"
+        "importing numpy, scipy, lapjv and the engine and loading its compiled loops (so it "
+        "includes generating the cohort); compiled_load_seconds = loading those loops once per "
+        "process from numba's disk cache, before the timing (compiling them the first time on a "
+        "machine takes ~12 s); cpu_seconds/wall_seconds = solve() alone; budgets are judged on "
+        "CPU seconds (shared machine); 10k budgets = half of lapjv's cpu_seconds above; "
+        "opt-in: python -m bench.pairing 50000x50000 (minutes)"
     )
     return ok
 
