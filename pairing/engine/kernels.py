@@ -123,7 +123,7 @@ def pack(cohort: ScoredCohort, weights: Weights, rules: Rules) -> Packed | None:
         table = cohort.extras_table
         if not _integral(table):
             return None
-        extras = np.ascontiguousarray(table, dtype=_small_int(table))
+        extras: np.ndarray = np.ascontiguousarray(table, dtype=_small_int(table))
         junior_profile = cohort.junior_profile.astype(np.int64)
         senior_profile = np.arange(m, dtype=np.int64)
         spread = True

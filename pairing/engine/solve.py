@@ -25,7 +25,7 @@ import numpy as np
 from lapjv import lapjv
 from scipy.optimize import linear_sum_assignment
 
-from pairing.engine import assign, flow, sparse, warm
+from pairing.engine import assign, flow, sparse
 from pairing.engine.explain import check_weights, explain
 from pairing.engine.score import ScoredCohort, build_cohort, score_block, score_bound
 from pairing.engine.types import (
@@ -105,7 +105,11 @@ def solve_candidates(
     capacities = (free_j, free_s, covered_j, covered_s)
     # the slot assignment, kept from round to round: a round re-solves only what its new
     # pairs change
-    slots = warm.WarmSlots(*capacities, slot_tiers) if WARM else None
+    slots = None
+    if WARM:  # numba's compiled code, imported here: see sparse.compiled()
+        from pairing.engine import warm  # noqa: PLC0415
+
+        slots = warm.WarmSlots(*capacities, slot_tiers)
 
     def answer_for(candidates: sparse.Candidates):
         nonlocal method

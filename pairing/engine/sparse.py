@@ -24,12 +24,15 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pairing.engine import kernels
 from pairing.engine.score import ScoredCohort, Side, score_block, score_bound
 from pairing.engine.types import Rules, Weights
+
+if TYPE_CHECKING:
+    from pairing.engine import kernels
 
 CANDIDATES_PER_ROW = 24
 CANDIDATES_PER_COLUMN = 16
@@ -67,6 +70,14 @@ class Candidates:
         code, first = np.unique(code, return_index=True)
         self.rows, self.cols, self.scores = code // m, code % m, score[first]
         return len(self.rows) - before
+
+
+def compiled():
+    """kernels.py, imported on first use: numba takes ~0.7 s and ~110 MB to import, which the
+    web processes (they explain pairs, never solve big cohorts) should not pay."""
+    from pairing.engine import kernels  # noqa: PLC0415 - heavy, and only for big cohorts
+
+    return kernels
 
 
 def _spans(n_rows: int, n_cols: int) -> list[tuple[int, int]]:
@@ -165,7 +176,7 @@ def collect(
     cache = None
     if cache_type is not None and n * m * np.dtype(cache_type).itemsize <= CACHE_BYTES:
         cache = np.empty((n, m), dtype=cache_type)
-    packed = kernels.pack(cohort, weights, rules)
+    packed = compiled().pack(cohort, weights, rules)
     if packed is not None:
         return _collect_compiled(packed, open_j, open_s, k_row, k_col, cache, progress)
 
@@ -282,7 +293,7 @@ def _collect_compiled(
     arrays = packed.arrays()
 
     def work(lane: dict, r0: int, r1: int) -> None:
-        kernels.collect_rows(
+        compiled().collect_rows(
             r0,
             r1,
             *arrays,
@@ -375,7 +386,7 @@ def _violations_compiled(
 
     def work(i0: int, i1: int) -> int:
         return int(
-            kernels.scan_rows(
+            compiled().scan_rows(
                 rows[i0:i1],
                 *arrays[:12],
                 *arrays[12:14],
@@ -484,7 +495,7 @@ def violations(
     ADDED_PER_ROW per junior), and how many pairs break the proof (score > alpha + beta)."""
     m = len(cohort.seniors.ids)
     rows = np.unique(np.asarray(rows, dtype=np.int64))
-    packed = kernels.pack(cohort, weights, rules)
+    packed = compiled().pack(cohort, weights, rules)
     if packed is not None:
         return _violations_compiled(packed, rows, alpha, beta, open_j, open_s, cached)
     cache = cached
