@@ -29,7 +29,7 @@ class HistoryEntry:
 def session_history(pair: Pair, viewer: User, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     logs = list(
         SessionLog.objects.filter(pair=pair)
-        .select_related("logged_by__profile", "meeting")
+        .select_related("logged_by__profile")
         .order_by("-held_on", "-pk")[:limit]
     )
     log_ids = [log.pk for log in logs]
