@@ -31,6 +31,7 @@ from pairing.engine.types import Rules, Weights
 
 ENABLED = True  # tests switch the compiled loops off to check the numpy route too
 EXTRAS_TABLE_CELLS = 4_000_000  # junior profiles x senior profiles
+SPREAD_BYTES = 64_000_000  # junior profiles x seniors, one byte each
 
 
 @dataclass
@@ -140,6 +141,12 @@ def pack(cohort: ScoredCohort, weights: Weights, rules: Rules) -> Packed | None:
             return None
         extras = np.ascontiguousarray(table, dtype=_small_int(table))
         junior_profile, senior_profile = j_codes.astype(np.int64), s_codes.astype(np.int64)
+        if extras.dtype == np.int8 and len(j_profiles) * m <= SPREAD_BYTES:
+            # spread it here (score.py keeps its float32 table smaller): a contiguous read
+            # per cell instead of a gather
+            extras = np.ascontiguousarray(extras[:, senior_profile])
+            senior_profile = np.arange(m, dtype=np.int64)
+            spread = True
     else:
         extras = np.zeros((1, 1), dtype=np.int8)
         junior_profile, senior_profile = np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64)
