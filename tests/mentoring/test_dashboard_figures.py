@@ -218,7 +218,7 @@ def test_only_hr_can_nudge_and_only_by_post_and_never_off_site(cast):
 
 
 def test_pairs_at_risk_list_the_quietest_first_and_count_every_one(cast, monkeypatch):
-    monkeypatch.setattr(selectors, "AT_RISK_SHOWN", 3)
+    monkeypatch.setattr(selectors.pairs, "AT_RISK_SHOWN", 3)
     old = timezone.now() - timedelta(days=200)
     quiet = {}
     for days_ago in (60, 90, None, 120):

@@ -1,0 +1,106 @@
+"""Who takes part: people and enrolments per department, whether a filtered board would give
+away a small group, and which programmes, cohorts and departments each filter offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from mentoring.dashboard.scope import MIN_GROUP, Scope
+from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
+from mentoring.lib.sql import among
+from mentoring.models import Cohort, Enrolment, Programme
+
+
+@dataclass(frozen=True)
+class DepartmentPeople:
+    people: int  # each person once
+    enrolments: int
+    juniors: int  # enrolments as junior
+
+
+def per_department(enrolments: QuerySet[Enrolment]) -> dict[str, DepartmentPeople]:
+    """People are counted once however many cohorts they are enrolled in (a person has one
+    department, so the per-department distinct counts add up); enrolments per side. One
+    grouped query."""
+    return {
+        department: DepartmentPeople(people, enrolled, juniors)
+        for department, people, enrolled, juniors in enrolments.values_list(
+            Coalesce(NullIf("user__profile__department", Value("")), Value("(none)"))
+        )
+        .annotate(
+            people=Count("user_id", distinct=True),
+            enrolled=Count("pk"),
+            juniors=Count("pk", filter=Q(side=Enrolment.Side.JUNIOR)),
+        )
+        .order_by()
+    }
+
+
+def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
+    """A filtered board next to the unfiltered one gives away their difference: when the
+    people a filter leaves out are fewer than MIN_GROUP (and not none), the filtered board is
+    hidden as if it were that small group."""
+    wider = []
+    if filters.department:
+        wider.append(replace(filters, department=""))
+    if filters.cohort:
+        wider.append(replace(filters, cohort=None))
+    for unfiltered in wider:
+        left_out = (
+            enrolments_in_view(scope, unfiltered).values("user_id").distinct().count() - people
+        )
+        if 0 < left_out < MIN_GROUP:
+            return True
+    return False
+
+
+@dataclass
+class Choices:
+    programmes: list[Programme]
+    cohorts: list[Cohort]
+    departments: list[str]
+
+
+def filter_choices(scope: Scope, chosen: Filters, cohorts: list[Cohort]) -> Choices:
+    """Each filter offers only what the others leave: cohorts of the chosen programme that have
+    people of the chosen department, departments present in the chosen programme or cohort,
+    programmes with people of the chosen department. ``cohorts`` are every cohort, ordered by
+    programme name and newest first; one query here: which departments each live cohort has
+    among the people this viewer may count. A chosen value always stays on offer, so it can
+    be seen and cleared."""
+    live = [c for c in cohorts if c.archived_at is None and c.programme.archived_at is None]
+    present = Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
+    )
+    if scope.user_ids is not None:
+        # A manager picks among their own line's departments, not the whole organisation's.
+        present = present.filter(user_id__in=among(scope.user_ids, "bigint"))
+    departments_in: dict[int, set[str]] = {}
+    for cohort_id, department in (
+        present.values_list("cohort_id", "user__profile__department").distinct().order_by()
+    ):
+        if department:
+            departments_in.setdefault(cohort_id, set()).add(department)
+    wanted = chosen.department.lower()
+
+    def has_department(cohort: Cohort) -> bool:
+        return not wanted or any(d.lower() == wanted for d in departments_in.get(cohort.pk, ()))
+
+    in_programme = [
+        c for c in live if not chosen.programme or c.programme_id == chosen.programme.pk
+    ]
+    programmes = {c.programme_id: c.programme for c in live if has_department(c)}
+    if chosen.programme:
+        programmes[chosen.programme.pk] = chosen.programme
+    narrowed = [chosen.cohort] if chosen.cohort else in_programme
+    names = {d for c in narrowed for d in departments_in.get(c.pk, ())}
+    if chosen.department and not any(d.lower() == wanted for d in names):
+        names.add(chosen.department)
+    return Choices(
+        programmes=sorted(programmes.values(), key=lambda p: p.name),
+        cohorts=[c for c in in_programme if has_department(c) or c == chosen.cohort],
+        departments=sorted(names, key=str.lower),
+    )
