@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from pairing.engine import assign, kernels, solve, sparse, warm
+from pairing.engine import assign, pack, proof, solve, sparse, warm
 from pairing.engine.score import build_cohort
 from tests.pairing.test_engine_properties import brute_force, cohorts, summary
 
@@ -29,7 +29,7 @@ def _both_ways(cohort, per_row, per_column, seed):
     found = {}
     for compiled in (False, True):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(kernels, "ENABLED", compiled)
+            patch.setattr(pack, "ENABLED", compiled)
             patch.setattr(sparse, "COMPILED_CHUNK_CELLS", 1)
             built = build_cohort(juniors, seniors, weights, rules)
             found[compiled] = (
@@ -84,9 +84,9 @@ def test_the_compiled_proof_scan_finds_the_same_breaking_pairs(cohort):
     for compiled in (False, True):
         built, candidates = found[compiled]
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(kernels, "ENABLED", compiled)
+            patch.setattr(pack, "ENABLED", compiled)
             for cache in (candidates.cache, None):  # read the cache, or score again
-                r, c, s, breaking = sparse.violations(
+                r, c, s, breaking = proof.violations(
                     built, weights, rules, rows, alpha, beta, open_j, open_s, cache
                 )
                 slack = sorted(
@@ -107,8 +107,8 @@ def test_without_the_compiled_loops_or_the_restart_the_answer_is_the_same(cohort
         patch.setattr(sparse, "CANDIDATES_PER_ROW", 1)
         patch.setattr(sparse, "CANDIDATES_PER_COLUMN", 1)
         fast = solve(juniors, seniors, weights=weights, rules=rules)
-        patch.setattr(kernels, "ENABLED", False)
-        patch.setattr(_solve, "WARM", False)
+        patch.setattr(pack, "ENABLED", False)
+        patch.setattr(proof, "WARM", False)
         plain = solve(juniors, seniors, weights=weights, rules=rules)
     assert summary(fast) == summary(plain) == brute_force(juniors, seniors, weights, rules)
 

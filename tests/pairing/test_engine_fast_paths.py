@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from pairing.engine import Person, Rules, Weights, solve
 from pairing.engine import assign as _assign
+from pairing.engine import dense as _dense
 from pairing.engine import sparse as _sparse
 from pairing.engine.score import build_cohort, score_block
 from tests.pairing.test_engine_properties import brute_force, cohorts, summary
@@ -69,10 +70,10 @@ def test_lapjv_and_scipy_on_the_whole_slot_matrix_agree(cohort):
     answers = []
     for method in ("lapjv", "scipy"):
         try:
-            answer = _solve.solve_dense(
+            answer = _dense.solve_dense(
                 built, weights, rules, free_j, free_s, no_j, no_s, method=method
             )
-        except _solve._Duplicated:
+        except _dense._Duplicated:
             return  # the same two people twice: the flow's case, not this comparison's
         score = score_block(built, weights, rules, 0, len(juniors)).score
         answers.append(
