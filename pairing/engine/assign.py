@@ -28,7 +28,7 @@ An assignment may still pair the same two people twice when both take several pa
 caller sees `duplicated` and uses the min-cost flow (flow.py) instead, which is exact there.
 
 `solve_slots` solves the candidate pairs (person level) with scipy's sparse Jonker-Volgenant
-and returns dual prices per person for sparse.py's proof: a left-out pair cannot improve the
+and returns dual prices per person for proof.py's proof: a left-out pair cannot improve the
 answer when score <= alpha[j] + beta[s].
 """
 

@@ -15,7 +15,7 @@ people covered = first units used. OR-tools' min-cost flow (cost scaling, C++) s
 pair arc has capacity 1, so two people are never paired twice, whatever their capacities.
 
 The dual prices (node potentials) come from shortest paths in the residual graph of the optimal
-flow (vectorised Bellman-Ford: no negative cycle exists at an optimum). With them, sparse.py
+flow (vectorised Bellman-Ford: no negative cycle exists at an optimum). With them, proof.py
 proves the answer optimal for every eligible pair, not just the candidates: a pair left out with
 `score <= alpha[j] + beta[s]` could not improve it (LP duality).
 """

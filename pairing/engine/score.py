@@ -59,7 +59,7 @@ class ScoredCohort:
     extras_needed: bool = True
     extras_table: np.ndarray | None = None
     junior_profile: np.ndarray | None = None
-    # the same cohort as flat arrays for the compiled loops (kernels.pack keeps it here)
+    # the same cohort as flat arrays for the compiled loops (pack.pack keeps it here)
     packed: object | None = None
 
 

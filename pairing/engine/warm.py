@@ -1,7 +1,7 @@
 """The slot assignment of assign.py, solved by shortest augmenting paths that start again from
 where the last round stopped (no Django).
 
-sparse.py solves the candidates, proves the answer with dual prices, and when the proof fails
+proof.py solves the candidates, proves the answer with dual prices, and when the proof fails
 adds pairs and solves again. scipy's matcher starts each round from nothing; here the matching
 and the prices of the last round stay, rows whose new pairs break them are set free, and only
 those rows look for augmenting paths (Dijkstra on reduced costs, as in Jonker-Volgenant's
