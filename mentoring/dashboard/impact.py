@@ -17,7 +17,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from scipy import stats
 
 from mentoring.dashboard.scope import MIN_GROUP
-from mentoring.lib.sql import among
+from mentoring.dashboard.sql import among_ids
 from mentoring.models import Enrolment
 from sessions_log.models import FitCheck, Pulse
 
@@ -153,11 +153,11 @@ def sentiment(pair_ids: list[int] | None, scope, filters) -> Sentiment:
     """Pulse and fit-check answers from the counted people, in the counted pairs (None: all)."""
     pulses, fits = Pulse.objects.all(), FitCheck.objects.all()
     if pair_ids is not None:
-        pulses = pulses.filter(pair_id__in=among(pair_ids, "bigint"))
-        fits = fits.filter(pair_id__in=among(pair_ids, "bigint"))
+        pulses = pulses.filter(among_ids("pair_id", pair_ids))
+        fits = fits.filter(among_ids("pair_id", pair_ids))
     if scope.user_ids is not None:
-        pulses = pulses.filter(respondent_id__in=among(scope.user_ids, "bigint"))
-        fits = fits.filter(respondent_id__in=among(scope.user_ids, "bigint"))
+        pulses = pulses.filter(among_ids("respondent_id", scope.user_ids))
+        fits = fits.filter(among_ids("respondent_id", scope.user_ids))
     if filters.department:
         pulses = pulses.filter(respondent__profile__department__iexact=filters.department)
         fits = fits.filter(respondent__profile__department__iexact=filters.department)

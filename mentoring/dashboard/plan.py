@@ -3,18 +3,20 @@ session plan, and the steps pairs skip most. Managers see no group under MIN_GRO
 
 Pairs are not read one by one: each pair's progress is summarised in one row
 (sessions_log.rollups.PairPlanSummary: steps done, steps skipped, an order of its own), and
-pairs alike (same cohort, same day of publication, same summary) are counted together in one
-grouped query, so a few hundred groups stand for thousands of pairs. Each group's standing
-follows the pair page's rules (sessions_log.plan_stats.standings); the rare pair that put its
-steps in an order of its own is read with its progress rows."""
+pairs alike (same cohort, same moment of publication, same summary) are counted together by
+the dashboard's census (selectors/census.py), so a few hundred groups stand for thousands of
+pairs. Each group's standing follows the pair page's rules (sessions_log.plan_stats.standings);
+the rare pair that put its steps in an order of its own is read with its progress rows."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 
 from mentoring.dashboard.scope import MIN_GROUP, Scope
@@ -22,6 +24,9 @@ from mentoring.models import Cohort, PlanStep
 from pairing.models import Pair
 from sessions_log.plan_stats import PairOnPlan, Progress, Steps, plan_progress, standings
 from sessions_log.rollups.plan import step_ids
+
+if TYPE_CHECKING:
+    from mentoring.dashboard.selectors.census import PlanGroup
 
 SKIPPED_SHOWN = 5
 
@@ -47,60 +52,69 @@ class PlanFigures:
     skipped: list[tuple[str, int]] = field(default_factory=list)
 
 
-def plan_figures(
-    pairs: QuerySet[Pair], cohorts: dict[int, Cohort], scope: Scope, *, today: date
-) -> PlanFigures | None:
-    """``pairs``: the pairs in view; ``cohorts``: theirs, by id. Two queries (three when a pair
-    has an order of its own); None when no cohort in view follows a plan."""
-    steps: Steps = defaultdict(list)
-    titles: dict[int, str] = {}
-    first_at: dict[str, int] = {}  # a title's earliest place in a plan: ties list by it
+@dataclass
+class Plans:
+    """The plans of the programmes in view: each programme's steps (id, position, due week),
+    each step's title, and each title's earliest place in a plan."""
+
+    steps: Steps = field(default_factory=lambda: defaultdict(list))
+    titles: dict[int, str] = field(default_factory=dict)
+    first_at: dict[str, int] = field(default_factory=dict)
+
+
+def plans_of(programme_ids: set[int]) -> Plans:
+    """One query: the steps of these programmes' plans."""
+    plans = Plans()
     for pk, programme_id, position, week, title in PlanStep.objects.filter(
-        programme_id__in={cohort.programme_id for cohort in cohorts.values()}
+        programme_id__in=programme_ids
     ).values_list("pk", "programme_id", "position", "due_week", "title"):
-        titles[pk] = title
-        first_at[title] = min(position, first_at.get(title, position))
-        steps[programme_id].append((pk, position, week))
-    if not steps:
+        plans.titles[pk] = title
+        plans.first_at[title] = min(position, plans.first_at.get(title, position))
+        plans.steps[programme_id].append((pk, position, week))
+    return plans
+
+
+def plan_figures(
+    groups: list[PlanGroup],
+    plans: Plans,
+    cohorts: dict[int, Cohort],
+    own_order: Callable[[], QuerySet[Pair]],
+    scope: Scope,
+    *,
+    today: date,
+) -> PlanFigures | None:
+    """``groups``: the pairs in view on a plan, counted together (census.py); ``own_order``:
+    their active pairs with an order of their own, read one by one (one or two queries, only
+    when there are any). None when no pair in view follows a plan."""
+    if not groups:
         return None
-    on_plan = [pk for pk, cohort in cohorts.items() if cohort.programme_id in steps]
-    groups = (
-        pairs.filter(cohort_id__in=on_plan)
-        .values_list(
-            "cohort_id",
-            # Django resolves a Q as a boolean expression; the stubs only know Combinable.
-            Q(status=Pair.Status.ACTIVE),  # type: ignore[arg-type]
-            TruncDate("published_at"),
-            "plan_summary__done",
-            "plan_summary__skipped",
-            "plan_summary__own_order",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     alike: list[tuple[PairOnPlan, int, int]] = []  # (stand-in pair, its cohort, pairs alike)
     progress: Progress = {}
     skipped_by: Counter[str] = Counter()
-    own_order = False
-    for cohort_id, active, published_on, done, skipped, own, n in groups:
-        for step_id in step_ids(skipped):
-            if step_id in titles:
-                skipped_by[titles[step_id]] += n
-        if own:
-            own_order = True
+    any_own_order = False
+    for group in groups:
+        for step_id in step_ids(group.skipped):
+            if step_id in plans.titles:
+                skipped_by[plans.titles[step_id]] += group.pairs
+        if not group.active:
             continue
-        if not active:
+        if group.own_order:
+            any_own_order = True
             continue
-        cohort = cohorts[cohort_id]
-        stand_in = PairOnPlan(-len(alike) - 1, published_on, cohort.starts_on, cohort.programme_id)
-        progress[stand_in.pk] = {pk: ("done", None) for pk in step_ids(done) | step_ids(skipped)}
-        alike.append((stand_in, cohort_id, n))
+        cohort = cohorts[group.cohort_id]
+        stand_in = PairOnPlan(
+            -len(alike) - 1, group.published_on, cohort.starts_on, cohort.programme_id
+        )
+        progress[stand_in.pk] = {
+            pk: ("done", None) for pk in step_ids(group.done) | step_ids(group.skipped)
+        }
+        alike.append((stand_in, group.cohort_id, group.pairs))
     tally: Counter[tuple[int, bool]] = Counter()
-    found = standings([p for p, _, _ in alike], today=today, steps=steps, progress=progress)
+    found = standings([p for p, _, _ in alike], today=today, steps=plans.steps, progress=progress)
     for stand_in, cohort_id, n in alike:
         tally[(cohort_id, found[stand_in.pk].status == "behind")] += n
-    if own_order:
-        _count_own_orders(pairs.filter(cohort_id__in=on_plan), cohorts, steps, today, tally)
+    if any_own_order:
+        _count_own_orders(own_order(), cohorts, plans.steps, today, tally)
     rows = []
     for cohort_id in {cohort_id for cohort_id, _ in tally}:
         cohort = cohorts[cohort_id]
@@ -115,7 +129,7 @@ def plan_figures(
             )
     rows.sort(key=lambda r: (r.programme, r.name))
     skipped_most = sorted(
-        skipped_by.items(), key=lambda item: (-item[1], first_at[item[0]], item[0])
+        skipped_by.items(), key=lambda item: (-item[1], plans.first_at[item[0]], item[0])
     )[:SKIPPED_SHOWN]
     if scope.suppresses:
         skipped_most = [(title, n) for title, n in skipped_most if n >= MIN_GROUP]
@@ -131,11 +145,7 @@ def _count_own_orders(
 ) -> None:
     """Active pairs that put their steps in an order of their own, one by one with their
     progress rows (few: a pair does this by hand)."""
-    mine = list(
-        pairs.filter(status=Pair.Status.ACTIVE, plan_summary__own_order=True).values_list(
-            "pk", "cohort_id", TruncDate("published_at")
-        )
-    )
+    mine = list(pairs.values_list("pk", "cohort_id", TruncDate("published_at")))
     found = standings(
         (
             PairOnPlan(pk, published_on, cohorts[c].starts_on, cohorts[c].programme_id)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -33,12 +35,45 @@ def _board(request: HttpRequest) -> selectors.Dashboard:
     )
 
 
+@dataclass(frozen=True)
+class _AtRiskLinks:
+    junior: str
+    senior: str
+    cohort: str
+    nudge: str
+
+
+def _at_risk_links(rows: Sequence[selectors.AtRiskPair]) -> list[tuple]:
+    """Each quiet pair with its four links. Each kind of link is reversed once and filled in
+    per pair: fifty rows would otherwise reverse two hundred URLs per page (a fifth of its
+    render). Slugs and ids need no quoting in a path."""
+    if not rows:
+        return []
+    slug, pk = "__slug__", 987654321
+    person = reverse("mentoring:enrolment_edit", args=[slug, pk])
+    cohort = reverse("pairing:cohort", args=[slug])
+    nudge = reverse("mentoring:dashboard_nudge", args=[pk])
+    return [
+        (
+            pair,
+            _AtRiskLinks(
+                # The id first: a slug may hold digits, an id never holds the slug's mark.
+                junior=person.replace(str(pk), str(pair.junior_id)).replace(slug, pair.cohort_slug),
+                senior=person.replace(str(pk), str(pair.senior_id)).replace(slug, pair.cohort_slug),
+                cohort=cohort.replace(slug, pair.cohort_slug),
+                nudge=nudge.replace(str(pk), str(pair.pk)),
+            ),
+        )
+        for pair in rows
+    ]
+
+
 @hr_or_manager_required
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = _board(request)
     template = "dashboard/index.html#figures" if request.htmx else "dashboard/index.html"
-    return render(request, template, {"board": board})
+    return render(request, template, {"board": board, "at_risk": _at_risk_links(board.at_risk)})
 
 
 @hr_required

@@ -84,3 +84,21 @@ def test_the_csv_export_carries_the_plan_figures_with_the_same_suppression(cast,
     client.force_login(cast.manager)
     manager_csv = client.get("/dashboard/export.csv").content.decode()
     assert "Digital · Small,fewer than 5,fewer than 5,fewer than 5" in manager_csv
+
+
+def test_a_pair_with_an_order_of_its_own_stands_by_its_own_next_step(cast, login):
+    """A pair that moved a later step first is on track by that step's due week, not the
+    plan's; the others of its cohort are counted together."""
+    from sessions_log.services.plan import move_step
+
+    programme = factories.ProgrammeFactory(name="Digital")
+    PlanStep.objects.create(programme=programme, position=1, title="Kick-off", due_week=0)
+    PlanStep.objects.create(programme=programme, position=2, title="Social media", due_week=2)
+    close = PlanStep.objects.create(programme=programme, position=3, title="Close", due_week=20)
+    cohort = factories.CohortFactory(programme=programme, name="Big", starts_on=None)
+    pairs = _pairs(cohort, 6, days_ago=30)  # the kick-off was due a month ago: all behind...
+    for _ in range(2):  # ...but one pair put the close (due in week 20) first: on track
+        move_step(pair=pairs[0], step=close, by=pairs[0].junior.user, direction="up")
+    page = _plan_section(login(cast.hr))
+    big = page[page.index("Digital · Big") :][:300]
+    assert "<td>6</td>" in big and "17%" in big and "(1)" in big  # 1 of 6 on track

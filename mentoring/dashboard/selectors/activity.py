@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import QuerySet, Sum
 
 from mentoring.dashboard.selectors.pairs import MINUTES, PairFigures  # noqa: F401
-from mentoring.lib.sql import among
+from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort
 from sessions_log.rollups import (
     CohortMonthTotals,
@@ -54,7 +54,7 @@ def _pair_rows(rows: QuerySet, pair_ids: Collection[int] | None, cohorts: Collec
     """Rows of the pairs in view (``pair_ids``; None: every pair of ``cohorts``)."""
     if pair_ids is None:
         return rows.filter(pair__cohort_id__in=list(cohorts))
-    return rows.filter(pair_id__in=among(pair_ids, "bigint"))
+    return rows.filter(among_ids("pair_id", pair_ids))
 
 
 def months(

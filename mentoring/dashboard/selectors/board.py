@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from mentoring.dashboard import charts
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
-from mentoring.dashboard.plan import PlanFigures, plan_figures
+from mentoring.dashboard.plan import PlanFigures, plan_figures, plans_of
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.dashboard.selectors import activity, people
+from mentoring.dashboard.selectors import pairs as pair_rows
+from mentoring.dashboard.selectors.census import census
 from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
 from mentoring.dashboard.selectors.numbers import (
     apportion,
@@ -23,13 +25,8 @@ from mentoring.dashboard.selectors.numbers import (
     suppress_complement,
     tenths_of_hours,
 )
-from mentoring.dashboard.selectors.pairs import (
-    AtRiskPair,
-    at_risk,
-    pair_figures,
-    pairs_in_view,
-)
-from mentoring.lib.sql import among
+from mentoring.dashboard.selectors.pairs import AtRiskPair
+from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort, Programme
 from pairing.models import Pair
 
@@ -94,12 +91,14 @@ def build(
         return _build(scope, filters, today, with_choices)
     with transaction.atomic(), connection.cursor() as cursor:
         # These reads group tens of thousands of rows once each: PostgreSQL's JIT compiles a
-        # query for longer than it then runs (about 50 ms a query at 50,000 people), and
-        # parallel workers on a small shared machine only build the same hash tables twice.
-        # Off for this transaction only.
+        # query for longer than it then runs (about 50 ms a query at 50,000 people), parallel
+        # workers on a small shared machine only build the same hash tables twice, and the
+        # census (census.py) sorts and hashes its 80,000 enrolments in memory with 32 MB where
+        # the default 4 MB spills them to disk. For this transaction only.
         cursor.execute(
             "SELECT set_config('jit', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
+            "set_config('max_parallel_workers_per_gather', '0', true), "
+            "set_config('work_mem', '32MB', true)"
         )
         return _build(scope, filters, today, with_choices)
 
@@ -112,20 +111,23 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         )
     )
     cohort_by_id = {cohort.pk: cohort for cohort in cohorts}
+    plans = plans_of({c.programme_id for c in cohorts if c.archived_at is None})
     enrolments = enrolments_in_view(scope, filters)
-    per_department = people.per_department(enrolments)
-    figures = pair_figures(enrolments, cohorts, today)
-    in_view = pairs_in_view(enrolments)
-    pairs = figures.total("pairs")
-    # HR's usual view holds every published pair: then nothing is filtered by pair (reading
-    # the tables whole costs less than matching thousands of ids), else by the pairs' ids.
-    everything = pairs == figures.published
-    pair_ids = None if everything else list(in_view.values_list("pk", flat=True))
+    counted = census(
+        enrolments,
+        cohorts,
+        today,
+        plan_cohorts={c.pk for c in cohorts if c.programme_id in plans.steps},
+        quiet_shown=pair_rows.AT_RISK_SHOWN if scope.names_visible else 0,
+    )
+    figures = counted.pairs
+    pair_ids = counted.pair_ids  # None: every published pair is in view
     selected = (
         Pair.objects.filter(published_at__isnull=False)
         if pair_ids is None
-        else Pair.objects.filter(pk__in=among(pair_ids, "bigint"))
+        else Pair.objects.filter(among_ids("pk", pair_ids))
     )
+    pairs = figures.total("pairs")
 
     rev, fwd, both = (figures.total(name) for name in activity.MINUTES)
     # A "both ways" session counts half its time each way.
@@ -140,7 +142,7 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     months = activity.months(whole, partial, pair_ids, since)
     reverse_skills, forward_skills = activity.top_skills(whole, partial, pair_ids)
 
-    people_per_dept = {name: row.people for name, row in per_department.items()}
+    people_per_dept = counted.people
     hours_tenths = apportion(figures.department_minutes, tenths_of_hours(minutes))
     departments = [
         {
@@ -155,8 +157,8 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         suppress_complement(departments)
 
     participants = sum(people_per_dept.values())
-    enrolled = sum(row.enrolments for row in per_department.values())
-    juniors = sum(row.juniors for row in per_department.values())
+    enrolled = sum(counted.enrolments.values())
+    juniors = sum(counted.juniors.values())
     suppressed = scope.suppresses and (
         participants < MIN_GROUP or people.complement_too_small(scope, filters, participants)
     )
@@ -182,7 +184,7 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         forward_minutes=forward,
         sessions_per_pair=round(sessions / pairs, 1) if pairs else 0,
         at_risk_count=shown(figures.total("at_risk"), scope),
-        at_risk=at_risk(selected, cohorts, today) if scope.names_visible else [],
+        at_risk=pair_rows.named(counted.quietest, cohort_by_id),
         reverse_skills=reverse_skills,
         forward_skills=forward_skills,
         months=months,
@@ -192,11 +194,25 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         sentiment=None if suppressed else sentiment(pair_ids, scope, filters),
     )
     if not suppressed:
+        in_plan = {g.cohort_id for g in counted.plan}
         board.plan = plan_figures(
-            selected, {pk: cohort_by_id[pk] for pk in figures.cohorts}, scope, today=today
+            counted.plan,
+            plans,
+            cohort_by_id,
+            lambda: selected.filter(
+                cohort_id__in=in_plan,
+                status=Pair.Status.ACTIVE,
+                plan_summary__own_order=True,
+            ),
+            scope,
+            today=today,
         )
     if with_choices:
-        choices = people.filter_choices(scope, filters, cohorts)
+        # With nothing filtered, the census counted exactly the people the choices offer.
+        unfiltered = not (filters.programme or filters.cohort or filters.department)
+        choices = people.filter_choices(
+            scope, filters, cohorts, counted.departments_in if unfiltered else None
+        )
         board.programmes = choices.programmes
         board.cohorts = choices.cohorts
         board.department_choices = choices.departments

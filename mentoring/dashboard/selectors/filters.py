@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from mentoring.dashboard.scope import Scope
-from mentoring.lib.sql import among
+from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort, Enrolment, Programme
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
@@ -65,5 +65,5 @@ def enrolments_in_view(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
     if filters.department:
         qs = qs.filter(user__profile__department__iexact=filters.department)
     if scope.user_ids is not None:
-        qs = qs.filter(user_id__in=among(scope.user_ids, "bigint"))
+        qs = qs.filter(among_ids("user_id", scope.user_ids))
     return qs

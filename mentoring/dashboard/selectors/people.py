@@ -5,38 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
-
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
-from mentoring.lib.sql import among
+from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort, Enrolment, Programme
-
-
-@dataclass(frozen=True)
-class DepartmentPeople:
-    people: int  # each person once
-    enrolments: int
-    juniors: int  # enrolments as junior
-
-
-def per_department(enrolments: QuerySet[Enrolment]) -> dict[str, DepartmentPeople]:
-    """People are counted once however many cohorts they are enrolled in (a person has one
-    department, so the per-department distinct counts add up); enrolments per side. One
-    grouped query."""
-    return {
-        department: DepartmentPeople(people, enrolled, juniors)
-        for department, people, enrolled, juniors in enrolments.values_list(
-            Coalesce(NullIf("user__profile__department", Value("")), Value("(none)"))
-        )
-        .annotate(
-            people=Count("user_id", distinct=True),
-            enrolled=Count("pk"),
-            juniors=Count("pk", filter=Q(side=Enrolment.Side.JUNIOR)),
-        )
-        .order_by()
-    }
 
 
 def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
@@ -57,6 +29,23 @@ def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
     return False
 
 
+def departments_per_cohort(scope: Scope) -> dict[int, set[str]]:
+    """The departments (as people gave them) each live cohort has among the people this viewer
+    may count: a manager picks among their own line's, not the whole organisation's."""
+    present = Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
+    )
+    if scope.user_ids is not None:
+        present = present.filter(among_ids("user_id", scope.user_ids))
+    found: dict[int, set[str]] = {}
+    for cohort_id, department in (
+        present.values_list("cohort_id", "user__profile__department").distinct().order_by()
+    ):
+        if department:
+            found.setdefault(cohort_id, set()).add(department)
+    return found
+
+
 @dataclass
 class Choices:
     programmes: list[Programme]
@@ -64,26 +53,21 @@ class Choices:
     departments: list[str]
 
 
-def filter_choices(scope: Scope, chosen: Filters, cohorts: list[Cohort]) -> Choices:
+def filter_choices(
+    scope: Scope,
+    chosen: Filters,
+    cohorts: list[Cohort],
+    departments_in: dict[int, set[str]] | None = None,
+) -> Choices:
     """Each filter offers only what the others leave: cohorts of the chosen programme that have
     people of the chosen department, departments present in the chosen programme or cohort,
     programmes with people of the chosen department. ``cohorts`` are every cohort, ordered by
-    programme name and newest first; one query here: which departments each live cohort has
-    among the people this viewer may count. A chosen value always stays on offer, so it can
-    be seen and cleared."""
+    programme name and newest first; ``departments_in``: which departments each live cohort has
+    among the people this viewer may count, when already known, else read here (one query). A
+    chosen value always stays on offer, so it can be seen and cleared."""
     live = [c for c in cohorts if c.archived_at is None and c.programme.archived_at is None]
-    present = Enrolment.objects.filter(
-        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
-    )
-    if scope.user_ids is not None:
-        # A manager picks among their own line's departments, not the whole organisation's.
-        present = present.filter(user_id__in=among(scope.user_ids, "bigint"))
-    departments_in: dict[int, set[str]] = {}
-    for cohort_id, department in (
-        present.values_list("cohort_id", "user__profile__department").distinct().order_by()
-    ):
-        if department:
-            departments_in.setdefault(cohort_id, set()).add(department)
+    if departments_in is None:
+        departments_in = departments_per_cohort(scope)
     wanted = chosen.department.lower()
 
     def has_department(cohort: Cohort) -> bool:
