@@ -11,14 +11,12 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from scipy import stats
 
 from mentoring.dashboard.scope import MIN_GROUP
 from mentoring.dashboard.sql import among_ids
-from mentoring.models import Enrolment
 from sessions_log.models import FitCheck, Pulse
 
 AREA_LABELS = {
@@ -75,56 +73,40 @@ class ImpactTable:
     respondents: int  # people with both answers
 
 
-def impact(enrolments: QuerySet[Enrolment]) -> ImpactTable:
-    """One grouped query: per department, how many people answered both surveys and, per area,
-    the sum of their changes and of the squared changes."""
+def impact(groups: Mapping[str | None, tuple[int, list[int], list[int]]]) -> ImpactTable:
+    """From the census's impact rows (selectors/census.py): per department as given, how many
+    people answered both surveys and, per area (in AREA_LABELS' order), the sum of their
+    changes and of the changes squared."""
     fields = list(AREA_LABELS)
-    sums = {}
-    for area in fields:
-        change = F(f"final__{area}") - F(f"baseline__{area}")
-        sums[f"s_{area}"] = Sum(change)
-        sums[f"q_{area}"] = Sum(change * change)
-    # Each row: the department, "n" and a sum and a sum of squares per area.
-    rows: list[Mapping[str, Any]] = list(
-        enrolments.annotate(
-            baseline=FilteredRelation(
-                "impact_surveys", condition=Q(impact_surveys__stage="baseline")
-            ),
-            final=FilteredRelation("impact_surveys", condition=Q(impact_surveys__stage="final")),
-        )
-        .filter(baseline__isnull=False, final__isnull=False)
-        .values("user__profile__department")
-        .annotate(n=Count("pk"), **sums)
-        .order_by()
-    )
-    respondents = sum(row["n"] for row in rows)
+    respondents = sum(n for n, _, _ in groups.values())
     overall = [
         (
             f,
             change_from_sums(
                 respondents,
-                sum(r[f"s_{f}"] or 0 for r in rows),
-                sum(r[f"q_{f}"] or 0 for r in rows),
+                sum(sums[i] for _, sums, _ in groups.values()),
+                sum(squares[i] for _, _, squares in groups.values()),
             ),
         )
-        for f in fields
+        for i, f in enumerate(fields)
     ]
-    by_dept: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_dept[row["user__profile__department"] or "(none)"].append(row)
+    # Blank and missing departments are one row, "(none)".
+    by_dept: dict[str, list[tuple[int, list[int], list[int]]]] = defaultdict(list)
+    for department, group in groups.items():
+        by_dept[department or "(none)"].append(group)
     departments = [
         (
             name,
             [
                 change_from_sums(
-                    sum(r["n"] for r in group),
-                    sum(r[f"s_{f}"] or 0 for r in group),
-                    sum(r[f"q_{f}"] or 0 for r in group),
+                    sum(n for n, _, _ in rows),
+                    sum(sums[i] for _, sums, _ in rows),
+                    sum(squares[i] for _, _, squares in rows),
                 )
-                for f in fields
+                for i in range(len(fields))
             ],
         )
-        for name, group in sorted(by_dept.items())
+        for name, rows in sorted(by_dept.items())
     ]
     return ImpactTable(areas=overall, departments=departments, respondents=respondents)
 

@@ -190,7 +190,7 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         months=months,
         departments=departments,
         suppressed=suppressed,
-        impact=None if suppressed else impact(enrolments),
+        impact=None if suppressed else impact(counted.impact),
         sentiment=None if suppressed else sentiment(pair_ids, scope, filters),
     )
     if not suppressed:

@@ -1,6 +1,7 @@
 """The dashboard's census: one SQL statement that reads the counted enrolments once and the
 pairs in view once, and hands back everything the board counts of them, grouped:
 
+- the impact survey per department (people with both answers, their changes per area);
 - people (each once), enrolments and enrolments as junior, per department, and which
   departments each cohort has (the filters' choices, when nothing is filtered);
 - the pairs in view by cohort and department: how many, how many active, how many logged,
@@ -32,14 +33,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Profile
+from mentoring.dashboard.impact import AREA_LABELS
 from mentoring.dashboard.selectors.pairs import CohortPairs, PairFigures
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
+from sessions_log.models import ImpactSurvey
 from sessions_log.rollups import PairPlanSummary, PairSessionTotals
 
+AREAS = list(AREA_LABELS)  # the impact table's order
+
 NONE = "(none)"  # the department of people who gave none
-# The type of a moment, to state a column's type where its first value is NULL.
-_MOMENT = "timestamp with time zone"
+# How a moment and a day are typed in the UNION: SQLite would read "timestamp" or "date" as a
+# number (its NUMERIC affinity turns '2026-05-01' into 2026), so there they stay text.
+_TYPES = {"postgresql": ("timestamp with time zone", "date")}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,9 @@ class Census:
     pairs: PairFigures = field(default_factory=PairFigures)
     plan: list[PlanGroup] = field(default_factory=list)
     quietest: list[QuietPair] = field(default_factory=list)
+    # The impact survey per department (as given): (people with both answers, per area the sum
+    # of their changes, per area the sum of the changes squared).
+    impact: dict[str | None, tuple[int, list[int], list[int]]] = field(default_factory=dict)
     pair_ids: list[int] | None = None  # None: every published pair is in view
 
 
@@ -96,66 +105,86 @@ def census(
     pair, totals = quote(Pair._meta.db_table), quote(PairSessionTotals._meta.db_table)
     quiet, quiet_params = _quiet_sql(cohorts, today)
     active = Pair.Status.ACTIVE
-    # Every branch gives the same columns: kind, cohort, one text, eight counts, a moment, a
-    # day, another text (the first branch states their types). Table names come from the
-    # models' metadata and every value is a parameter (S608 below).
-    branches: list[tuple[str, list]] = [
-        (
-            "SELECT 'people', CAST(NULL AS bigint), dept, COUNT(DISTINCT user_id), "  # noqa: S608
-            "CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint), "
-            "CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint), "
-            f"CAST(NULL AS bigint), CAST(NULL AS {_MOMENT}), CAST(NULL AS date), "
-            "CAST(NULL AS text) FROM d GROUP BY dept",
-            [],
-        ),
-        (
-            "SELECT 'enrolled', cohort_id, dept, COUNT(*), "
-            "SUM(CASE WHEN side = %s THEN 1 ELSE 0 END), NULL, NULL, NULL, NULL, NULL, NULL, "
-            "NULL, NULL, NULL FROM d GROUP BY cohort_id, dept",
+    surveys = quote(ImpactSurvey._meta.db_table)
+    change = {area: f"(f.{quote(area)} - b.{quote(area)})" for area in AREAS}
+    branches = [
+        _branch("'people'", "NULL", "dept", ["COUNT(DISTINCT user_id)"], "FROM d GROUP BY dept"),
+        _branch(
+            "'enrolled'",
+            "cohort_id",
+            "dept",
+            ["COUNT(*)", "SUM(CASE WHEN side = %s THEN 1 ELSE 0 END)"],
+            "FROM d GROUP BY cohort_id, dept",
             [Enrolment.Side.JUNIOR],
         ),
-        (
-            "SELECT 'pairs', cohort_id, dept, COUNT(*), "
-            "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), COUNT(logged), "
-            "COALESCE(SUM(sessions), 0), COALESCE(SUM(reverse_minutes), 0), "
-            "COALESCE(SUM(forward_minutes), 0), COALESCE(SUM(both_minutes), 0), SUM(at_risk), "
-            "NULL, NULL, NULL FROM v GROUP BY cohort_id, dept",
+        _branch(
+            "'pairs'",
+            "cohort_id",
+            "dept",
+            [
+                "COUNT(*)",
+                "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)",
+                "COUNT(logged)",
+                "COALESCE(SUM(sessions), 0)",
+                "COALESCE(SUM(reverse_minutes), 0)",
+                "COALESCE(SUM(forward_minutes), 0)",
+                "COALESCE(SUM(both_minutes), 0)",
+                "SUM(at_risk)",
+            ],
+            "FROM v GROUP BY cohort_id, dept",
             [active],
         ),
-        (
-            "SELECT 'count', NULL, NULL, in_view, published, NULL, NULL, NULL, NULL, NULL, "
-            "NULL, NULL, NULL, NULL FROM n",
-            [],
+        _branch("'count'", "NULL", "NULL", ["in_view", "published"], "FROM n"),
+        # Ids only when some published pair is out of view (HR's usual view has them all).
+        _branch(
+            "'pair'", "v.cohort_id", "NULL", ["v.id"], "FROM v, n WHERE n.in_view < n.published"
         ),
-        (
-            # Ids only when some published pair is out of view (HR's usual view has them all).
-            "SELECT 'pair', v.cohort_id, NULL, v.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-            "NULL, NULL, NULL FROM v, n WHERE n.in_view < n.published",
-            [],
+        # The impact survey: per department, people with both answers, and per area the sum
+        # of their changes (final - baseline) and of the changes squared.
+        _branch(
+            "'impact'",
+            "NULL",
+            "d.dept",
+            [
+                "COUNT(*)",
+                *(f"SUM({change[area]})" for area in AREAS),
+                *(f"SUM({change[area]} * {change[area]})" for area in AREAS),
+            ],
+            f"FROM d INNER JOIN {surveys} b ON b.enrolment_id = d.id AND b.stage = %s "
+            f"INNER JOIN {surveys} f ON f.enrolment_id = d.id AND f.stage = %s GROUP BY d.dept",
+            [ImpactSurvey.Stage.BASELINE, ImpactSurvey.Stage.FINAL],
         ),
     ]
     if plan_cohorts:
-        marks = ", ".join(["%s"] * len(plan_cohorts))
         branches.append(
-            (
-                "SELECT 'plan', v.cohort_id, s.done, COUNT(*), "  # noqa: S608
-                "CASE WHEN v.status = %s THEN 1 ELSE 0 END, "
-                "CASE WHEN s.own_order THEN 1 ELSE 0 END, NULL, NULL, NULL, NULL, NULL, "
-                f"v.published_at, NULL, s.skipped FROM v LEFT JOIN "
-                f"{quote(PairPlanSummary._meta.db_table)} s ON s.pair_id = v.id "
-                f"WHERE v.cohort_id IN ({marks}) "
+            _branch(
+                "'plan'",
+                "v.cohort_id",
+                "s.done",
+                [
+                    "COUNT(*)",
+                    "CASE WHEN v.status = %s THEN 1 ELSE 0 END",
+                    "CASE WHEN s.own_order THEN 1 ELSE 0 END",
+                ],
+                f"FROM v LEFT JOIN {quote(PairPlanSummary._meta.db_table)} s "
+                f"ON s.pair_id = v.id WHERE v.cohort_id IN ({', '.join(['%s'] * len(plan_cohorts))}) "
                 "GROUP BY v.cohort_id, v.status, v.published_at, s.done, s.skipped, s.own_order",
                 [active, *sorted(plan_cohorts)],
+                moment="v.published_at",
+                text2="s.skipped",
             )
         )
     if quiet_shown:
         branches.append(
-            (
-                "SELECT 'quiet', q.cohort_id, NULL, q.id, q.junior_id, q.senior_id, NULL, NULL, "
-                "NULL, NULL, NULL, NULL, q.last_held_on, NULL FROM (SELECT * FROM v "
-                "WHERE at_risk = 1 ORDER BY last_held_on IS NOT NULL, last_held_on, id "
-                "LIMIT %s) q",
+            _branch(
+                "'quiet'",
+                "q.cohort_id",
+                "NULL",
+                ["q.id", "q.junior_id", "q.senior_id"],
+                "FROM (SELECT * FROM v WHERE at_risk = 1 "
+                "ORDER BY last_held_on IS NOT NULL, last_held_on, id LIMIT %s) q",
                 [quiet_shown],
+                day="q.last_held_on",
             )
         )
     # Table names from the models' metadata, the enrolments' query compiled by Django; every
@@ -188,6 +217,39 @@ def census(
     return _read(rows)
 
 
+COUNTS = 1 + 2 * len(AREAS)  # the widest branch: the impact survey's
+
+
+def _branch(
+    kind: str,
+    cohort: str,
+    text: str,
+    counts: list[str],
+    rest: str,
+    params: list | None = None,
+    *,
+    moment: str = "NULL",
+    day: str = "NULL",
+    text2: str = "NULL",
+) -> tuple[str, list]:
+    """One branch of the census's UNION: kind, cohort, a text, COUNTS numbers, a moment, a
+    day, another text, each column typed (a NULL alone has no type, and PostgreSQL types a
+    UNION's column by its first branch)."""
+    moment_type, day_type = _TYPES.get(connection.vendor, ("text", "text"))
+    numbers = [f"CAST({count} AS bigint)" for count in counts]
+    numbers += ["CAST(NULL AS bigint)"] * (COUNTS - len(counts))
+    columns = [
+        kind,
+        f"CAST({cohort} AS bigint)",
+        f"CAST({text} AS text)",
+        *numbers,
+        f"CAST({moment} AS {moment_type})",
+        f"CAST({day} AS {day_type})",
+        f"CAST({text2} AS text)",
+    ]
+    return f"SELECT {', '.join(columns)} {rest}", params or []  # noqa: S608 (see census())
+
+
 def _department(raw: str | None) -> str:
     return raw or NONE
 
@@ -211,7 +273,7 @@ def _read(rows: list[tuple]) -> Census:
                 found.departments_in.setdefault(cohort_id, set()).add(text)
         elif kind == "pairs":
             cohort = found.pairs.cohorts.setdefault(cohort_id, CohortPairs())
-            pairs, active, logged, sessions, rev, fwd, both, at_risk = n
+            pairs, active, logged, sessions, rev, fwd, both, at_risk = n[:8]
             cohort.pairs += pairs
             cohort.active += active
             cohort.logged += logged
@@ -240,6 +302,12 @@ def _read(rows: list[tuple]) -> Census:
             ids.append(n[0])
         elif kind == "count":
             everything = n[0] == n[1]
+        elif kind == "impact":
+            found.impact[text] = (
+                n[0],
+                [v or 0 for v in n[1 : 1 + len(AREAS)]],
+                [v or 0 for v in n[1 + len(AREAS) :]],
+            )
     found.people, found.enrolments, found.juniors = dict(people), dict(enrolled), dict(juniors)
     found.pairs.department_minutes = dict(minutes)
     found.pair_ids = None if everything else ids
