@@ -1,9 +1,9 @@
 """The dashboard's census: one SQL statement that reads the counted enrolments once and the
 pairs in view once, and hands back everything the board counts of them, grouped:
 
-- the impact survey per department (people with both answers, their changes per area);
 - people (each once), enrolments and enrolments as junior, per department, and which
   departments each cohort has (the filters' choices, when nothing is filtered);
+- the impact survey per department (people with both answers, their changes per area);
 - the pairs in view by cohort and department: how many, how many active, how many logged,
   their sessions and minutes each way (sessions_log.rollups), how many at risk; each pair's
   hours count for its junior's department, or its senior's when the junior is outside the
