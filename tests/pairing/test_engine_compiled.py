@@ -31,6 +31,7 @@ def _both_ways(cohort, per_row, per_column, seed):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pack, "ENABLED", compiled)
             patch.setattr(sparse, "COMPILED_CHUNK_CELLS", 1)
+            patch.setattr(sparse, "LANES", 2)  # two lanes' bests merged, as on two threads
             built = build_cohort(juniors, seniors, weights, rules)
             found[compiled] = (
                 built,
