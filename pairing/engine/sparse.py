@@ -215,29 +215,44 @@ def collect(
             best_row = np.take_along_axis(stacked_row, top, axis=1)
         if progress:
             progress(r1 / max(n, 1))
-    column_bound = np.where(column_count > k_col, _least(best_score), -np.inf)
-    keep = best_score >= 0
-    found_rows.append(best_row[keep])
-    found_cols.append(np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep])
-    found_scores.append(best_score[keep])
-    candidates = Candidates(
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
+    return _assemble(
+        np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64),
+        np.concatenate(found_cols) if found_cols else np.zeros(0, dtype=np.int64),
+        np.concatenate(found_scores) if found_scores else np.zeros(0, dtype=np.int64),
+        best_score,
+        best_row,
+        column_count,
         row_bound,
-        column_bound,
-        junior_any,
-        junior_chain,
-        senior_any,
-        senior_chain,
+        (junior_any, junior_chain, senior_any, senior_chain),
         cache,
     )
-    if found_rows:
-        candidates.add(
-            np.concatenate(found_rows).astype(np.int64),
-            np.concatenate(found_cols).astype(np.int64),
-            np.concatenate(found_scores).astype(np.int64),
-        )
+
+
+def _assemble(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    scores: np.ndarray,
+    best_score: np.ndarray,
+    best_row: np.ndarray,
+    column_count: np.ndarray,
+    row_bound: np.ndarray,
+    flags: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    cache: np.ndarray | None,
+) -> Candidates:
+    """The candidates: the juniors' picks (rows, cols, scores) plus each senior's best juniors
+    (best_score/best_row, -1: none); a senior's left-out pairs score at most the least of its
+    best when it had more usable pairs than it kept. `flags`: junior_any, junior_chain,
+    senior_any, senior_chain."""
+    m, k_col = best_score.shape
+    column_bound = np.where(column_count > k_col, _least(best_score), -np.inf)
+    keep = best_score >= 0
+    empty = np.zeros(0, dtype=np.int64)
+    candidates = Candidates(empty, empty, empty, row_bound, column_bound, *flags, cache)
+    candidates.add(
+        np.concatenate([rows, best_row[keep]]).astype(np.int64),
+        np.concatenate([cols, np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep]]),
+        np.concatenate([scores, best_score[keep]]).astype(np.int64),
+    )
     return candidates
 
 
@@ -324,25 +339,16 @@ def _collect_compiled(
     best_score = np.take_along_axis(stacked, top, axis=1)
     best_row = np.take_along_axis(stacked_row, top, axis=1)
     column_count = np.add.reduce([lane["col_usable"] for lane in lanes])
-    column_bound = np.where(column_count > k_col, _least(best_score), -np.inf)
     senior_any = np.logical_or.reduce([lane["senior_any"] for lane in lanes])
     senior_chain = np.logical_or.reduce([lane["senior_chain"] for lane in lanes])
-    keep = best_score >= 0
-    candidates = Candidates(
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
+    return _assemble(
+        rows,
+        cols,
+        scores,
+        best_score,
+        best_row,
+        column_count,
         row_bound,
-        column_bound,
-        junior_any,
-        junior_chain,
-        senior_any,
-        senior_chain,
+        (junior_any, junior_chain, senior_any, senior_chain),
         cache,
     )
-    candidates.add(
-        np.concatenate([rows, best_row[keep]]),
-        np.concatenate([cols, np.broadcast_to(np.arange(m)[:, None], best_score.shape)[keep]]),
-        np.concatenate([scores, best_score[keep]]),
-    )
-    return candidates
