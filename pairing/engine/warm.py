@@ -220,7 +220,12 @@ def _augment(ptr, cols, costs, x, y, v, xcost, upto):
     """Give every free row a column by a shortest augmenting path (Dijkstra on reduced costs
     with a binary heap; the prices of the columns settled before the path's end move so that
     every reduced cost stays >= 0). Returns -1 if some row cannot be placed (never, on the
-    doubled graph), else the number of columns settled in all. Rows from `upto` on wait."""
+    doubled graph), else the number of columns settled in all. Rows from `upto` on wait.
+
+    A free column ends any path through it, so it never enters the heap: the nearest one
+    seen so far bounds the search, and nothing at that distance or beyond is pushed. (Each
+    junior slot's "stays free" column sits a pair tier away: without the bound, every row
+    the search passes pushes one, and the heap holds twice the entries.)"""
     size = len(ptr) - 1
     # per column, side by side (one cache line): price, distance, and the search that
     # reached it (2 * search) or settled it (2 * search + 1)
@@ -232,6 +237,7 @@ def _augment(ptr, cols, costs, x, y, v, xcost, upto):
     capacity = len(cols) + size + 1
     heap_d = np.zeros(capacity, dtype=np.int64)
     heap_c = np.zeros(capacity, dtype=np.int64)
+    far = np.iinfo(np.int64).max
     search = 0
     total = 0
     for i in range(upto):
@@ -240,31 +246,35 @@ def _augment(ptr, cols, costs, x, y, v, xcost, upto):
         search += 1
         reached, final = 2 * search, 2 * search + 1
         count = 0
+        bound = far  # distance of the nearest free column reached (`end`)
+        end = -1
         for p in range(ptr[i], ptr[i + 1]):  # the free row's own edges
             c = cols[p]
             d = costs[p] - node[c, 0]
+            if d >= bound:
+                continue
             if node[c, 2] != reached or d < node[c, 1]:
                 node[c, 1] = d
                 node[c, 2] = reached
                 pred[c] = i
                 pred_cost[c] = costs[p]
-                count = _push(heap_d, heap_c, count, d, c)
+                if y[c] < 0:
+                    bound = d
+                    end = c
+                else:
+                    count = _push(heap_d, heap_c, count, d, c)
         n_settled = 0
-        end = -1
-        reach = 0
         while count > 0:
             d = heap_d[0]
             c = heap_c[0]
+            if d >= bound:
+                break  # no path through what is left can be shorter
             count = _pop(heap_d, heap_c, count)
             if node[c, 2] == final or d != node[c, 1]:
                 continue  # settled already, or a stale entry
             node[c, 2] = final
             settled[n_settled] = c
             n_settled += 1
-            if y[c] < 0:
-                end = c
-                reach = d
-                break
             r = y[c]
             u = xcost[r] - node[c, 0]
             for p in range(ptr[r], ptr[r + 1]):
@@ -273,28 +283,29 @@ def _augment(ptr, cols, costs, x, y, v, xcost, upto):
                 if mark == final:
                     continue
                 d2 = d + costs[p] - node[c2, 0] - u
+                if d2 >= bound:
+                    continue
                 if mark != reached or d2 < node[c2, 1]:
                     node[c2, 1] = d2
                     node[c2, 2] = reached
                     pred[c2] = r
                     pred_cost[c2] = costs[p]
-                    if d2 == d and y[c2] < 0:
-                        # a free column as near as the nearest: nothing can be shorter
+                    if y[c2] < 0:
+                        bound = d2
                         end = c2
-                        break
-                    count = _push(heap_d, heap_c, count, d2, c2)
-            if end >= 0:
-                node[end, 2] = final
-                settled[n_settled] = end
-                n_settled += 1
-                reach = d
-                break
+                    else:
+                        count = _push(heap_d, heap_c, count, d2, c2)
+            if bound == d:
+                break  # a free column as near as the nearest: nothing can be shorter
         if end < 0:
             return -1
+        node[end, 2] = final
+        settled[n_settled] = end
+        n_settled += 1
         total += n_settled
         for t in range(n_settled):
             c = settled[t]
-            node[c, 0] += node[c, 1] - reach
+            node[c, 0] += node[c, 1] - bound
         c = end
         while True:
             r = pred[c]

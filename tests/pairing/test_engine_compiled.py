@@ -168,6 +168,29 @@ def test_the_restartable_solve_matches_scipy_round_after_round(seed):
     assert slots.freed < len(free_j) + len(free_s)  # the last round restarted, not from zero
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_the_restartable_solve_is_exact_among_many_equal_paths(seed):
+    """Scores of 0 or 1 and seniors of two places: many augmenting paths of the same length,
+    where the search stops at the nearest free column it has seen."""
+    rows, cols, scores, free_j, free_s, covered_j, covered_s = _slot_problem(seed, 120, 70, 0.05)
+    scores = scores % 2
+    levels = assign.tiers(
+        int(scores.max()),
+        int(free_j.sum()),
+        int(free_s.sum()),
+        assign.needs_cover(free_j, free_s, covered_j, covered_s),
+    )
+    slots = warm.WarmSlots(free_j, free_s, covered_j, covered_s, levels)
+    for share in (0.5, 1.0):
+        pick = np.arange(int(share * len(rows)))
+        r, c, s = rows[pick], cols[pick], scores[pick]
+        fresh = assign.solve_slots(r, c, s, free_j, free_s, covered_j, covered_s, levels)
+        kept = slots.solve(r, c, s)
+        assert fresh is not None and kept is not None  # its own prices prove it
+        problem = (r, c, s, free_j, free_s, covered_j, covered_s, levels)
+        assert _weight(kept, *problem) == _weight(fresh, *problem)
+
+
 def test_a_later_round_frees_only_the_rows_its_new_pairs_break():
     rows, cols, scores, free_j, free_s, covered_j, covered_s = _slot_problem(7, 300, 300, 0.03)
     free_j[:], free_s[:] = 1, 1
