@@ -10,6 +10,7 @@ urlpatterns = [
     path("pair/<int:pk>/agreement/", views.agreement_accept, name="agreement_accept"),
     path("pair/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("pair/<int:pk>/logs/", views.session_log_create, name="log_create"),
+    path("pair/<int:pk>/logs/new/", views.session_log_new, name="log_new"),
     path("pair/<int:pk>/goals/", views.goal_create, name="goal_create"),
     path("pair/<int:pk>/fit-check/", views.fit_check, name="fit_check"),
     path("pair/<int:pk>/pulse/", views.pulse, name="pulse"),

@@ -23,7 +23,7 @@ from sessions_log.selectors.members import (
     session_log_for_member,
     zone_of,
 )
-from sessions_log.selectors.page import PairPage, pair_page
+from sessions_log.selectors.page import PairPage, pair_is_open, pair_page
 
 __all__ = [
     "HISTORY_LIMIT",
@@ -39,6 +39,7 @@ __all__ = [
     "meeting_for_member",
     "my_note_body",
     "pair_for_member",
+    "pair_is_open",
     "pair_page",
     "session_history",
     "session_log_for_member",

@@ -57,7 +57,7 @@ class PairPage:
     my_reflection: Reflection | None
     partner_thank_you: str
     # Meetings that have started, newest first, ``logged`` marked (selectors.loggable_meetings):
-    # the log form offers them all, the page asks to log the latest five not logged yet.
+    # the page asks to log the latest five not logged yet.
     loggable: Sequence[Meeting] = ()
     to_log: list[Meeting] = field(default_factory=list)
 
@@ -79,10 +79,12 @@ class PairPage:
 
     @property
     def is_open(self) -> bool:
-        return (
-            self.pair.status == Pair.Status.ACTIVE
-            and self.pair.cohort.status != Cohort.Status.CLOSED
-        )
+        return pair_is_open(self.pair)
+
+
+def pair_is_open(pair: Pair) -> bool:
+    """Sessions can still be logged: the pair is active and its cohort has not closed."""
+    return pair.status == Pair.Status.ACTIVE and pair.cohort.status != Cohort.Status.CLOSED
 
 
 def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage:

@@ -18,6 +18,7 @@ from sessions_log.views.pair import (
     session_log_create,
     session_log_delete,
     session_log_edit,
+    session_log_new,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "session_log_create",
     "session_log_delete",
     "session_log_edit",
+    "session_log_new",
 ]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -62,6 +63,24 @@ def agreement_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 # --- session logs ------------------------------------------------------------------------------
+
+
+@require_GET
+@participant_view
+def session_log_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The session log form on a page of its own, which "Log a session" on the pair page links
+    to; htmx gets only the form, loaded when the person opens "Log a session" (building and
+    rendering the form on every view of the pair page cost a quarter of its time)."""
+    pair = selectors.pair_for_member(request.user, pk)
+    template = (
+        "sessions_log/session_log_new.html#log_form"
+        if request.htmx
+        else "sessions_log/session_log_new.html"
+    )
+    log_form = log_form_for(pair, request.user) if selectors.pair_is_open(pair) else None
+    response = render(request, template, {"pair": pair, "log_form": log_form})
+    patch_vary_headers(response, ("HX-Request",))  # one address, the page or its form
+    return response
 
 
 def _log_kwargs(form: SessionLogForm) -> dict:

@@ -3,9 +3,8 @@ rendered in full or as its fragments."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
-from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -19,10 +18,8 @@ from pairing.models import Pair
 from sessions_log import selectors
 from sessions_log.forms import (
     GoalForm,
-    MeetingChoiceField,
     SessionLogForm,
 )
-from sessions_log.models import Meeting
 from sessions_log.plan import pair_plan
 
 
@@ -61,19 +58,9 @@ def explanation_lines(pair: Pair) -> list[str]:
     return lines
 
 
-def log_form_for(
-    pair: Pair,
-    viewer: User,
-    *,
-    data=None,
-    initial=None,
-    loggable: Sequence[Meeting] | None = None,
-) -> SessionLogForm:
-    """The session log form. ``loggable``: the meetings selectors.loggable_meetings found
-    already (the pair page reads them for its own list), offered without reading them again;
-    a posted form still checks the choice against the database."""
+def log_form_for(pair: Pair, viewer: User, *, data=None, initial=None) -> SessionLogForm:
     initial = initial or {"held_on": timezone.localdate(), "minutes": 45}
-    form = SessionLogForm(
+    return SessionLogForm(
         data,
         initial=initial,
         pair=pair,
@@ -81,13 +68,6 @@ def log_form_for(
         meetings=selectors.loggable_meetings(pair),
         zone=selectors.zone_of(viewer),
     )
-    if loggable is not None and data is None:
-        meeting = cast(MeetingChoiceField, form.fields["meeting"])
-        meeting.choices = [
-            ("", meeting.empty_label),
-            *((m.pk, meeting.label_from_instance(m)) for m in loggable),
-        ]
-    return form
 
 
 def render_pair(
@@ -107,8 +87,9 @@ def render_pair(
         {
             "page": page,
             "pair": pair,
-            "log_form": log_form or log_form_for(pair, request.user, loggable=page.loggable),
-            # Opened for the meeting the person chose to log, filled in from it.
+            # None: "Log a session" loads the form when opened (views.session_log_new); a
+            # form is shown in place, with its errors, or opened for the meeting to log.
+            "log_form": log_form,
             "log_form_open": log_form_open,
             "goal_form": goal_form or GoalForm(pair=pair),
             "why_url": reverse("pairing:my_pair", args=[pair.pk]),

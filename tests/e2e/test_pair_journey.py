@@ -143,7 +143,8 @@ def test_every_pair_page_of_the_demo_junior_passes_the_checks(demo_org, checked_
     log_in(page, base, "junior@twoway.example")
     page.get_by_role("link", name="Your pairing with Robert Lindqvist").click()
     page.locator("#sessions .shared-summary").first.wait_for()
-    page.locator("#sessions summary").click()  # the log form, open
+    page.locator("#sessions summary").click()  # the log form, loaded when opened
+    page.get_by_role("button", name="Log the session").wait_for()
     page.checks.check()
     pair_url = page.url
     for name in (

@@ -98,7 +98,7 @@ def test_the_senior_sees_their_own_guide_until_the_first_session(cast, login, st
 
 def test_logging_a_session_ticks_the_next_step_by_default(cast, login, steps):
     client = login(cast.junior)
-    form = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    form = client.get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     assert "covered a step of our plan" in form
     response = _log(client, cast.pair, tick_plan_step="on", plan_step=str(steps[0].pk))
     assert response.status_code == 302

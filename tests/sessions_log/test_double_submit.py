@@ -36,7 +36,7 @@ def test_a_session_log_submitted_twice_is_logged_once(cast, login):
     action = f"/sessions/pair/{cast.pair.pk}/logs/"
     data = {
         "form_token": _token(
-            client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode(), action
+            client.get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode(), action
         ),
         "held_on": timezone.localdate().isoformat(),
         "minutes": 50,
@@ -60,7 +60,7 @@ def test_the_next_log_form_has_a_new_token_so_a_second_session_is_logged(cast, l
     client = login(cast.junior)
     action = f"/sessions/pair/{cast.pair.pk}/logs/"
     for summary in ("First session", "Second session"):
-        page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+        page = client.get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
         data = {
             "form_token": _token(page, action),
             "held_on": timezone.localdate().isoformat(),

@@ -36,7 +36,7 @@ def test_a_time_the_clocks_pass_twice_gets_a_plain_message(cast, login):
 
 def test_the_log_form_offers_only_dates_it_accepts(cast, login):
     cohort = cast.pair.cohort
-    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     today = timezone.localdate()
     assert f'max="{today:%Y-%m-%d}"' in page
     assert f'min="{cohort.starts_on:%Y-%m-%d}"' in page
@@ -45,7 +45,7 @@ def test_the_log_form_offers_only_dates_it_accepts(cast, login):
 
 def test_the_untouched_default_date_is_accepted(cast, login):
     client = login(cast.junior)
-    page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     default = page.split('name="held_on" value="')[1].split('"')[0]
     response = client.post(
         f"/sessions/pair/{cast.pair.pk}/logs/",

@@ -56,7 +56,7 @@ def test_logging_without_javascript_redirects_back_to_the_pair_page(cast, login)
 def test_the_pairs_own_skills_are_offered_first(cast, login):
     skill = factories.SkillFactory(name="Negotiation")
     factories.ProfileSkillFactory(profile=cast.senior.profile, skill=skill, kind="teach")
-    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     assert 'name="skills_forward"' in page and "Negotiation" in page
     _log(login(cast.junior), cast.pair, direction="forward", skills_forward=[skill.pk])
     assert list(SessionLog.objects.get().skills_forward.all()) == [skill]
@@ -88,7 +88,7 @@ def test_a_meeting_can_be_logged_once_only(cast, login):
     meeting = MeetingFactory(pair=cast.pair, starts_at=timezone.now() - timedelta(hours=2))
     assert _log(login(cast.junior), cast.pair, meeting=meeting.pk).status_code == 302
     client = login(cast.senior)
-    form = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    form = client.get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     assert "(already logged)" in form
     response = _log(client, cast.pair, htmx=True, meeting=meeting.pk)
     assert "That meeting has already been logged" in response.content.decode()

@@ -61,7 +61,7 @@ def test_a_typed_skill_for_a_direction_the_session_did_not_go_is_refused(cast, l
 def test_the_log_form_offers_a_datalist_of_skills_and_no_multi_select(cast, login):
     factories.SkillFactory(name="Podcasting")
     factories.SkillFactory(name="Excel <macros>")
-    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     assert not re.search(r"<select[^>]*multiple", page)
     for way in ("reverse", "forward"):
         assert re.search(rf'<input[^>]*name="other_skills_{way}"[^>]*list="skill-names"', page)

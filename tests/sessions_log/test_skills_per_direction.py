@@ -70,7 +70,7 @@ def test_each_direction_offers_the_skills_that_flow_that_way_first(cast, login):
     _teaches(cast.senior, aaa)
     _teaches(cast.junior, tiktok)
     _teaches(cast.senior, tiktok, kind="learn")
-    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = login(cast.junior).get(f"/sessions/pair/{cast.pair.pk}/logs/new/").content.decode()
     reverse = re.findall(r'name="skills_reverse" value="(\d+)"', page)
     forward = re.findall(r'name="skills_forward" value="(\d+)"', page)
     assert reverse == [str(tiktok.pk), str(aaa.pk)]  # TikTok flows junior → senior
