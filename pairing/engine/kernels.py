@@ -8,10 +8,10 @@ cell costs one comparison unless it beats it), the counts behind the unmatched r
 compact score cache the proof reads. Nothing of the size of the pair matrix is made but that
 cache (sparse.CACHE_BYTES caps it).
 
-The loops read the cohort as pack.py packs it. The same scores as score_block, in integers:
-tests compare the two on random cohorts with every rule. When pack.pack returns None (too many
-distinct profiles for the small extras table, or non-integer points), sparse.py and proof.py
-use numpy.
+The loops read the cohort as pack.py packs it, as one tuple (`Packed.arrays()`). The same scores
+as score_block, in integers: tests compare the two on random cohorts with every rule. When
+pack.pack returns None (too many distinct profiles for the small extras table, or non-integer
+points), sparse.py and proof.py use numpy.
 
 The loops release the GIL (`nogil`): sparse.py and proof.py run two blocks of juniors at once
 on two threads, as they do with numpy. Compiled once per machine (`cache=True` keeps the machine
@@ -31,31 +31,30 @@ _jit: Callable[[Callable[..., Any]], Any] = nb.njit(nogil=True, cache=True, boun
 
 
 @_jit
-def _score_row(
-    j,
-    teach_ptr,
-    teach_skill,
-    teach_level,
-    learn_ptr,
-    learn_skill,
-    learn_level,
-    senior_learn,
-    senior_teach,
-    weights,
-    extras,
-    junior_profile,
-    senior_profile,
-    forbidden_ptr,
-    forbidden_cols,
-    bonus_ptr,
-    bonus_cols,
-    bonus_points,
-    reverse,
-    forward,
-    score,
-):
+def _score_row(j, packed, reverse, forward, score):
     """Junior j's score against every senior into `score`, -1 where the pair is not eligible
-    (reporting lines, exclusions and rules applied; capacity not)."""
+    (reporting lines, exclusions and rules applied; capacity not). `packed`: Packed.arrays()."""
+    (
+        teach_ptr,
+        teach_skill,
+        teach_level,
+        learn_ptr,
+        learn_skill,
+        learn_level,
+        senior_learn,
+        senior_teach,
+        weights,
+        extras,
+        junior_profile,
+        senior_profile,
+        forbidden_ptr,
+        forbidden_cols,
+        _chain_ptr,
+        _chain_cols,
+        bonus_ptr,
+        bonus_cols,
+        bonus_points,
+    ) = packed
     m = score.shape[0]
     reverse[:] = 0
     for p in range(teach_ptr[j], teach_ptr[j + 1]):
@@ -108,10 +107,11 @@ def _score_row(
 
 
 @_jit
-def _chain_eligible(j, s, reverse, weights, extras, junior_profile, senior_profile):
+def _chain_eligible(j, s, reverse, packed):
     """Would junior j and senior s be eligible were it not for the reporting line?"""
     if reverse[s] <= 0:
         return False
+    weights, extras, junior_profile, senior_profile = packed[8:12]
     if weights[3] != 0 and extras[junior_profile[j], senior_profile[s]] < 0:
         return False
     return True
@@ -130,25 +130,7 @@ def _smallest(values, count):
 def collect_rows(
     r0,
     r1,
-    teach_ptr,
-    teach_skill,
-    teach_level,
-    learn_ptr,
-    learn_skill,
-    learn_level,
-    senior_learn,
-    senior_teach,
-    weights,
-    extras,
-    junior_profile,
-    senior_profile,
-    forbidden_ptr,
-    forbidden_cols,
-    chain_ptr,
-    chain_cols,
-    bonus_ptr,
-    bonus_cols,
-    bonus_points,
+    packed,
     open_j,
     open_s,
     cache,
@@ -168,14 +150,19 @@ def collect_rows(
     """Juniors r0..r1: each one's best usable seniors (row_*, indexed from r0), each senior's
     best usable juniors among these rows (col_*: this call's own), usable counts, the
     eligibility flags, and the cache (score + 1, 0 where not usable) when it has rows."""
+    chain_ptr, chain_cols = packed[14:16]
     m = open_s.shape[0]
     k_row = row_cols.shape[1]
     k_col = col_scores.shape[1]
     with_cache = cache.shape[0] > 0
+    never = np.iinfo(np.int64).max
     reverse = np.zeros(m, dtype=np.int32)
     forward = np.zeros(m, dtype=np.int32)
     score = np.zeros(m, dtype=np.int32)
-    col_least = np.zeros(m, dtype=np.int64)  # each senior's smallest kept score (when full)
+    # Each senior's bar: a usable pair joins its best only above it (-1 while the list has
+    # room, its smallest kept score when full, never when it keeps none). Most cells clear
+    # neither bar, so the loop that keeps the best rarely leaves its one comparison.
+    col_least = np.full(m, -1 if k_col > 0 else never, dtype=np.int64)
     col_at = np.zeros(m, dtype=np.int64)
     if k_col > 0:
         for s in range(m):  # the lane's earlier calls may have filled some seniors' lists
@@ -184,115 +171,75 @@ def collect_rows(
                 col_least[s] = col_scores[s, col_at[s]]
     for j in range(r0, r1):
         i = j - r0
-        _score_row(
-            j,
-            teach_ptr,
-            teach_skill,
-            teach_level,
-            learn_ptr,
-            learn_skill,
-            learn_level,
-            senior_learn,
-            senior_teach,
-            weights,
-            extras,
-            junior_profile,
-            senior_profile,
-            forbidden_ptr,
-            forbidden_cols,
-            bonus_ptr,
-            bonus_cols,
-            bonus_points,
-            reverse,
-            forward,
-            score,
-        )
+        _score_row(j, packed, reverse, forward, score)
         for p in range(chain_ptr[j], chain_ptr[j + 1]):
             s = chain_cols[p]
-            if _chain_eligible(j, s, reverse, weights, extras, junior_profile, senior_profile):
+            if _chain_eligible(j, s, reverse, packed):
                 junior_chain[i] = True
                 senior_chain[s] = True
         is_open = open_j[j]
         any_eligible = False
+        usable_count = 0
+        # one branch-free pass: flags, counts, the cache; `score` keeps usable pairs only
+        for s in range(m):
+            value = score[s]
+            eligible = value >= 0
+            any_eligible |= eligible
+            senior_any[s] |= eligible
+            usable = eligible & is_open & open_s[s]
+            usable_count += usable
+            col_usable[s] += usable
+            score[s] = value if usable else -1
         if with_cache:
             row = cache[j]
             for s in range(m):
-                value = score[s]
-                row[s] = value + 1 if (value >= 0) & is_open & open_s[s] else 0
-        for s in range(m):
-            eligible = score[s] >= 0
-            any_eligible |= eligible
-            senior_any[s] |= eligible
+                row[s] = score[s] + 1
         junior_any[i] = any_eligible
+        row_usable[i] = usable_count
         kept = 0
-        least = 0
+        least = np.int64(-1) if k_row > 0 else never  # this junior's bar, as each senior's
         least_at = 0
-        usable_count = 0
-        if not is_open:
+        if usable_count == 0:
             row_kept[i] = 0
-            row_usable[i] = 0
             continue
         for s in range(m):
             value = np.int64(score[s])
-            if value < 0 or not open_s[s]:
+            if value <= least and value <= col_least[s]:
                 continue
-            usable_count += 1
-            col_usable[s] += 1
-            # this junior's best k_row
-            if k_row == 0:
-                pass
-            elif kept < k_row:
-                row_scores[i, kept] = value
-                row_cols[i, kept] = s
-                kept += 1
-                if kept == k_row:
+            if value > least:  # this junior's best k_row
+                if kept < k_row:
+                    row_scores[i, kept] = value
+                    row_cols[i, kept] = s
+                    kept += 1
+                    if kept == k_row:
+                        least_at = _smallest(row_scores[i], kept)
+                        least = row_scores[i, least_at]
+                else:
+                    row_scores[i, least_at] = value
+                    row_cols[i, least_at] = s
                     least_at = _smallest(row_scores[i], kept)
                     least = row_scores[i, least_at]
-            elif value > least:
-                row_scores[i, least_at] = value
-                row_cols[i, least_at] = s
-                least_at = _smallest(row_scores[i], kept)
-                least = row_scores[i, least_at]
-            # this senior's best k_col among these rows
-            held = col_kept[s]
-            if k_col == 0:
-                pass
-            elif held < k_col:
-                col_scores[s, held] = value
-                col_rows[s, held] = j
-                col_kept[s] = held + 1
-                if held + 1 == k_col:
+            if value > col_least[s]:  # this senior's best k_col among these rows
+                held = col_kept[s]
+                if held < k_col:
+                    col_scores[s, held] = value
+                    col_rows[s, held] = j
+                    col_kept[s] = held + 1
+                    if held + 1 == k_col:
+                        col_at[s] = _smallest(col_scores[s], k_col)
+                        col_least[s] = col_scores[s, col_at[s]]
+                else:
+                    col_scores[s, col_at[s]] = value
+                    col_rows[s, col_at[s]] = j
                     col_at[s] = _smallest(col_scores[s], k_col)
                     col_least[s] = col_scores[s, col_at[s]]
-            elif value > col_least[s]:
-                col_scores[s, col_at[s]] = value
-                col_rows[s, col_at[s]] = j
-                col_at[s] = _smallest(col_scores[s], k_col)
-                col_least[s] = col_scores[s, col_at[s]]
         row_kept[i] = kept
-        row_usable[i] = usable_count
 
 
 @_jit
 def scan_rows(
     rows,
-    teach_ptr,
-    teach_skill,
-    teach_level,
-    learn_ptr,
-    learn_skill,
-    learn_level,
-    senior_learn,
-    senior_teach,
-    weights,
-    extras,
-    junior_profile,
-    senior_profile,
-    forbidden_ptr,
-    forbidden_cols,
-    bonus_ptr,
-    bonus_cols,
-    bonus_points,
+    packed,
     open_j,
     open_s,
     cache,
@@ -320,29 +267,7 @@ def scan_rows(
         if not open_j[j]:
             continue
         if not with_cache:
-            _score_row(
-                j,
-                teach_ptr,
-                teach_skill,
-                teach_level,
-                learn_ptr,
-                learn_skill,
-                learn_level,
-                senior_learn,
-                senior_teach,
-                weights,
-                extras,
-                junior_profile,
-                senior_profile,
-                forbidden_ptr,
-                forbidden_cols,
-                bonus_ptr,
-                bonus_cols,
-                bonus_points,
-                reverse,
-                forward,
-                score,
-            )
+            _score_row(j, packed, reverse, forward, score)
         price = alpha[j]
         kept = 0
         least = 0.0

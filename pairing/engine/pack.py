@@ -47,6 +47,8 @@ class Packed:
     bonus_points: np.ndarray  # int64
 
     def arrays(self) -> tuple[np.ndarray, ...]:
+        """The arrays in this order, as one tuple: the compiled loops take it whole and unpack it
+        by position (kernels.py)."""
         return (
             self.teach_ptr,
             self.teach_skill,

@@ -62,9 +62,7 @@ def _violations_compiled(
         return int(
             sparse.compiled().scan_rows(
                 rows[i0:i1],
-                *arrays[:12],
-                *arrays[12:14],
-                *arrays[16:],
+                arrays,
                 open_j,
                 open_s,
                 target,

@@ -299,7 +299,7 @@ def _collect_compiled(
         compiled().collect_rows(
             r0,
             r1,
-            *arrays,
+            arrays,
             open_j,
             open_s,
             target,
