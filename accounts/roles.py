@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from accounts.models import HR_ADMIN, MANAGER
+from accounts.models import HR_ADMIN, MANAGER, User
 
 HR = "hr"
 MANAGER_ROLE = "manager"
@@ -20,13 +21,17 @@ def roles_for(user) -> list[str]:
     cached = getattr(user, "_twoway_roles", None)
     if cached is not None:
         return cached
-    groups = set(user.groups.values_list("name", flat=True))
+    # One query on every page: the person's groups (a row each, or one row of None) and
+    # whether they take part in a cohort now.
+    taking_part = User.objects.filter(pk=OuterRef("pk"), enrolments__status="active")
+    rows = User.objects.filter(pk=user.pk).values_list("groups__name", Exists(taking_part))
+    groups = {name for name, _ in rows}
     roles = []
     if HR_ADMIN in groups:
         roles.append(HR)
     if MANAGER in groups:
         roles.append(MANAGER_ROLE)
-    if user.enrolments.filter(status="active").exists():
+    if any(participant for _, participant in rows):
         roles.append(PARTICIPANT)
     user._twoway_roles = roles
     return roles
