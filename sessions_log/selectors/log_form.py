@@ -46,18 +46,20 @@ def _rank(flowing: set[int]) -> Case:
 
 
 def loggable_meetings(
-    pair: Pair, now: datetime | None = None
+    pair: Pair, now: datetime | None = None, *, with_upcoming: bool = False
 ) -> QuerySet[WithAnnotations[Meeting, _Logged]]:
     """Scheduled meetings that have started, newest first, each marked ``logged`` when it has
-    a log already (offered anyway, so choosing one again gets a clear message)."""
+    a log already (offered anyway, so choosing one again gets a clear message).
+    ``with_upcoming``: the scheduled meetings still to come as well (the pair page reads both
+    in one query)."""
     now = now or timezone.now()
-    return (
-        Meeting.objects.filter(
-            pair=pair,
-            status=Meeting.Status.SCHEDULED,
-            starts_at__lte=now,
-            starts_at__gte=now - timedelta(days=366),
-        )
-        .annotate(logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("-starts_at")
+    meetings = Meeting.objects.filter(
+        pair=pair,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gte=now - timedelta(days=366),
     )
+    if not with_upcoming:
+        meetings = meetings.filter(starts_at__lte=now)
+    return meetings.annotate(
+        logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk")))
+    ).order_by("-starts_at")

@@ -33,6 +33,8 @@ from sessions_log.selectors.history import (
 from sessions_log.selectors.log_form import loggable_meetings
 from sessions_log.selectors.members import zone_of
 
+UPCOMING_SHOWN = 20
+
 
 @dataclass
 class PairPage:
@@ -41,7 +43,7 @@ class PairPage:
     partner: User
     zone: zoneinfo.ZoneInfo
     acceptances: list[AgreementAcceptance]
-    upcoming: list[Meeting]
+    upcoming: Sequence[Meeting]
     history: list[HistoryEntry]
     balance: Balance
     my_goals: list[Goal]
@@ -99,7 +101,10 @@ def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage
     logs = session_history(pair, viewer, HISTORY_LIMIT)
     impact_stage = services.open_impact_stage(my_enrolment)
     period = services.current_pulse_period(pair, now)
-    loggable = list(loggable_meetings(pair, now))
+    # Upcoming meetings and those to log in one read (a pair has a few dozen a year).
+    meetings = list(loggable_meetings(pair, now, with_upcoming=True))
+    loggable = [m for m in meetings if m.starts_at <= now]
+    upcoming = [m for m in reversed(meetings) if m.starts_at >= now][:UPCOMING_SHOWN]
     reflections = list(Reflection.objects.filter(pair=pair).order_by("pk"))
     # Only the partner's thank-you, never their reflection.
     partners = [r.thank_you for r in reflections if r.author_id != viewer.pk]
@@ -109,11 +114,7 @@ def pair_page(pair: Pair, viewer: User, now: datetime | None = None) -> PairPage
         partner=pair.partner_of(viewer),
         zone=zone_of(viewer),
         acceptances=list(AgreementAcceptance.objects.filter(pair=pair)),
-        upcoming=list(
-            Meeting.objects.filter(
-                pair=pair, status=Meeting.Status.SCHEDULED, starts_at__gte=now
-            ).order_by("starts_at")[:20]
-        ),
+        upcoming=upcoming,
         history=logs,
         balance=balance_of(logs) if len(logs) < HISTORY_LIMIT else balance(pair),
         my_goals=[g for g in goals if g.owner_id == viewer.pk],

@@ -131,7 +131,9 @@ def _fill(pair, n: int) -> None:
 def test_the_pair_page_runs_a_bounded_number_of_queries(cast, login, django_assert_max_num_queries):
     client = login(cast.junior)
     _fill(cast.pair, 2)
-    with django_assert_max_num_queries(22) as small:
+    # Each query is paid twice under load (a wait for the database, a wait to be scheduled
+    # again), so the count is held low as well as flat.
+    with django_assert_max_num_queries(15) as small:
         assert client.get(url(cast.pair)).status_code == 200
     _fill(cast.pair, 20)
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
