@@ -178,7 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # login rate limit holds across gunicorn workers either way. While Redis is unreachable the
 # default cache serves from that table (mentoring.lib.cache): rate limits still hold, no 500s.
 _DATABASE_CACHE = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "BACKEND": "mentoring.lib.cache.UpsertDatabaseCache",
     "LOCATION": "twoway_cache",
 }
 if REDIS_URL:

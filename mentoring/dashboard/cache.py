@@ -3,6 +3,13 @@ changes: every write to a session, pair, enrolment, survey answer or profile bum
 number that is part of the cache key. Writes that bypass model signals (bulk imports, the demo
 seed) call ``bump()`` themselves, and a short TTL bounds what anything else could leave stale.
 
+A second version, the roster's, moves only with writes to who takes part and where they sit
+(enrolments, cohorts, profiles, pairs, survey answers: ``bump()``, the default), not with the
+everyday writes of pairs at work (sessions, check-ins, plan progress: ``bump_activity()``).
+Figures that depend on the roster alone (people and enrolments per department, the impact
+survey, the pairs' members: roster.py) are kept under it, so the first view after a logged
+session recomputes only what a session changes.
+
 The cache is an optimisation, never a dependency: any error from it is logged and the figures
 are computed uncached, and a bump that fails never undoes the write that asked for it."""
 
@@ -12,6 +19,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -24,48 +32,75 @@ from sessions_log.models import FitCheck, ImpactSurvey, Pulse, SessionLog
 from sessions_log.plan_models import PairStepProgress
 
 log = logging.getLogger("twoway.dashboard")
+T = TypeVar("T")
 
 VERSION_KEY = "twoway:dashboard:version"
+ROSTER_KEY = "twoway:dashboard:roster"
 TTL_SECONDS = 120
 
 
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
+def _version(key: str) -> int:
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return int(version)
 
 
-def _bump_now() -> None:
+def data_version() -> int:
+    """Moves with every write the dashboard counts."""
+    return _version(VERSION_KEY)
+
+
+def roster_version() -> int:
+    """Moves with writes to the roster only (see above)."""
+    return _version(ROSTER_KEY)
+
+
+def _bump_key(key: str) -> None:
     try:
         try:
-            cache.incr(VERSION_KEY)
+            cache.incr(key)
         except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-            cache.set(VERSION_KEY, data_version() + 1, timeout=None)
+            cache.set(key, _version(key) + 1, timeout=None)
     except Exception as exc:  # the write stands; the TTL bounds how stale figures can be
         log.warning("dashboard cache version not bumped: %s", type(exc).__name__)
 
 
-def bump(*args, **kwargs) -> None:
-    """Signal receiver and plain function alike: the dashboard's data changed. Bumped now, and
-    again once the transaction commits: a board built meanwhile from the not yet committed
-    data's old state must not be served under the new version."""
-    _bump_now()
+def _bump_all() -> None:
+    _bump_key(ROSTER_KEY)
+    _bump_key(VERSION_KEY)
+
+
+def _bump_activity() -> None:
+    _bump_key(VERSION_KEY)
+
+
+def _bump(now: Callable[[], None]) -> None:
+    """Bumped now, and again once the transaction commits: a board built meanwhile from the
+    not yet committed data's old state must not be served under the new version."""
+    now()
     connection = transaction.get_connection()
     # Once per transaction is enough, however many rows it writes.
     if connection.in_atomic_block and not any(
-        entry[1] is _bump_now for entry in connection.run_on_commit
+        entry[1] is now for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_bump_now)
+        transaction.on_commit(now)
 
 
-def cached(*, scope, filters, today: date, build: Callable[[], object]):
-    try:
-        version = data_version()
-    except Exception as exc:
-        log.warning("dashboard cache unreadable, computing uncached: %s", type(exc).__name__)
-        return build()
+def bump(*args, **kwargs) -> None:
+    """Signal receiver and plain function alike: the dashboard's data changed, the roster
+    perhaps with it (the safe default for any writer)."""
+    _bump(_bump_all)
+
+
+def bump_activity(*args, **kwargs) -> None:
+    """Signal receiver and plain function alike: a pair's activity changed (a session, a
+    check-in, plan progress), the roster did not."""
+    _bump(_bump_activity)
+
+
+def _key(kind: str, version: int, scope, filters, *extra: str) -> str:
     ids = (
         "all"
         if scope.user_ids is None
@@ -73,36 +108,65 @@ def cached(*, scope, filters, today: date, build: Callable[[], object]):
     )
     parts = [
         str(version),
-        today.isoformat(),
+        *extra,
         ids,
         str(scope.names_visible),
         *(f"{k}={v}" for k, v in sorted(filters.as_query().items())),
     ]
-    key = "twoway:dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"twoway:{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _cached(version: Callable[[], int], key: Callable[[int], str], build: Callable[[], T]) -> T:
     try:
-        board = cache.get(key)
+        # The version read before building: figures built while a write commits are filed
+        # under the version that write's bump then leaves behind.
+        name = key(version())
+        found = cache.get(name)
     except Exception as exc:
         log.warning("dashboard cache unreadable, computing uncached: %s", type(exc).__name__)
         return build()
-    if board is None:
-        board = build()
+    if found is None:
+        found = build()
         try:
-            cache.set(key, board, timeout=TTL_SECONDS)
+            cache.set(name, found, timeout=TTL_SECONDS)
         except Exception as exc:
             log.warning("dashboard figures not cached: %s", type(exc).__name__)
-    return board
+    return found
+
+
+def cached(*, scope, filters, today: date, build: Callable[[], T]) -> T:
+    """The whole board, until anything it counts changes."""
+    return _cached(
+        data_version,
+        lambda version: _key("dashboard", version, scope, filters, today.isoformat()),
+        build,
+    )
+
+
+def roster_kept(name: str, build: Callable[[], T]) -> T:
+    """Anything else of the roster alone, under a name of its own, until the roster changes."""
+    return _cached(roster_version, lambda version: f"twoway:roster:{version}:{name}", build)
+
+
+def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
+    """Figures of the roster alone, until the roster changes (``version``: roster_version(),
+    read once by the caller)."""
+    return _cached(
+        lambda: version, lambda version: _key("dashboard-roster", version, scope, filters), build
+    )
 
 
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     model: type[Model]
-    for model in (SessionLog, Pair, Enrolment, Cohort, Profile, ImpactSurvey, Pulse, FitCheck):
-        post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")
+    roster = (Pair, Enrolment, Cohort, Profile, ImpactSurvey, PlanStep)
+    activity = (SessionLog, Pulse, FitCheck, PairStepProgress)
+    for models, receiver in ((roster, bump), (activity, bump_activity)):
+        for model in models:
+            name = model.__name__
+            post_save.connect(receiver, sender=model, dispatch_uid=f"dashboard-save-{name}")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboard-del-{name}")
     for way in ("reverse", "forward"):
         through = getattr(SessionLog, f"skills_{way}").through
-        m2m_changed.connect(bump, sender=through, dispatch_uid=f"dashboard-skills-{way}")
-    for model in (PlanStep, PairStepProgress):  # the plan figures
-        post_save.connect(bump, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}")
+        m2m_changed.connect(bump_activity, sender=through, dispatch_uid=f"dashboard-skills-{way}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from accounts.reporting import reports_under
 from accounts.roles import HR, active_role, is_hr
+from mentoring.dashboard import cache as dashboard_cache
 
 # Any aggregate over fewer people than this is hidden from managers (DESIGN.md privacy rules).
 MIN_GROUP = 5
@@ -31,7 +32,15 @@ def scope_for(request) -> Scope:
     if profile is not None and profile.manager_scope_programme_wide:
         return Scope(user_ids=None, names_visible=False, label="the whole programme")
     return Scope(
-        user_ids=reports_under(user.pk),
+        user_ids=_reports_under(user.pk),
         names_visible=False,
         label="people in your part of the organisation",
+    )
+
+
+def _reports_under(manager_id: int) -> frozenset[int]:
+    """accounts.reporting.reports_under (a read of every profile), kept until the roster
+    changes: reporting lines move with profiles, which bump the roster's version."""
+    return dashboard_cache.roster_kept(
+        f"reports-under:{manager_id}", lambda: reports_under(manager_id)
     )

@@ -20,15 +20,21 @@ refused connection on every call.
 
 from __future__ import annotations
 
+import base64
 import logging
+import pickle
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connections, router
 
 log = logging.getLogger("twoway.cache")
 
@@ -164,3 +170,44 @@ class FailSafeRedisCache(RedisCache):
         # Clear both: keys written to the fallback during an outage must not outlive a clear.
         self.fallback.clear()
         return self._guarded("clear", super().clear, lambda: True)
+
+
+class UpsertDatabaseCache(DatabaseCache):
+    """Django's database cache, writing a value in one statement (INSERT ... ON CONFLICT DO
+    UPDATE, which PostgreSQL and SQLite both run) where Django's takes five (a count of the
+    table for culling, a savepoint, a read of the key, the write, the release). The table is
+    counted and culled on one write in CULL_EVERY of this process instead of on every one: it
+    may hold a few dozen entries past MAX_ENTRIES for a while. ``add`` and ``touch`` stay
+    Django's own."""
+
+    CULL_EVERY = 50
+
+    def __init__(self, table: str, params: dict[str, Any]) -> None:
+        super().__init__(table, params)
+        self._table_name = table
+        self._writes = 0
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._writes += 1
+        if self._writes % self.CULL_EVERY == 1:  # the first write, then every CULL_EVERY-th
+            super().set(key, value, timeout, version)
+            return
+        key = self.make_and_validate_key(key, version=version)
+        backend_timeout = self.get_backend_timeout(timeout)
+        expires = (
+            datetime.max
+            if backend_timeout is None
+            else datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
+        ).replace(microsecond=0)
+        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(self._table_name)} "  # noqa: S608 (the table's name)
+                f"({quote('cache_key')}, {quote('value')}, {quote('expires')}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE "
+                f"SET {quote('value')} = excluded.{quote('value')}, "
+                f"{quote('expires')} = excluded.{quote('expires')}",
+                [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
+            )

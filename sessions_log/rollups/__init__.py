@@ -19,6 +19,8 @@ from sessions_log.rollups.models import (
     CohortSkillTotals,
     PairMonthTotals,
     PairPlanSummary,
+    PairRoster,
+    PairRosterState,
     PairSessionTotals,
     PairSkillTotals,
 )
@@ -31,6 +33,8 @@ __all__ = [
     "CohortSkillTotals",
     "PairMonthTotals",
     "PairPlanSummary",
+    "PairRoster",
+    "PairRosterState",
     "PairSessionTotals",
     "PairSkillTotals",
     "rebuild_all",

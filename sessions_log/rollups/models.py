@@ -176,3 +176,92 @@ class PairPlanSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Plan summary of pair {self.pair_id}"
+
+
+class PairRoster(models.Model):
+    """Each published pair with what the dashboard asks of its members' roster: whether each
+    member's enrolment is counted (active, in a cohort not archived), their users and their
+    departments. The dashboard's figures about pairs (how many, their sessions and minutes,
+    at risk, by department) group these rows with the session totals above, where joining
+    every pair to both members' enrolments and profiles on every cold render cost most of
+    it (a quarter of a second at 50,000 people).
+
+    The roster changes seldom (imports, withdrawals, publication), sessions often; these
+    rows are rebuilt whole by mentoring.dashboard.roster when the roster's version moves or
+    the published pairs' fingerprint does (state below), and read only through it."""
+
+    # No database constraints or indexes but the key: the rows are rewritten whole in one
+    # statement, and each constraint checks every row again at commit (a second per rebuild
+    # at 50,000 people, where the rebuild itself takes a tenth). Deletes still cascade here
+    # (Django's own), and a row that outlived its pair is dropped at the next rebuild.
+    pair = models.OneToOneField(
+        "pairing.Pair",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    cohort = models.ForeignKey(
+        "mentoring.Cohort",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    status = models.CharField(max_length=6)
+    published_at = models.DateTimeField()
+    junior = models.ForeignKey(
+        "mentoring.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    senior = models.ForeignKey(
+        "mentoring.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    junior_user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    senior_user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    junior_counted = models.BooleanField()
+    senior_counted = models.BooleanField()
+    junior_department = models.CharField(max_length=200, null=True)  # noqa: DJ001 (no profile)
+    senior_department = models.CharField(max_length=200, null=True)  # noqa: DJ001
+
+    class Meta:
+        db_table = "sessions_log_pair_roster"
+
+    def __str__(self) -> str:
+        return f"Roster of pair {self.pair_id}"
+
+
+class PairRosterState(models.Model):
+    """One row: what the pair roster above was built from (the dashboard's roster version,
+    when, and the published pairs' count, highest id and active count at the time)."""
+
+    roster_version = models.BigIntegerField()
+    built_at = models.DateTimeField()
+    published = models.IntegerField()
+    last_pair = models.BigIntegerField()
+    active = models.IntegerField()
+
+    class Meta:
+        db_table = "sessions_log_pair_roster_state"
+
+    def __str__(self) -> str:
+        return f"Pair roster of version {self.roster_version}"

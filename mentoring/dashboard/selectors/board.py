@@ -5,19 +5,20 @@ but the few listed by name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import charts
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.plan import PlanFigures, plan_figures, plans_of
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.dashboard.selectors import activity, people
 from mentoring.dashboard.selectors import pairs as pair_rows
-from mentoring.dashboard.selectors.census import census
+from mentoring.dashboard.selectors.census import Census, roster_census
 from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
 from mentoring.dashboard.selectors.numbers import (
     apportion,
@@ -25,6 +26,7 @@ from mentoring.dashboard.selectors.numbers import (
     suppress_complement,
     tenths_of_hours,
 )
+from mentoring.dashboard.selectors.pair_census import pair_census
 from mentoring.dashboard.selectors.pairs import AtRiskPair
 from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort, Programme
@@ -103,6 +105,28 @@ def build(
         return _build(scope, filters, today, with_choices)
 
 
+@dataclass(frozen=True)
+class _Roster:
+    """What the board reads of the roster alone (cache.roster_cached keeps it)."""
+
+    census: Census
+    complement_too_small: bool  # people.complement_too_small, for managers
+    departments_in: dict[int, set[str]] | None  # people.departments_per_cohort, if filtered
+
+
+def _roster_figures(scope: Scope, filters: Filters) -> _Roster:
+    counted = roster_census(enrolments_in_view(scope, filters))
+    participants = sum(counted.people.values())
+    filtered = bool(filters.programme or filters.cohort or filters.department)
+    return _Roster(
+        census=counted,
+        complement_too_small=scope.suppresses
+        and people.complement_too_small(scope, filters, participants),
+        # Unfiltered, the census counted exactly the people the choices offer.
+        departments_in=people.departments_per_cohort(scope) if filtered else None,
+    )
+
+
 def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> Dashboard:
     # Every cohort (a few dozen rows), with its programme and its session totals.
     cohorts = list(
@@ -112,13 +136,30 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     )
     cohort_by_id = {cohort.pk: cohort for cohort in cohorts}
     plans = plans_of({c.programme_id for c in cohorts if c.archived_at is None})
-    enrolments = enrolments_in_view(scope, filters)
-    counted = census(
-        enrolments,
+    # The roster's figures, kept until the roster changes; the pairs' figures, every time.
+    try:
+        version = dashboard_cache.roster_version()
+    except Exception:  # no cache: the roster's figures are computed, the pairs' roster rebuilt
+        version = -1
+    roster = dashboard_cache.roster_cached(
+        version=version, scope=scope, filters=filters, build=lambda: _roster_figures(scope, filters)
+    )
+    counted = roster.census
+    paired = pair_census(
+        version,
+        scope,
+        filters,
         cohorts,
         today,
         plan_cohorts={c.pk for c in cohorts if c.programme_id in plans.steps},
         quiet_shown=pair_rows.AT_RISK_SHOWN if scope.names_visible else 0,
+    )
+    counted = replace(
+        counted,
+        pairs=paired.pairs,
+        plan=paired.plan,
+        quietest=paired.quietest,
+        pair_ids=paired.pair_ids,
     )
     figures = counted.pairs
     pair_ids = counted.pair_ids  # None: every published pair is in view
@@ -159,9 +200,7 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     participants = sum(people_per_dept.values())
     enrolled = sum(counted.enrolments.values())
     juniors = sum(counted.juniors.values())
-    suppressed = scope.suppresses and (
-        participants < MIN_GROUP or people.complement_too_small(scope, filters, participants)
-    )
+    suppressed = scope.suppresses and (participants < MIN_GROUP or roster.complement_too_small)
     if scope.suppresses:
         # A manager learns no count under MIN_GROUP: "1 pair at risk" in a small team names
         # somebody. A skill covered in fewer sessions is left out, name and count together.
@@ -208,10 +247,12 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
             today=today,
         )
     if with_choices:
-        # With nothing filtered, the census counted exactly the people the choices offer.
-        unfiltered = not (filters.programme or filters.cohort or filters.department)
+        departments_in = roster.departments_in
         choices = people.filter_choices(
-            scope, filters, cohorts, counted.departments_in if unfiltered else None
+            scope,
+            filters,
+            cohorts,
+            counted.departments_in if departments_in is None else departments_in,
         )
         board.programmes = choices.programmes
         board.cohorts = choices.cohorts

@@ -1,31 +1,24 @@
-"""The dashboard's census: one SQL statement that reads the counted enrolments once and the
-pairs in view once, and hands back everything the board counts of them, grouped:
+"""The dashboard's census: the counted enrolments read once, in one SQL statement, and
+everything the board counts of them handed back grouped (the pairs' half is pair_census.py,
+which reads the rows built here):
 
 - people (each once), enrolments and enrolments as junior, per department, and which
   departments each cohort has (the filters' choices, when nothing is filtered);
-- the impact survey per department (people with both answers, their changes per area);
-- the pairs in view by cohort and department: how many, how many active, how many logged,
-  their sessions and minutes each way (sessions_log.rollups), how many at risk; each pair's
-  hours count for its junior's department, or its senior's when the junior is outside the
-  selection;
-- the pairs on a plan, counted together by cohort, day of publication and plan summary
-  (sessions_log.rollups.PairPlanSummary), for the plan figures;
-- the quietest pairs at risk (for HR's list) and, when not every published pair is in view,
-  the ids of those that are (the later reads filter by them).
+- the impact survey per department (people with both answers, their changes per area).
 
 Written as SQL around the counted enrolments' own query (compiled by Django, so the filters
 mean what they mean everywhere else): in Django's ORM each of these is a query of its own that
-reads the enrolments again, tests pair membership three times and joins each member's
-department through the users table; at 50,000 people that cost three times as much. Two
-common table expressions, ``d`` (enrolments with their department) and ``v`` (pairs in view
-with their totals), are each computed once; every branch of the UNION reads them. Nothing
-here is specific to one database (PostgreSQL and SQLite run it alike)."""
+reads the enrolments again and joins each one's department through the users table. One
+common table expression, ``d`` (enrolments with their department), is computed once; every
+branch of the UNION reads it. Nothing here is specific to one database (PostgreSQL and SQLite
+run it alike)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -35,10 +28,8 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Profile
 from mentoring.dashboard.impact import AREA_LABELS
 from mentoring.dashboard.selectors.pairs import CohortPairs, PairFigures
-from mentoring.models import Cohort, Enrolment
-from pairing.models import Pair
+from mentoring.models import Enrolment
 from sessions_log.models import ImpactSurvey
-from sessions_log.rollups import PairPlanSummary, PairSessionTotals
 
 AREAS = list(AREA_LABELS)  # the impact table's order
 
@@ -85,16 +76,10 @@ class Census:
     pair_ids: list[int] | None = None  # None: every published pair is in view
 
 
-def census(
-    enrolments: QuerySet[Enrolment],
-    cohorts: list[Cohort],
-    today: date,
-    *,
-    plan_cohorts: set[int],
-    quiet_shown: int,
-) -> Census:
-    """``plan_cohorts``: cohorts whose programme has a plan; ``quiet_shown``: how many of the
-    quietest pairs to name (0: none, for managers)."""
+def roster_census(enrolments: QuerySet[Enrolment]) -> Census:
+    """The figures of the counted enrolments alone (people, enrolments, juniors, the cohorts'
+    departments, the impact survey): they change with the roster only, and the dashboard keeps
+    them under its roster version (cache.roster_cached)."""
     quote = connection.ops.quote_name
     counted, counted_params = (
         enrolments.annotate(eid=F("pk"), uid=F("user_id"), ecohort=F("cohort_id"), eside=F("side"))
@@ -102,14 +87,11 @@ def census(
         .order_by()
         .query.sql_with_params()
     )
-    pair, totals = quote(Pair._meta.db_table), quote(PairSessionTotals._meta.db_table)
-    quiet, quiet_params = _quiet_sql(cohorts, today)
-    active = Pair.Status.ACTIVE
     surveys = quote(ImpactSurvey._meta.db_table)
     change = {area: f"(f.{quote(area)} - b.{quote(area)})" for area in AREAS}
     branches = [
-        _branch("'people'", "NULL", "dept", ["COUNT(DISTINCT user_id)"], "FROM d GROUP BY dept"),
-        _branch(
+        branch("'people'", "NULL", "dept", ["COUNT(DISTINCT user_id)"], "FROM d GROUP BY dept"),
+        branch(
             "'enrolled'",
             "cohort_id",
             "dept",
@@ -117,31 +99,9 @@ def census(
             "FROM d GROUP BY cohort_id, dept",
             [Enrolment.Side.JUNIOR],
         ),
-        _branch(
-            "'pairs'",
-            "cohort_id",
-            "dept",
-            [
-                "COUNT(*)",
-                "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)",
-                "COUNT(logged)",
-                "COALESCE(SUM(sessions), 0)",
-                "COALESCE(SUM(reverse_minutes), 0)",
-                "COALESCE(SUM(forward_minutes), 0)",
-                "COALESCE(SUM(both_minutes), 0)",
-                "SUM(at_risk)",
-            ],
-            "FROM v GROUP BY cohort_id, dept",
-            [active],
-        ),
-        _branch("'count'", "NULL", "NULL", ["in_view", "published"], "FROM n"),
-        # Ids only when some published pair is out of view (HR's usual view has them all).
-        _branch(
-            "'pair'", "v.cohort_id", "NULL", ["v.id"], "FROM v, n WHERE n.in_view < n.published"
-        ),
         # The impact survey: per department, people with both answers, and per area the sum
         # of their changes (final - baseline) and of the changes squared.
-        _branch(
+        branch(
             "'impact'",
             "NULL",
             "d.dept",
@@ -155,72 +115,31 @@ def census(
             [ImpactSurvey.Stage.BASELINE, ImpactSurvey.Stage.FINAL],
         ),
     ]
-    if plan_cohorts:
-        branches.append(
-            _branch(
-                "'plan'",
-                "v.cohort_id",
-                "s.done",
-                [
-                    "COUNT(*)",
-                    "CASE WHEN v.status = %s THEN 1 ELSE 0 END",
-                    "CASE WHEN s.own_order THEN 1 ELSE 0 END",
-                ],
-                f"FROM v LEFT JOIN {quote(PairPlanSummary._meta.db_table)} s "
-                f"ON s.pair_id = v.id WHERE v.cohort_id IN ({', '.join(['%s'] * len(plan_cohorts))}) "
-                "GROUP BY v.cohort_id, v.status, v.published_at, s.done, s.skipped, s.own_order",
-                [active, *sorted(plan_cohorts)],
-                moment="v.published_at",
-                text2="s.skipped",
-            )
-        )
-    if quiet_shown:
-        branches.append(
-            _branch(
-                "'quiet'",
-                "q.cohort_id",
-                "NULL",
-                ["q.id", "q.junior_id", "q.senior_id"],
-                "FROM (SELECT * FROM v WHERE at_risk = 1 "
-                "ORDER BY last_held_on IS NOT NULL, last_held_on, id LIMIT %s) q",
-                [quiet_shown],
-                day="q.last_held_on",
-            )
-        )
     # Table names from the models' metadata, the enrolments' query compiled by Django; every
     # value is a parameter.
     sql = (
         "WITH d AS MATERIALIZED (SELECT e.eid AS id, e.uid AS user_id, "  # noqa: S608
         "e.ecohort AS cohort_id, e.eside AS side, pr.department AS dept "
         f"FROM ({counted}) e LEFT JOIN {quote(Profile._meta.db_table)} pr "
-        "ON pr.user_id = e.uid), "
-        "v AS MATERIALIZED (SELECT p.id, p.cohort_id, p.status, p.published_at, p.junior_id, "
-        "p.senior_id, CASE WHEN dj.id IS NOT NULL THEN dj.dept ELSE ds.dept END AS dept, "
-        "t.pair_id AS logged, t.sessions, t.reverse_minutes, t.forward_minutes, "
-        "t.both_minutes, t.last_held_on, "
-        f"CASE WHEN p.status = %s AND ({quiet}) THEN 1 ELSE 0 END AS at_risk "
-        f"FROM {pair} p LEFT JOIN d dj ON dj.id = p.junior_id "
-        "LEFT JOIN d ds ON ds.id = p.senior_id "
-        f"LEFT JOIN {totals} t ON t.pair_id = p.id "
-        f"INNER JOIN {quote(Cohort._meta.db_table)} c ON c.id = p.cohort_id "
-        "WHERE p.published_at IS NOT NULL AND (dj.id IS NOT NULL OR ds.id IS NOT NULL)), "
-        "n AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM v) AS in_view, "
-        f"(SELECT COUNT(*) FROM {pair} WHERE published_at IS NOT NULL) AS published) "
-        + " UNION ALL ".join(branch for branch, _ in branches)
+        "ON pr.user_id = e.uid) " + " UNION ALL ".join(part for part, _ in branches)
     )
-    params = [*counted_params, active, *quiet_params]
+    return read(run(sql, counted_params, branches))
+
+
+def run(sql: str, params: Sequence, branches: list[tuple[str, list]]) -> list[tuple]:
+    """The rows of a census statement: its own parameters, then each branch's."""
+    params = list(params)
     for _, branch_params in branches:
         params += branch_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _read(rows)
+        return cursor.fetchall()
 
 
 COUNTS = 1 + 2 * len(AREAS)  # the widest branch: the impact survey's
 
 
-def _branch(
+def branch(
     kind: str,
     cohort: str,
     text: str,
@@ -254,7 +173,7 @@ def _department(raw: str | None) -> str:
     return raw or NONE
 
 
-def _read(rows: list[tuple]) -> Census:
+def read(rows: list[tuple]) -> Census:
     found = Census()
     people: dict[str, int] = defaultdict(int)
     enrolled: dict[str, int] = defaultdict(int)
@@ -327,29 +246,3 @@ def _day(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
-
-
-def _quiet_sql(cohorts: list[Cohort], today: date) -> tuple[str, list]:
-    """A pair at risk, for the SQL above (pairs ``p``, totals ``t``, cohorts ``c``): no session
-    for twice its cohort's meeting cadence, or, never having met, published that long ago. The
-    local day of publication is before a day D when the publication is before D's first moment
-    here."""
-    cadences = sorted({cohort.meeting_cadence_days for cohort in cohorts})
-    if not cadences:
-        return "1 = 0", []
-    zone = timezone.get_current_timezone()
-    parts, params = [], []
-    for days in cadences:
-        before = today - timedelta(days=2 * days)
-        parts.append(
-            "(c.meeting_cadence_days = %s AND ((t.last_held_on IS NOT NULL AND "
-            "t.last_held_on < %s) OR (t.last_held_on IS NULL AND p.published_at < %s)))"
-        )
-        params += [
-            days,
-            connection.ops.adapt_datefield_value(before),
-            connection.ops.adapt_datetimefield_value(
-                datetime.combine(before, time.min, tzinfo=zone)
-            ),
-        ]
-    return " OR ".join(parts), params

@@ -56,8 +56,16 @@ def parse_filters(params) -> Filters:
     return Filters(programme=programme, cohort=cohort, department=department.strip()[:200])
 
 
+def counted_enrolments() -> QuerySet[Enrolment]:
+    """The enrolments the dashboard counts, before scope and filters: active ones, in cohorts
+    not archived."""
+    return Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
+    )
+
+
 def enrolments_in_view(scope: Scope, filters: Filters) -> QuerySet[Enrolment]:
-    qs = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True)
+    qs = counted_enrolments()
     if filters.cohort:
         qs = qs.filter(cohort=filters.cohort)
     elif filters.programme:
