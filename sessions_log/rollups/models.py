@@ -265,3 +265,21 @@ class PairRosterState(models.Model):
 
     def __str__(self) -> str:
         return f"Pair roster of version {self.roster_version}"
+
+
+class PairPacked(models.Model):
+    """A pair's months and skills (its PairMonthTotals and PairSkillTotals rows) packed into
+    one row each (packed.py has the format): the dashboard sums them for the pairs in view
+    when only part of a cohort is. One row per pair with at least one session."""
+
+    pair = models.OneToOneField(
+        "pairing.Pair", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    months = models.BinaryField(default=b"")
+    skills = models.BinaryField(default=b"")
+
+    class Meta:
+        db_table = "sessions_log_pair_packed"
+
+    def __str__(self) -> str:
+        return f"Packed totals of pair {self.pair_id}"

@@ -4,6 +4,8 @@ skills each way), and its cohort's rows take the difference (cohorts.py)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
@@ -11,8 +13,13 @@ from django.db.models import Count, Max, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from sessions_log.rollups import cohorts
-from sessions_log.rollups.models import PairMonthTotals, PairSessionTotals, PairSkillTotals
+from sessions_log.rollups import cohorts, packed
+from sessions_log.rollups.models import (
+    PairMonthTotals,
+    PairPacked,
+    PairSessionTotals,
+    PairSkillTotals,
+)
 from sessions_log.rollups.sql import insert_from
 
 WAYS = ("reverse", "forward")
@@ -50,7 +57,7 @@ def _grouped(logs) -> list[dict]:
     )
 
 
-def _write(rows: list[dict]) -> None:
+def _write(rows: list[dict], skills: list[PairSkillTotals]) -> None:
     months = []
     totals: dict[int, PairSessionTotals] = {}
     for row in rows:
@@ -71,6 +78,43 @@ def _write(rows: list[dict]) -> None:
         total.last_held_on = max(total.last_held_on, row["last_held_on"])
     PairMonthTotals.objects.bulk_create(months, batch_size=5000)
     PairSessionTotals.objects.bulk_create(totals.values(), batch_size=5000)
+    _write_packs(
+        (
+            (m.pair_id, m.month, m.sessions, m.reverse_minutes, m.forward_minutes, m.both_minutes)
+            for m in months
+        ),
+        ((s.pair_id, s.skill_id, s.way, s.sessions) for s in skills),
+    )
+
+
+def _write_packs(months: Iterable[tuple], skills: Iterable[tuple]) -> None:
+    """Each pair's months (pair, month, sessions, minutes reverse, forward, both) and skills
+    (pair, skill, way, sessions) as its PairPacked row."""
+    month_rows: dict[int, list[dict]] = defaultdict(list)
+    for pair_id, month, sessions, rev, fwd, both in months:
+        month_rows[pair_id].append(
+            {
+                "month": month,
+                "sessions": sessions,
+                "reverse_minutes": rev,
+                "forward_minutes": fwd,
+                "both_minutes": both,
+            }
+        )
+    skill_rows: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for pair_id, skill_id, way, n in skills:
+        skill_rows[pair_id].append((skill_id, way, n))
+    PairPacked.objects.bulk_create(
+        (
+            PairPacked(
+                pair_id=pair_id,
+                months=packed.pack(packed.month_rows(month_rows[pair_id])),
+                skills=packed.pack(packed.skill_rows(skill_rows.get(pair_id, ()))),
+            )
+            for pair_id in month_rows
+        ),
+        batch_size=2000,
+    )
 
 
 @transaction.atomic
@@ -94,8 +138,10 @@ def refresh_pairs(pair_ids: set[int]) -> None:
     PairMonthTotals.objects.filter(pair_id__in=pair_ids).delete()
     PairSessionTotals.objects.filter(pair_id__in=pair_ids).delete()
     PairSkillTotals.objects.filter(pair_id__in=pair_ids).delete()
-    _write(_grouped(SessionLog.objects.filter(pair_id__in=pair_ids)))
-    PairSkillTotals.objects.bulk_create(_skill_rows(pair_ids), batch_size=5000)
+    PairPacked.objects.filter(pair_id__in=pair_ids).delete()
+    skills = _skill_rows(pair_ids)
+    PairSkillTotals.objects.bulk_create(skills, batch_size=5000)
+    _write(_grouped(SessionLog.objects.filter(pair_id__in=pair_ids)), skills)
     cohorts.add_difference(before, cohorts.pair_rows(cohort_of))
 
 
@@ -110,6 +156,7 @@ def rebuild_all() -> int:
     PairMonthTotals.objects.all().delete()
     PairSessionTotals.objects.all().delete()
     PairSkillTotals.objects.all().delete()
+    PairPacked.objects.all().delete()
     totals = ("sessions", "reverse_minutes", "forward_minutes", "both_minutes", "last_held_on")
     months = insert_from(
         PairMonthTotals,
@@ -147,9 +194,28 @@ def rebuild_all() -> int:
             .annotate(way=Value(way), n=Count("pk"))
             .order_by(),
         )
+    # The packs from the rows just written (a million logs make a few hundred thousand).
+    month_fields = ("pair_id", "month", "sessions", "reverse_minutes", "forward_minutes")
+    _write_packs(
+        (
+            (*row[:1], _day(row[1]), *row[2:])
+            for row in PairMonthTotals.objects.values_list(*month_fields, "both_minutes")
+            .order_by()
+            .iterator(chunk_size=20_000)
+        ),
+        PairSkillTotals.objects.values_list("pair_id", "skill_id", "way", "sessions")
+        .order_by()
+        .iterator(chunk_size=20_000),
+    )
     cohorts.rebuild()
     plan.rebuild()
     return months
+
+
+def _day(month) -> date:
+    if not isinstance(month, date):  # some backends hand back a datetime or text
+        return date.fromisoformat(str(month)[:10])
+    return month.date() if hasattr(month, "date") else month
 
 
 def _log_saved(sender, instance, raw: bool = False, **kwargs) -> None:

@@ -16,8 +16,10 @@ from sessions_log.rollups import (
     CohortSessionTotals,
     CohortSkillTotals,
     PairMonthTotals,
+    PairPacked,
     PairSessionTotals,
     PairSkillTotals,
+    packed,
     rebuild_all,
 )
 from sessions_log.services.logs import delete_session_log, log_session, update_session_log
@@ -59,6 +61,24 @@ def _rolled_up_skills() -> dict:
             "pair_id", "skill_id", "way", "sessions"
         )
     }
+
+
+def _packed() -> tuple[dict, dict]:
+    """The pairs' packs read back as per (pair, month) and per (pair, skill, way) figures."""
+    months, skills = {}, {}
+    for pair_id, month_pack, skill_pack in PairPacked.objects.values_list(
+        "pair_id", "months", "skills"
+    ):
+        for number, *figures in packed.unpack([month_pack], packed.MONTH_WIDTH).tolist():
+            months[(pair_id, packed.month_of(number))] = figures
+        for key, n in packed.unpack([skill_pack], packed.SKILL_WIDTH).tolist():
+            skills[(pair_id, key // 2, "forward" if key % 2 else "reverse")] = n
+    return months, skills
+
+
+def _direct_packed() -> tuple[dict, dict]:
+    months = {key: row[:4] for key, row in _direct()[1].items()}
+    return months, _direct_skills()
 
 
 def _rolled_up() -> tuple[dict, dict]:
@@ -190,6 +210,7 @@ def test_rollups_equal_the_logs_after_any_mix_of_logs_edits_and_deletes(seed):
         assert _rolled_up() == _direct(), action
         assert _rolled_up_skills() == _direct_skills(), action
         assert _rolled_up_cohorts() == _direct_cohorts(), action
+        assert _packed() == _direct_packed(), action
 
 
 def test_a_pair_erased_takes_its_totals_with_it():
@@ -230,4 +251,5 @@ def test_the_rebuild_command_restores_totals_after_bulk_writes():
     assert _rolled_up() == _direct()  # ...and the rebuild catches them up
     assert _rolled_up_skills() == _direct_skills() != {}
     assert _rolled_up_cohorts() == _direct_cohorts()
+    assert _packed() == _direct_packed()
     assert rebuild_all() == len(_direct()[1])

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet, Sum
+import numpy as np
+from django.db.models import F, QuerySet, Sum, Value
 
+from accounts.models import Skill
 from mentoring.dashboard.selectors.pairs import MINUTES, PairFigures  # noqa: F401
 from mentoring.dashboard.sql import among_ids
 from mentoring.models import Cohort
-from sessions_log.rollups import (
-    CohortMonthTotals,
-    CohortSkillTotals,
-    PairMonthTotals,
-    PairSkillTotals,
-)
+from sessions_log.rollups import CohortMonthTotals, CohortSkillTotals, PairPacked, packed
 
 
 def whole_cohorts(figures: PairFigures, cohorts: dict[int, Cohort]) -> set[int]:
@@ -57,37 +55,51 @@ def _pair_rows(rows: QuerySet, pair_ids: Collection[int] | None, cohorts: Collec
     return rows.filter(among_ids("pair_id", pair_ids))
 
 
-def months(
-    whole: set[int],
-    partial: set[int],
-    pair_ids: Collection[int] | None,
-    since: date,
-) -> list[dict]:
-    """A year of months: the whole cohorts' monthly totals and the other pairs' in view, in one
-    query (a union of two grouped reads), added up by month."""
+@dataclass(frozen=True)
+class Packs:
+    """The months and skills of the pairs in view of partly seen cohorts, from their packs
+    (sessions_log.rollups.packed), each pack's rows one under another."""
+
+    months: np.ndarray  # month number, sessions, minutes reverse, forward, both
+    skills: np.ndarray  # skill id × 2 (+ 1 forward), sessions
+
+
+def packs(partial: set[int], pair_ids: Collection[int] | None) -> Packs:
+    """One read of the packs of the pairs in view of the ``partial`` cohorts."""
+    rows = (
+        list(
+            _pair_rows(PairPacked.objects.all(), pair_ids, partial).values_list("months", "skills")
+        )
+        if partial
+        else []
+    )
+    return Packs(
+        months=packed.unpack((m for m, _ in rows), packed.MONTH_WIDTH),
+        skills=packed.unpack((s for _, s in rows), packed.SKILL_WIDTH),
+    )
+
+
+def months(whole: set[int], partial: Packs, since: date) -> list[dict]:
+    """A year of months: the whole cohorts' monthly totals (one query) and the other pairs'
+    in view (their packs), added up by month."""
     sums = [Sum(name) for name in ("sessions", *MINUTES)]
-    parts = []
+    found: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     if whole:
-        parts.append(
+        for month, *figures in (
             CohortMonthTotals.objects.filter(cohort_id__in=list(whole), month__gte=since)
             .values_list("month")
             .annotate(*sums)
             .order_by()
-        )
-    if partial:
-        parts.append(
-            _pair_rows(PairMonthTotals.objects.filter(month__gte=since), pair_ids, partial)
-            .values_list("month")
-            .annotate(*sums)
-            .order_by()
-        )
-    found: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    if parts:
-        for month, *figures in parts[0].union(*parts[1:], all=True):
-            if not isinstance(month, date):  # SQLite hands a union's dates back as text
-                month = date.fromisoformat(str(month)[:10])
+        ):
             for i, value in enumerate(figures):
                 found[month][i] += value
+    rows = partial.months[partial.months[:, 0] >= packed.month_number(since)]
+    numbers, where = np.unique(rows[:, 0], return_inverse=True)
+    for i, number in enumerate(numbers.tolist()):
+        totals = rows[where == i, 1:].sum(axis=0).tolist()
+        month = packed.month_of(number)
+        for j, value in enumerate(totals):
+            found[month][j] += value
     result = []
     for month in sorted(found):
         sessions, rev, fwd, both = found[month]
@@ -105,30 +117,42 @@ def months(
 
 
 def top_skills(
-    whole: set[int], partial: set[int], pair_ids: Collection[int] | None
+    whole: set[int], partial: Packs
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """The ten skills most often covered each way (the logs' per-direction skills), by name:
-    one query over the rollups, as months() reads them."""
-    parts = []
-    if whole:
-        parts.append(
-            CohortSkillTotals.objects.filter(cohort_id__in=list(whole))
-            .values_list("way", "skill__name")
-            .annotate(Sum("sessions"))
-            .order_by()
-        )
-    if partial:
-        parts.append(
-            _pair_rows(PairSkillTotals.objects.all(), pair_ids, partial)
-            .values_list("way", "skill__name")
-            .annotate(Sum("sessions"))
-            .order_by()
-        )
+    the whole cohorts' totals and the other pairs' packs, with every skill's name, in one
+    query."""
+    keys = partial.skills[:, 0]
+    per_key = np.bincount(keys, weights=partial.skills[:, 1]) if len(keys) else np.zeros(0)
+    ids = sorted({key // 2 for key in np.flatnonzero(per_key).tolist()})
+    # Columns named alike in both halves of the union, all annotations, so that each
+    # half's SQL lists them in the order given here.
+    whole_rows = (
+        CohortSkillTotals.objects.filter(cohort_id__in=list(whole))
+        .annotate(u_way=F("way"), u_skill=F("skill_id"), u_name=F("skill__name"))
+        .values_list("u_way", "u_skill", "u_name")
+        .annotate(u_n=Sum("sessions"))
+        .order_by()
+    )
+    # The names of the skills the packs hold, in the same query (a count of 0 adds nothing).
+    names = (
+        Skill.objects.filter(pk__in=ids)
+        .annotate(u_way=Value("reverse"), u_skill=F("pk"), u_name=F("name"), u_n=Value(0))
+        .values_list("u_way", "u_skill", "u_name", "u_n")
+        .order_by()
+    )
     # Skill names are unique (each is its taxonomy key's), so names key the counts.
     counts: dict[str, dict[str, int]] = {"reverse": defaultdict(int), "forward": defaultdict(int)}
-    if parts:
-        for way, name, n in parts[0].union(*parts[1:], all=True):
-            counts[way][name] += n
+    name_of: dict[int, str] = {}
+    queries = [q for q, wanted in ((whole_rows, whole), (names, ids)) if wanted]
+    if queries:
+        for way, skill_id, name, n in queries[0].union(*queries[1:], all=True):
+            name_of[skill_id] = name
+            if n:
+                counts[way][name] += n
+    for key in np.flatnonzero(per_key).tolist():
+        way = "forward" if key % 2 else "reverse"
+        counts[way][name_of[key // 2]] += int(per_key[key])
     reverse, forward = (
         sorted(counts[way].items(), key=lambda item: (-item[1], item[0]))[:10]
         for way in ("reverse", "forward")

@@ -180,8 +180,9 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     whole = activity.whole_cohorts(figures, cohort_by_id)
     partial = {pk for pk, cohort in figures.cohorts.items() if cohort.logged} - whole
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
-    months = activity.months(whole, partial, pair_ids, since)
-    reverse_skills, forward_skills = activity.top_skills(whole, partial, pair_ids)
+    partial_packs = activity.packs(partial, pair_ids)
+    months = activity.months(whole, partial_packs, since)
+    reverse_skills, forward_skills = activity.top_skills(whole, partial_packs)
 
     people_per_dept = counted.people
     hours_tenths = apportion(figures.department_minutes, tenths_of_hours(minutes))
