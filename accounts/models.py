@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 # skill_key is re-exported: callers name the taxonomy's rule from its model's module.
@@ -165,6 +165,11 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("user")), name="profile_not_own_manager"
             ),
+        ]
+        # The dashboard's department filter (department__iexact: UPPER(department) = UPPER(%s)
+        # on PostgreSQL) finds a department's people here, not by reading every profile.
+        indexes = [
+            models.Index(Upper("department"), "user", name="profile_department_upper"),
         ]
 
     def __str__(self) -> str:
