@@ -10,14 +10,19 @@ afresh): `seed_demo` (its seconds are printed), sessions added in bulk up to 20 
 participant, then `VACUUM ANALYZE` (what autovacuum gives a live database soon after). For
 HR and a manager, on the dashboard and filtered to a department:
 
-- `cold_ms` is the first render after a write (the data version is bumped first, as after any
-  write, so every figure is computed anew), the median of 7; `cold_cpu_ms` the CPU it took, of
-  this process and of its PostgreSQL backend (read from /proc when the server is local), which
-  the machine's load does not inflate; `queries` the SQL queries of one cold render;
+- `cold_ms` is the first render after a logged session (the data version is bumped first, as
+  a session, check-in or plan step does, so every figure of the pairs' activity is computed
+  anew; what depends on the roster alone stays kept, mentoring/dashboard/cache.py), the median
+  of 7; `cold_cpu_ms` the CPU it took, of this process and of its PostgreSQL backend (read
+  from /proc when the server is local), which the machine's load does not inflate; `queries`
+  the SQL queries of one cold render;
+- `roster_cold_ms` the first render after a roster change (an import, a withdrawal, a
+  publication: the roster's version moves too, so the pair roster is rebuilt and the people
+  counted again), printed for information: such writes are rare and take seconds themselves;
 - `cached_ms` the usual render, served from the dashboard cache.
 
 Budgets: cold <= 150 ms on PostgreSQL at 5,000 people (300 ms on SQLite), <= 300 ms at 50,000;
-<= 25 queries either way. The load average is printed beside every figure: the machine is
+<= 25 queries either way, roster-cold renders included. The load average is printed beside every figure: the machine is
 shared, so read times with it. With REDIS_URL set the dashboard cache lives in Redis, as in
 production; without, in the database table (a few more queries per render).
 BENCH_DASHBOARD_QUERIES=1 prints each cold render's slowest queries."""
@@ -247,7 +252,9 @@ def _measure(seed_people: int) -> bool:
             cold_ms, cold_cpu, cold_queries = _time(client, path, cold="session")
             roster_ms, _, roster_queries = _time(client, path, cold="roster")
             warm_ms, _, warm_queries = _time(client, path)
-            within = cold_ms <= budget and max(cold_queries, warm_queries) <= MAX_QUERIES
+            within = (
+                cold_ms <= budget and max(cold_queries, roster_queries, warm_queries) <= MAX_QUERIES
+            )
             ok &= within
             cpu = f"{cold_cpu:.0f}" if cold_cpu is not None else "n/a"
             print(
