@@ -364,11 +364,15 @@ class WarmSlots:
         row_bonus = first_bonus(free_j, self.covered_j, self.levels.cover)
         col_bonus = first_bonus(free_s, self.covered_s, self.levels.cover)
         per = free_j[rows] * free_s[cols]
-        edge = np.repeat(np.arange(len(rows)), per)
-        offset = np.arange(len(edge)) - np.repeat(np.cumsum(per) - per, per)
-        width = np.maximum(free_s[cols][edge], 1)
-        slot_r = row_start[rows][edge] + offset // width
-        slot_c = col_start[cols][edge] + offset % width
+        if (per == 1).all():  # one slot a side (most cohorts): a pair is its slot pair
+            edge = np.arange(len(rows))
+            slot_r, slot_c = row_start[rows], col_start[cols]
+        else:
+            edge = np.repeat(np.arange(len(rows)), per)
+            offset = np.arange(len(edge)) - np.repeat(np.cumsum(per) - per, per)
+            width = np.maximum(free_s[cols][edge], 1)
+            slot_r = row_start[rows][edge] + offset // width
+            slot_c = col_start[cols][edge] + offset % width
         weight = scores[edge].astype(np.int64) + self.levels.pair
         weight += row_bonus[slot_r] + col_bonus[slot_c]
         size = n + m
