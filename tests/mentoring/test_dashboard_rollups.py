@@ -88,3 +88,51 @@ def test_a_cohort_out_of_step_or_partly_in_view_is_read_pair_by_pair(logged):
     legal = selectors.build(EVERYONE, selectors.Filters(department="Legal"))
     assert legal.sessions == 3
     assert sum(month["sessions"] for month in legal.months) == 3
+
+
+def _pair_of(cohort, department: str):
+    return factories.PairFactory(
+        cohort=cohort,
+        junior=factories.EnrolmentFactory(
+            cohort=cohort, side="junior", user=factories.UserFactory(profile__department=department)
+        ),
+        senior=factories.EnrolmentFactory(
+            cohort=cohort, side="senior", user=factories.UserFactory(profile__department="Other")
+        ),
+    )
+
+
+def _logged_with(pair, skill) -> None:
+    log = SessionLog.objects.create(
+        pair=pair,
+        held_on=timezone.localdate() - timedelta(days=3),
+        minutes=60,
+        direction="reverse",
+    )
+    log.skills_reverse.set([skill])
+
+
+def test_a_cohort_wholly_in_view_beside_one_partly_in_view_counts_once():
+    # Legal sees all of the first cohort's pairs (read from its cohort totals) and one of the
+    # second's two (read from the pairs): the first's sessions must not come twice.
+    first, second = factories.CohortFactory(), factories.CohortFactory()
+    skill = factories.SkillFactory()
+    for pair in (_pair_of(first, "Legal"), _pair_of(second, "Legal"), _pair_of(second, "Sales")):
+        _logged_with(pair, skill)
+    legal = selectors.build(EVERYONE, selectors.Filters(department="Legal"))
+    assert legal.sessions == 2
+    assert sum(month["sessions"] for month in legal.months) == 2
+    assert dict(legal.reverse_skills) == {skill.name: 2}
+
+
+def test_a_skill_deleted_in_the_admin_leaves_partial_views_working():
+    cohort = factories.CohortFactory()
+    kept, gone = factories.SkillFactory(), factories.SkillFactory()
+    for pair, skill in ((_pair_of(cohort, "Legal"), kept), (_pair_of(cohort, "Sales"), gone)):
+        _logged_with(pair, skill)
+    legal = _pair_of(cohort, "Legal")
+    _logged_with(legal, gone)
+    gone.delete()  # the admin's delete: the logs' skills and the totals go by cascade
+    board = selectors.build(EVERYONE, selectors.Filters(department="Legal"))
+    assert board.sessions == 2
+    assert dict(board.reverse_skills) == {kept.name: 1}

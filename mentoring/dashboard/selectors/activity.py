@@ -49,7 +49,8 @@ def whole_cohorts(figures: PairFigures, cohorts: dict[int, Cohort]) -> set[int]:
 
 
 def _pair_rows(rows: QuerySet, pair_ids: Collection[int] | None, cohorts: Collection[int]):
-    """Rows of the pairs in view (``pair_ids``; None: every pair of ``cohorts``)."""
+    """Rows of the pairs in view of ``cohorts`` (``pair_ids``, theirs alone; None: every pair
+    of ``cohorts``)."""
     if pair_ids is None:
         return rows.filter(pair__cohort_id__in=list(cohorts))
     return rows.filter(among_ids("pair_id", pair_ids))
@@ -65,7 +66,8 @@ class Packs:
 
 
 def packs(partial: set[int], pair_ids: Collection[int] | None) -> Packs:
-    """One read of the packs of the pairs in view of the ``partial`` cohorts."""
+    """One read of the packs of the pairs in view of the ``partial`` cohorts (``pair_ids``:
+    those pairs, of these cohorts only; None: every pair of theirs)."""
     rows = (
         list(
             _pair_rows(PairPacked.objects.all(), pair_ids, partial).values_list("months", "skills")
@@ -151,8 +153,11 @@ def top_skills(
             if n:
                 counts[way][name] += n
     for key in np.flatnonzero(per_key).tolist():
+        name = name_of.get(key // 2)
+        if name is None:  # deleted since (the admin): its cohort totals went by cascade too
+            continue
         way = "forward" if key % 2 else "reverse"
-        counts[way][name_of[key // 2]] += int(per_key[key])
+        counts[way][name] += int(per_key[key])
     reverse, forward = (
         sorted(counts[way].items(), key=lambda item: (-item[1], item[0]))[:10]
         for way in ("reverse", "forward")

@@ -160,6 +160,7 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
         plan=paired.plan,
         quietest=paired.quietest,
         pair_ids=paired.pair_ids,
+        pair_ids_of=paired.pair_ids_of,
     )
     figures = counted.pairs
     pair_ids = counted.pair_ids  # None: every published pair is in view
@@ -180,7 +181,11 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     whole = activity.whole_cohorts(figures, cohort_by_id)
     partial = {pk for pk, cohort in figures.cohorts.items() if cohort.logged} - whole
     since = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
-    partial_packs = activity.packs(partial, pair_ids)
+    # Only the partial cohorts' pairs: a whole cohort's are counted in its cohort's totals.
+    partial_ids = (
+        None if pair_ids is None else [pk for c in partial for pk in counted.pair_ids_of.get(c, ())]
+    )
+    partial_packs = activity.packs(partial, partial_ids)
     months = activity.months(whole, partial_packs, since)
     reverse_skills, forward_skills = activity.top_skills(whole, partial_packs)
 

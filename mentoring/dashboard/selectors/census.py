@@ -74,6 +74,8 @@ class Census:
     # of their changes, per area the sum of the changes squared).
     impact: dict[str | None, tuple[int, list[int], list[int]]] = field(default_factory=dict)
     pair_ids: list[int] | None = None  # None: every published pair is in view
+    # The same ids per cohort (empty when pair_ids is None).
+    pair_ids_of: dict[int, list[int]] = field(default_factory=dict)
 
 
 def roster_census(enrolments: QuerySet[Enrolment]) -> Census:
@@ -219,6 +221,7 @@ def read(rows: list[tuple]) -> Census:
             found.quietest.append(QuietPair(n[0], cohort_id, n[1], n[2], _day(day)))
         elif kind == "pair":
             ids.append(n[0])
+            found.pair_ids_of.setdefault(cohort_id, []).append(n[0])
         elif kind == "count":
             everything = n[0] == n[1]
         elif kind == "impact":
@@ -230,6 +233,8 @@ def read(rows: list[tuple]) -> Census:
     found.people, found.enrolments, found.juniors = dict(people), dict(enrolled), dict(juniors)
     found.pairs.department_minutes = dict(minutes)
     found.pair_ids = None if everything else ids
+    if everything:
+        found.pair_ids_of = {}
     return found
 
 
