@@ -159,6 +159,9 @@ def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from accounts.taxonomy import taxonomy_changed
+    from pairing.signals import pairs_changed
+
     model: type[Model]
     roster = (Pair, Enrolment, Cohort, Profile, ImpactSurvey, PlanStep)
     activity = (SessionLog, Pulse, FitCheck, PairStepProgress)
@@ -167,6 +170,10 @@ def connect_signals() -> None:
             name = model.__name__
             post_save.connect(receiver, sender=model, dispatch_uid=f"dashboard-save-{name}")
             post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboard-del-{name}")
+    # Pairs published in bulk or ended by a conditional update: no model signal says so.
+    pairs_changed.connect(bump, dispatch_uid="dashboard-pairs")
+    # Skill names label the board's skills; a rename or merge writes past the logs' signals.
+    taxonomy_changed.connect(bump_activity, dispatch_uid="dashboard-taxonomy")
     for way in ("reverse", "forward"):
         through = getattr(SessionLog, f"skills_{way}").through
         m2m_changed.connect(bump_activity, sender=through, dispatch_uid=f"dashboard-skills-{way}")

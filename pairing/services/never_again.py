@@ -14,6 +14,7 @@ from mentoring.audit.services import record
 from mentoring.models import Cohort, Enrolment
 from mentoring.privacy.services import remember_past_pairs
 from pairing.models import Pair
+from pairing.signals import pairs_changed
 
 ERASED_SUFFIX = "@erased.invalid"  # an erased person's pairs were hashed when they were erased
 
@@ -39,6 +40,7 @@ def end_pair(*, pair: Pair, reason: str, by=None) -> bool:
     pair.refresh_from_db(fields=["status", "ended_at", "end_reason"])
     if not ended:
         return False
+    pairs_changed.send(sender=Pair)
     remember_pairs(Pair.objects.filter(pk=pair.pk))
     if by is not None:
         record(actor=by, action="pair.ended", target=f"pair {pair.pk}")

@@ -14,6 +14,7 @@ from mentoring.services.programmes import CohortMoveRefused, cohort_move
 from pairing.emails import PUBLISHED_KIND
 from pairing.models import Pair, PairingRun, Proposal
 from pairing.services.board import BoardConflict
+from pairing.signals import pairs_changed
 
 
 class PublishRefused(ValueError):
@@ -67,6 +68,7 @@ def pair_publish(
         ],
         batch_size=2000,
     )
+    pairs_changed.send(sender=Pair)  # bulk_create sends no post_save
     run.published_at, run.published_by = now, by
     run.save(update_fields=["published_at", "published_by"])
     # Through the core's service, so its checks hold here too; a cohort still enrolling steps

@@ -12,13 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.taxonomy import rename_skill
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import Scope
 from mentoring.models import Enrolment
 from pairing.models import Pair
+from pairing.services import compute_run, pair_publish
+from pairing.services.never_again import end_pair
 from sessions_log.models import SessionLog
 from tests import factories
+from tests.pairing.factories import junior, pairing_cohort, senior
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +140,44 @@ def test_a_roster_older_than_the_cache_ttl_is_rebuilt(cohort, monkeypatch):
     dashboard_cache.bump_activity()
     board = selectors.build(EVERYONE, selectors.Filters())
     assert "Legal" in _hours(board)
+
+
+def _seen() -> selectors.Dashboard:
+    """The board as the page shows it: through the cache, until a version moves."""
+    return dashboard_cache.cached(
+        scope=EVERYONE,
+        filters=selectors.Filters(),
+        today=timezone.localdate(),
+        build=lambda: selectors.build(EVERYONE, selectors.Filters()),
+    )
+
+
+def test_a_pair_hr_ends_shows_as_ended_at_once(cohort):
+    pair = _pair(cohort, "Sales", "Finance")
+    assert (_seen().active_pairs, _seen().ended_pairs) == (1, 0)
+    assert end_pair(pair=pair, reason="moved on")
+    board = _seen()
+    assert (board.active_pairs, board.ended_pairs) == (0, 1)
+
+
+def test_a_top_up_publication_shows_at_once():
+    spring = pairing_cohort(slug="spring")
+    junior(spring, "Asha", teaches={"TikTok": 3})
+    senior(spring, "Robert", learns={"TikTok": 3})
+    pair_publish(run=compute_run(cohort=spring), by=None, notify=False)
+    junior(spring, "Bea", teaches={"Figma": 3})
+    senior(spring, "Carl", learns={"Figma": 3})
+    assert _seen().active_pairs == 1
+    # The cohort is active already: publishing the top-up writes the pairs alone, in bulk.
+    assert len(pair_publish(run=compute_run(cohort=spring), by=None, notify=False)) == 1
+    assert _seen().active_pairs == 2
+
+
+def test_a_renamed_skill_shows_under_its_new_name_at_once(cohort, cast):
+    pair = _pair(cohort, "Sales", "Finance")
+    skill = factories.SkillFactory(name="Tiktok")
+    _log(pair)
+    SessionLog.objects.get(pair=pair).skills_reverse.set([skill])
+    assert dict(_seen().reverse_skills) == {"Tiktok": 1}
+    rename_skill(skill=skill, name="TikTok", by=cast.hr)
+    assert dict(_seen().reverse_skills) == {"TikTok": 1}

@@ -1,0 +1,9 @@
+"""What the pairing app tells the layers above it (the dashboard's cache) about its writes
+that send no model signals: pairs published (bulk_create) or ended (a conditional update)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent inside the writing transaction, once per service call; no arguments.
+pairs_changed = Signal()
