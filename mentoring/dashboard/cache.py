@@ -25,8 +25,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 
-from accounts.models import Profile
-from mentoring.models import Cohort, Enrolment, PlanStep
+from accounts.models import Profile, Skill
+from mentoring.models import Cohort, Enrolment, PlanStep, Programme
 from pairing.models import Pair
 from sessions_log.models import FitCheck, ImpactSurvey, Pulse, SessionLog
 from sessions_log.plan_models import PairStepProgress
@@ -163,7 +163,8 @@ def connect_signals() -> None:
     from pairing.signals import pairs_changed
 
     model: type[Model]
-    roster = (Pair, Enrolment, Cohort, Profile, ImpactSurvey, PlanStep)
+    # Programmes: their names and archiving make the filters' choices.
+    roster = (Pair, Enrolment, Cohort, Programme, Profile, ImpactSurvey, PlanStep)
     activity = (SessionLog, Pulse, FitCheck, PairStepProgress)
     for models, receiver in ((roster, bump), (activity, bump_activity)):
         for model in models:
@@ -174,6 +175,8 @@ def connect_signals() -> None:
     pairs_changed.connect(bump, dispatch_uid="dashboard-pairs")
     # Skill names label the board's skills; a rename or merge writes past the logs' signals.
     taxonomy_changed.connect(bump_activity, dispatch_uid="dashboard-taxonomy")
+    # A skill deleted in the admin takes the logs' skills with it, past m2m_changed.
+    post_delete.connect(bump_activity, sender=Skill, dispatch_uid="dashboard-del-Skill")
     for way in ("reverse", "forward"):
         through = getattr(SessionLog, f"skills_{way}").through
         m2m_changed.connect(bump_activity, sender=through, dispatch_uid=f"dashboard-skills-{way}")

@@ -17,6 +17,7 @@ from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import Scope
 from mentoring.models import Enrolment
+from mentoring.services.programmes import programme_archive
 from pairing.models import Pair
 from pairing.services import compute_run, pair_publish
 from pairing.services.never_again import end_pair
@@ -181,3 +182,19 @@ def test_a_renamed_skill_shows_under_its_new_name_at_once(cohort, cast):
     assert dict(_seen().reverse_skills) == {"Tiktok": 1}
     rename_skill(skill=skill, name="TikTok", by=cast.hr)
     assert dict(_seen().reverse_skills) == {"TikTok": 1}
+
+
+def test_an_archived_programme_leaves_the_filters_at_once(cohort):
+    _pair(cohort, "Sales", "Finance")
+    assert [p.pk for p in _seen_with_choices().programmes] == [cohort.programme_id]
+    programme_archive(programme=cohort.programme)
+    assert _seen_with_choices().programmes == []
+
+
+def _seen_with_choices() -> selectors.Dashboard:
+    return dashboard_cache.cached(
+        scope=EVERYONE,
+        filters=selectors.Filters(),
+        today=timezone.localdate(),
+        build=lambda: selectors.build(EVERYONE, selectors.Filters(), with_choices=True),
+    )
