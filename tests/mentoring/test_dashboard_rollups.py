@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.taxonomy import merge_skills
 from mentoring.dashboard import selectors
 from mentoring.dashboard.scope import Scope
 from sessions_log.models import SessionLog
@@ -136,3 +137,16 @@ def test_a_skill_deleted_in_the_admin_leaves_partial_views_working():
     board = selectors.build(EVERYONE, selectors.Filters(department="Legal"))
     assert board.sessions == 2
     assert dict(board.reverse_skills) == {kept.name: 1}
+
+
+def test_a_merged_skill_counts_under_the_skill_it_joined_in_a_departments_view(cast):
+    cohort = factories.CohortFactory()
+    tiktok, short_video = factories.SkillFactory(), factories.SkillFactory()
+    _logged_with(_pair_of(cohort, "Legal"), tiktok)
+    _logged_with(_pair_of(cohort, "Legal"), short_video)
+    _logged_with(_pair_of(cohort, "Sales"), tiktok)  # out of view: Legal is part of the cohort
+    merge_skills(source=short_video, into=tiktok, by=cast.hr)
+    legal = selectors.build(EVERYONE, selectors.Filters(department="Legal"))
+    assert dict(legal.reverse_skills) == {tiktok.name: 2}
+    everyone = selectors.build(EVERYONE, selectors.Filters())
+    assert dict(everyone.reverse_skills) == {tiktok.name: 3}
