@@ -79,33 +79,42 @@ def ensure_fresh(version: int) -> None:
     if version >= 0 and _fresh(version, now, state):
         return
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":  # one rebuild at a time (SQLite: one writer)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        # One rebuild at a time (SQLite: one writer). Uncontended, the lock is taken at once
+        # and the rebuild follows (one that committed since the read above is only done
+        # again); otherwise another render is rebuilding: wait for it, then look again.
+        if connection.vendor == "postgresql" and not _locked(wait=False):
+            _locked(wait=True)
             now, state = _read_state()
             if version >= 0 and _fresh(version, now, state):
                 return  # rebuilt meanwhile
-        _rebuild()
-        _record(version, now)
+        _rebuild(version, now)
 
 
-def _record(version: int, now: tuple[int, int, int]) -> None:
+def _locked(*, wait: bool) -> bool:
+    """PostgreSQL's advisory lock of the rebuild, until the transaction ends."""
+    call = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {call}(%s)", [_LOCK])
+        return wait or bool(cursor.fetchone()[0])
+
+
+def _record_sql(version: int, now: tuple[int, int, int]) -> tuple[str, list]:
     """The state's one row, written in one statement whether or not it exists yet."""
     quote = connection.ops.quote_name
     built_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(PairRosterState._meta.db_table)} "  # noqa: S608 (its name)
-            "(id, roster_version, built_at, published, last_pair, active) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-            "roster_version = excluded.roster_version, built_at = excluded.built_at, "
-            "published = excluded.published, last_pair = excluded.last_pair, "
-            "active = excluded.active",
-            [_STATE, version, built_at, *now],
-        )
+    return (
+        f"INSERT INTO {quote(PairRosterState._meta.db_table)} "  # noqa: S608 (its name)
+        "(id, roster_version, built_at, published, last_pair, active) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+        "roster_version = excluded.roster_version, built_at = excluded.built_at, "
+        "published = excluded.published, last_pair = excluded.last_pair, "
+        "active = excluded.active",
+        [_STATE, version, built_at, *now],
+    )
 
 
-def _rebuild() -> None:
+def _rebuild(version: int, now: tuple[int, int, int]) -> None:
+    """The roster's rows afresh and the state they were built from (``version``, ``now``)."""
     quote = connection.ops.quote_name
     counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
     columns = [
@@ -130,8 +139,15 @@ def _rebuild() -> None:
         cursor.execute(f"{empty} {quote(PairRoster._meta.db_table)}")
         # Table and column names from the models; the counted enrolments' query compiled by
         # Django (filters.counted_enrolments, what every other dashboard read counts).
+        record, record_params = _record_sql(version, now)
+        # PostgreSQL writes the state in the same statement (a data-modifying WITH, run once
+        # whether or not it is read), which keeps a roster-cold render within its query
+        # budget; SQLite has no such WITH and writes it after.
+        with_record = connection.vendor == "postgresql"
+        head = f"WITH recorded AS ({record} RETURNING id) " if with_record else ""
+        head_params = record_params if with_record else []
         cursor.execute(
-            f"INSERT INTO {quote(PairRoster._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            head + f"INSERT INTO {quote(PairRoster._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
             "SELECT p.id, p.cohort_id, p.status, p.published_at, p.junior_id, p.senior_id, "
             f"j.user_id, s.user_id, p.junior_id IN ({counted}), p.senior_id IN ({counted}), "
             "pj.department, ps.department "
@@ -141,5 +157,7 @@ def _rebuild() -> None:
             f"LEFT JOIN {profiles} pj ON pj.user_id = j.user_id "
             f"LEFT JOIN {profiles} ps ON ps.user_id = s.user_id "
             "WHERE p.published_at IS NOT NULL",
-            [*counted_params, *counted_params],
+            [*head_params, *counted_params, *counted_params],
         )
+        if not with_record:
+            cursor.execute(record, record_params)
