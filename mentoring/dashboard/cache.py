@@ -150,7 +150,9 @@ def roster_kept(name: str, build: Callable[[], T]) -> T:
 
 def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
     """Figures of the roster alone, until the roster changes (``version``: roster_version(),
-    read once by the caller)."""
+    read once by the caller; -1, unreadable: built, not kept)."""
+    if version < 0:
+        return build()
     return _cached(
         lambda: version, lambda version: _key("dashboard-roster", version, scope, filters), build
     )

@@ -28,25 +28,20 @@ _STATE = 1  # the state's one row
 _LOCK = 0x7477_6F77_7072  # PostgreSQL advisory lock of the rebuild ("twowpr")
 
 
-def _fingerprint_sql() -> str:
-    quote = connection.ops.quote_name
-    pairs, state = quote(Pair._meta.db_table), quote(PairRosterState._meta.db_table)
-    return (
-        "SELECT COUNT(*), COALESCE(MAX(p.id), 0), "  # noqa: S608 (table names only)
-        "COALESCE(SUM(CASE WHEN p.status = %s THEN 1 ELSE 0 END), 0), "
-        f"(SELECT roster_version FROM {state} WHERE id = %s), "
-        f"(SELECT built_at FROM {state} WHERE id = %s), "
-        f"(SELECT published FROM {state} WHERE id = %s), "
-        f"(SELECT last_pair FROM {state} WHERE id = %s), "
-        f"(SELECT active FROM {state} WHERE id = %s) "
-        f"FROM {pairs} p WHERE p.published_at IS NOT NULL"
-    )
-
-
 def _read_state() -> tuple[tuple[int, int, int], tuple | None]:
     """The published pairs' fingerprint now, and the state's (version, built_at, fingerprint)."""
+    quote = connection.ops.quote_name
+    pairs, state = quote(Pair._meta.db_table), quote(PairRosterState._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), [Pair.Status.ACTIVE, *[_STATE] * 5])
+        cursor.execute(
+            "SELECT f.published, f.last_id, f.active, s.roster_version, s.built_at, "  # noqa: S608
+            "s.published, s.last_pair, s.active FROM (SELECT COUNT(*) AS published, "
+            "COALESCE(MAX(id), 0) AS last_id, "
+            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) AS active "
+            f"FROM {pairs} WHERE published_at IS NOT NULL) f "
+            f"LEFT JOIN {state} s ON s.id = %s",
+            [Pair.Status.ACTIVE, _STATE],
+        )
         published, last, active, version, built_at, *built = cursor.fetchone()
     now = (int(published), int(last), int(active))
     if version is None:

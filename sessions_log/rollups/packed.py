@@ -39,20 +39,6 @@ def unpack(packs: Iterable[bytes | memoryview], width: int) -> np.ndarray:
     return np.frombuffer(joined, dtype=_INT).reshape(-1, width).astype(np.int64)
 
 
-def month_rows(rows: Iterable[dict]) -> list[tuple[int, int, int, int, int]]:
-    """A pair's PairMonthTotals figures as a month pack's rows."""
-    return [
-        (
-            month_number(row["month"]),
-            row["sessions"],
-            row["reverse_minutes"],
-            row["forward_minutes"],
-            row["both_minutes"],
-        )
-        for row in rows
-    ]
-
-
-def skill_rows(rows: Iterable[tuple[int, str, int]]) -> list[tuple[int, int]]:
-    """(skill id, way, sessions) as a skill pack's rows."""
-    return [(skill_id * 2 + WAY_BIT[way], n) for skill_id, way, n in rows]
+def skill_row(skill_id: int, way: str, sessions: int) -> tuple[int, int]:
+    """A skill pack's row: the skill and way as one key, and the sessions."""
+    return skill_id * 2 + WAY_BIT[way], sessions

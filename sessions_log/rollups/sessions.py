@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum, Value
@@ -61,12 +61,7 @@ def _write(rows: list[dict], skills: list[PairSkillTotals]) -> None:
     months = []
     totals: dict[int, PairSessionTotals] = {}
     for row in rows:
-        month = row["month"]
-        if not isinstance(month, date):  # some backends hand back a datetime
-            month = date.fromisoformat(str(month)[:10])
-        elif hasattr(month, "date"):
-            month = month.date()
-        months.append(PairMonthTotals(**{**row, "month": month}))
+        months.append(PairMonthTotals(**{**row, "month": _day(row["month"])}))
         total = totals.setdefault(
             row["pair_id"],
             PairSessionTotals(pair_id=row["pair_id"], last_held_on=row["last_held_on"]),
@@ -90,28 +85,20 @@ def _write(rows: list[dict], skills: list[PairSkillTotals]) -> None:
 def _write_packs(months: Iterable[tuple], skills: Iterable[tuple]) -> None:
     """Each pair's months (pair, month, sessions, minutes reverse, forward, both) and skills
     (pair, skill, way, sessions) as its PairPacked row."""
-    month_rows: dict[int, list[dict]] = defaultdict(list)
-    for pair_id, month, sessions, rev, fwd, both in months:
-        month_rows[pair_id].append(
-            {
-                "month": month,
-                "sessions": sessions,
-                "reverse_minutes": rev,
-                "forward_minutes": fwd,
-                "both_minutes": both,
-            }
-        )
-    skill_rows: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    month_rows: dict[int, list[tuple]] = defaultdict(list)
+    for pair_id, month, *figures in months:
+        month_rows[pair_id].append((packed.month_number(month), *figures))
+    skill_rows: dict[int, list[tuple]] = defaultdict(list)
     for pair_id, skill_id, way, n in skills:
-        skill_rows[pair_id].append((skill_id, way, n))
+        skill_rows[pair_id].append(packed.skill_row(skill_id, way, n))
     PairPacked.objects.bulk_create(
         (
             PairPacked(
                 pair_id=pair_id,
-                months=packed.pack(packed.month_rows(month_rows[pair_id])),
-                skills=packed.pack(packed.skill_rows(skill_rows.get(pair_id, ()))),
+                months=packed.pack(rows),
+                skills=packed.pack(skill_rows.get(pair_id, ())),
             )
-            for pair_id in month_rows
+            for pair_id, rows in month_rows.items()
         ),
         batch_size=2000,
     )
@@ -213,9 +200,10 @@ def rebuild_all() -> int:
 
 
 def _day(month) -> date:
-    if not isinstance(month, date):  # some backends hand back a datetime or text
+    """A month as a day, however the backend hands it back (a date, a datetime, text)."""
+    if not isinstance(month, date):
         return date.fromisoformat(str(month)[:10])
-    return month.date() if hasattr(month, "date") else month
+    return month.date() if isinstance(month, datetime) else month
 
 
 def _log_saved(sender, instance, raw: bool = False, **kwargs) -> None:

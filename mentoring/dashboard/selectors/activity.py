@@ -97,11 +97,11 @@ def months(whole: set[int], partial: Packs, since: date) -> list[dict]:
                 found[month][i] += value
     rows = partial.months[partial.months[:, 0] >= packed.month_number(since)]
     numbers, where = np.unique(rows[:, 0], return_inverse=True)
-    for i, number in enumerate(numbers.tolist()):
-        totals = rows[where == i, 1:].sum(axis=0).tolist()
-        month = packed.month_of(number)
+    sums = np.zeros((len(numbers), packed.MONTH_WIDTH - 1), dtype=np.int64)
+    np.add.at(sums, where, rows[:, 1:])
+    for number, totals in zip(numbers.tolist(), sums.tolist(), strict=True):
         for j, value in enumerate(totals):
-            found[month][j] += value
+            found[packed.month_of(number)][j] += value
     result = []
     for month in sorted(found):
         sessions, rev, fwd, both = found[month]
