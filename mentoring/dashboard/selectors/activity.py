@@ -97,9 +97,9 @@ def months(whole: set[int], partial: Packs, since: date) -> list[dict]:
                 found[month][i] += value
     rows = partial.months[partial.months[:, 0] >= packed.month_number(since)]
     numbers, where = np.unique(rows[:, 0], return_inverse=True)
-    sums = np.zeros((len(numbers), packed.MONTH_WIDTH - 1), dtype=np.int64)
-    np.add.at(sums, where, rows[:, 1:])
-    for number, totals in zip(numbers.tolist(), sums.tolist(), strict=True):
+    per_month = np.zeros((len(numbers), packed.MONTH_WIDTH - 1), dtype=np.int64)
+    np.add.at(per_month, where, rows[:, 1:])
+    for number, totals in zip(numbers.tolist(), per_month.tolist(), strict=True):
         for j, value in enumerate(totals):
             found[packed.month_of(number)][j] += value
     result = []
