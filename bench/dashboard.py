@@ -16,9 +16,11 @@ HR and a manager, on the dashboard and filtered to a department:
   of 7; `cold_cpu_ms` the CPU it took, of this process and of its PostgreSQL backend (read
   from /proc when the server is local), which the machine's load does not inflate; `queries`
   the SQL queries of one cold render;
-- `roster_cold_ms` the first render after a roster change (an import, a withdrawal, a
-  publication: the roster's version moves too, so the pair roster is rebuilt and the people
-  counted again), printed for information: such writes are rare and take seconds themselves;
+- `roster_cold_ms` the first render after a roster change (here a person in a pair moves
+  department, saved as the profile form saves it; a withdrawal or a publication is alike:
+  the roster's version moves too, so the people are counted again and the pair roster's
+  rows of the pairs the write marked are rewritten, mentoring/dashboard/roster.py), judged
+  against the same budget;
 - `cached_ms` the usual render, served from the dashboard cache.
 
 Budgets: cold <= 150 ms on PostgreSQL at 5,000 people (300 ms on SQLite), <= 300 ms at 50,000;
@@ -188,7 +190,7 @@ class _BackendClock:
 def _time(client, path: str, *, cold: str = "") -> tuple[float, float | None, int]:
     """Median wall ms and CPU ms of RENDERS renders, and the queries of the last. Cold
     "session": the data version is bumped first, as after a logged session (most writes);
-    cold "roster": the roster's too, as after an import, a withdrawal or a publication;
+    cold "roster": after a department change, which moves the roster's version too;
     warm (""): served from the dashboard cache."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -198,11 +200,16 @@ def _time(client, path: str, *, cold: str = "") -> tuple[float, float | None, in
     client.get(path)  # warm Python and database caches, as a running server would be
     backend = _BackendClock()
     walls, cpus = [], []
-    for _ in range(RENDERS):
+    moved = _movable_profiles()
+    for render in range(RENDERS):
         if cold == "session":
             dashboard_cache.bump_activity()
         elif cold == "roster":
-            dashboard_cache.bump()
+            # A person in a pair moves department, saved as the profile form saves it: the
+            # roster's version moves and their pairs' roster rows are rewritten.
+            profile = moved[render % len(moved)]
+            profile.department = "Legal" if profile.department != "Legal" else "Finance"
+            profile.save()
         server_before = backend.ms()
         with CaptureQueriesContext(connection) as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -218,6 +225,15 @@ def _time(client, path: str, *, cold: str = "") -> tuple[float, float | None, in
         for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
             print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
     return statistics.median(walls), statistics.median(cpus) if cpus else None, len(queries)
+
+
+def _movable_profiles() -> list:
+    """Profiles of people in published pairs (a few), for the roster's writes."""
+    from accounts.models import Profile
+    from pairing.models import Pair
+
+    users = Pair.objects.filter(published_at__isnull=False).values("junior__user_id")[:RENDERS]
+    return list(Profile.objects.filter(user_id__in=users))
 
 
 def _measure(seed_people: int) -> bool:
@@ -253,7 +269,8 @@ def _measure(seed_people: int) -> bool:
             roster_ms, _, roster_queries = _time(client, path, cold="roster")
             warm_ms, _, warm_queries = _time(client, path)
             within = (
-                cold_ms <= budget and max(cold_queries, roster_queries, warm_queries) <= MAX_QUERIES
+                max(cold_ms, roster_ms) <= budget
+                and max(cold_queries, roster_queries, warm_queries) <= MAX_QUERIES
             )
             ok &= within
             cpu = f"{cold_cpu:.0f}" if cold_cpu is not None else "n/a"

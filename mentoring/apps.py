@@ -9,13 +9,20 @@ class MentoringConfig(AppConfig):
         from mentoring.dashboard.cache import connect_signals
 
         connect_signals()
+        from mentoring.dashboard import roster
+        from mentoring.dashboard import tasks as dashboard_tasks  # noqa: F401 (beat's task)
         from mentoring.dashboard.cache import bump
         from mentoring.imports.signals import people_imported
 
-        # An import's bulk writes send no model signals; the core says so with its own.
-        people_imported.connect(
-            lambda **kwargs: bump(), weak=False, dispatch_uid="dashboard-import"
-        )
+        roster.connect()
+
+        # An import's bulk writes send no model signals; the core says so with its own, once
+        # the import has committed (in its worker): the pair roster is built again there.
+        def imported(**kwargs) -> None:
+            roster.rebuild()
+            bump()
+
+        people_imported.connect(imported, weak=False, dispatch_uid="dashboard-import")
         from accounts.taxonomy import taxonomy_changed
         from mentoring.audit.services import record_taxonomy_change
 

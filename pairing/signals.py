@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent inside the writing transaction, once per service call; no arguments.
+# Sent inside the writing transaction, once per service call, with ``pairs``: the ids of
+# the pairs written (None: unknown, any pair may have changed).
 pairs_changed = Signal()

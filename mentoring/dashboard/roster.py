@@ -1,158 +1,429 @@
-"""The pairs' roster for the dashboard (sessions_log.rollups.PairRoster): each published pair
-with whether each member's enrolment is counted, their users and departments, so that the
-pair figures group one narrow row per pair with its session totals instead of joining every
-pair to both members' enrolments and profiles on every cold render.
+"""The dashboard's two rosters (sessions_log.rollups), narrow rows its figures group instead of
+joining enrolments, cohorts, profiles and survey answers on every cold render:
 
-Rebuilt whole, in one statement, by the first render that finds it out of step: built for
-another roster version (cache.py: enrolments, cohorts, profiles, pairs and survey answers
-move it), older than the dashboard cache's TTL (what bounds anything that writes past the
-signals), or built when the published pairs' count, highest id or active count differed
-(publication and ending a pair write in bulk). A rebuild is as costly as the join it
-replaces (0.1–0.2 s at 50,000 people) and happens once per roster change, not per view."""
+- PairRoster: each published pair with whether each member's enrolment is counted, their
+  users and departments (the pair figures group it with the session totals);
+- EnrolmentRoster: each counted enrolment with its cohort, user, side, department, whether it
+  is its person's first, and its impact survey's changes (people, enrolments, departments
+  and impact, census.py).
+
+Kept by the writes, read by the renders:
+
+- Every save or delete of a pair, an enrolment, a profile, a cohort or an impact survey answer
+  leaves a mark of what it touched (PairRosterMark), in the writer's own transaction
+  (``connect()``). Writers in bulk,
+  which send no model signals, say so with their own: a publication or an ended pair marks
+  its pairs (pairing.signals.pairs_changed), an import rebuilds the roster in its worker once
+  it commits, the demo seed marks everything.
+- A render first takes the marks (``ensure_fresh``) and rewrites the rows they reach: the
+  pairs of the enrolments, people and cohorts marked, and every enrolment of the people
+  marked (whose first enrolment may have changed). After a withdrawal or a department change
+  that is a few rows in milliseconds, where a whole build takes half a second at 50,000
+  people.
+- A net for writes past all of that: when the published pairs' count, highest id or active
+  count differ from the pair roster's own, the render builds both whole; and beat builds them
+  whole every ten minutes (tasks.py), rewriting only rows that differ and moving the
+  dashboard's versions only when one did.
+
+Taking the marks deletes exactly the rows read (DELETE … RETURNING), so a mark committed
+meanwhile waits for the next render; rewriting a row is an upsert, so two renders refreshing
+the same pair at once both succeed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import json
+import logging
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import F
 
 from accounts.models import Profile
-from mentoring.dashboard.cache import TTL_SECONDS
 from mentoring.dashboard.selectors.filters import counted_enrolments
-from mentoring.models import Enrolment
+from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
-from sessions_log.rollups import PairRoster, PairRosterState
+from sessions_log.models import ImpactSurvey
+from sessions_log.rollups import EnrolmentRoster, PairRoster, PairRosterMark
 
-_STATE = 1  # the state's one row
-_LOCK = 0x7477_6F77_7072  # PostgreSQL advisory lock of the rebuild ("twowpr")
+log = logging.getLogger("twoway.dashboard")
+
+Kind = PairRosterMark.Kind
+# More marks than this at once (a big batch of saves): the whole roster is built instead.
+MOST_MARKS = 5_000
+_LOCK = 0x7477_6F77_7072  # PostgreSQL advisory lock of a whole build ("twowpr")
+AREAS = list(ImpactSurvey.AREAS)
+_ENROLMENT_COLUMNS = [
+    "enrolment_id",
+    "cohort_id",
+    "user_id",
+    "side",
+    "department",
+    "first_of_user",
+    "surveyed",
+    *AREAS,
+]
+_COLUMNS = [
+    "pair_id",
+    "cohort_id",
+    "status",
+    "published_at",
+    "junior_id",
+    "senior_id",
+    "junior_user_id",
+    "senior_user_id",
+    "junior_counted",
+    "senior_counted",
+    "junior_department",
+    "senior_department",
+]
 
 
-def _read_state() -> tuple[tuple[int, int, int], tuple | None]:
-    """The published pairs' fingerprint now, and the state's (version, built_at, fingerprint)."""
+# -- marks: left by the writers ------------------------------------------------------------
+
+
+def mark(kind: str, keys: Iterable[int]) -> None:
+    """Note that a write touched these pairs, enrolments, users or cohorts (``kind``)."""
+    rows = [PairRosterMark(kind=kind, key=int(key)) for key in keys]
+    if rows:
+        PairRosterMark.objects.bulk_create(rows, batch_size=2000)
+
+
+def mark_everything() -> None:
+    """A write in bulk that reached any part of the roster: the next render builds it whole."""
+    mark(Kind.EVERYTHING, [0])
+
+
+def _marked_pair(sender, instance: Pair, **kwargs) -> None:
+    mark(Kind.PAIR, [instance.pk])
+
+
+def _marked_enrolment(sender, instance: Enrolment, **kwargs) -> None:
+    mark(Kind.ENROLMENT, [instance.pk])
+
+
+def _marked_profile(sender, instance: Profile, **kwargs) -> None:
+    mark(Kind.USER, [instance.user_id])
+
+
+def _marked_cohort(sender, instance: Cohort, **kwargs) -> None:
+    mark(Kind.COHORT, [instance.pk])
+
+
+def _marked_answer(sender, instance: ImpactSurvey, **kwargs) -> None:
+    mark(Kind.ENROLMENT, [instance.enrolment_id])
+
+
+def _marked_pairs(sender, pairs: Sequence[int] | None = None, **kwargs) -> None:
+    if pairs is None or len(pairs) > MOST_MARKS:
+        mark_everything()
+    else:
+        mark(Kind.PAIR, pairs)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from pairing.signals import pairs_changed
+
+    for model, receiver in (
+        (Pair, _marked_pair),
+        (Enrolment, _marked_enrolment),
+        (Profile, _marked_profile),
+        (Cohort, _marked_cohort),
+        (ImpactSurvey, _marked_answer),
+    ):
+        name = model.__name__
+        post_save.connect(receiver, sender=model, dispatch_uid=f"pair-roster-save-{name}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"pair-roster-del-{name}")
+    pairs_changed.connect(_marked_pairs, dispatch_uid="pair-roster-pairs")
+
+
+# -- the render: bring the roster up to date -----------------------------------------------
+
+
+def _tables() -> dict[str, str]:
     quote = connection.ops.quote_name
-    pairs, state = quote(Pair._meta.db_table), quote(PairRosterState._meta.db_table)
+    return {
+        "pairs": quote(Pair._meta.db_table),
+        "roster": quote(PairRoster._meta.db_table),
+        "enrolment_roster": quote(EnrolmentRoster._meta.db_table),
+        "marks": quote(PairRosterMark._meta.db_table),
+        "enrolments": quote(Enrolment._meta.db_table),
+        "profiles": quote(Profile._meta.db_table),
+    }
+
+
+def _read() -> tuple[bool, int, bool]:
+    """(whether the roster's fingerprint matches the published pairs', how many marks wait,
+    whether one of them is for everything), in one statement."""
+    t = _tables()
+    fingerprint = (
+        "COUNT(*), COALESCE(MAX({id}), 0), "
+        "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT f.published, f.last_id, f.active, s.roster_version, s.built_at, "  # noqa: S608
-            "s.published, s.last_pair, s.active FROM (SELECT COUNT(*) AS published, "
-            "COALESCE(MAX(id), 0) AS last_id, "
-            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) AS active "
-            f"FROM {pairs} WHERE published_at IS NOT NULL) f "
-            f"LEFT JOIN {state} s ON s.id = %s",
-            [Pair.Status.ACTIVE, _STATE],
+            f"SELECT f.*, r.*, m.* FROM (SELECT {fingerprint.format(id='id')} "  # noqa: S608
+            f"FROM {t['pairs']} WHERE published_at IS NOT NULL) f, "
+            f"(SELECT {fingerprint.format(id='pair_id')} FROM {t['roster']}) r, "
+            "(SELECT COUNT(*), COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0) "
+            f"FROM {t['marks']}) m",
+            [Pair.Status.ACTIVE, Pair.Status.ACTIVE, Kind.EVERYTHING],
         )
-        published, last, active, version, built_at, *built = cursor.fetchone()
-    now = (int(published), int(last), int(active))
-    if version is None:
-        return now, None
-    return now, (int(version), built_at, tuple(int(n) for n in built))
+        row = [int(n) for n in cursor.fetchone()]
+    return row[0:3] == row[3:6], row[6], row[7] > 0
 
 
-def _fresh(version: int, now: tuple[int, int, int], state: tuple | None) -> bool:
-    if state is None:
-        return False
-    built_for, built_at, built = state
-    if isinstance(built_at, str):  # SQLite hands a raw query's timestamps back as text
-        built_at = datetime.fromisoformat(built_at)
-    if timezone.is_naive(built_at):  # in UTC, as stored
-        built_at = built_at.replace(tzinfo=UTC)
-    age = timezone.now() - built_at
-    return (
-        built_for == version
-        and timedelta(0) <= age < timedelta(seconds=TTL_SECONDS)
-        and built == now
-    )
-
-
-def ensure_fresh(version: int) -> None:
-    """Rebuild the pair roster if it may be out of step with the roster's ``version``
-    (cache.roster_version(); -1, unknown: rebuild, slower and never wrong). Concurrent renders
-    that find it stale rebuild it one after the other; the later ones find it fresh and
-    skip."""
-    now, state = _read_state()
-    if version >= 0 and _fresh(version, now, state):
+def ensure_fresh() -> None:
+    """Bring the pair roster up to date before a render reads it: the marked pairs' rows
+    rewritten, or the whole roster built when the marks or the fingerprint ask for it."""
+    matches, waiting, everything = _read()
+    if waiting and not everything:
+        with transaction.atomic(savepoint=False):
+            everything = _refresh()
+        if not everything:
+            if matches:
+                return
+            # Marks explain a publication's new fingerprint: look again once they are in.
+            matches, waiting, everything = _read()
+    if matches and not everything:
         return
-    with transaction.atomic(savepoint=False):
-        # One rebuild at a time (SQLite: one writer). Uncontended, the lock is taken at once
-        # and the rebuild follows (one that committed since the read above is only done
-        # again); otherwise another render is rebuilding: wait for it, then look again.
-        if connection.vendor == "postgresql" and not _locked(wait=False):
-            _locked(wait=True)
-            now, state = _read_state()
-            if version >= 0 and _fresh(version, now, state):
-                return  # rebuilt meanwhile
-        _rebuild(version, now)
+    rebuild()
 
 
-def _locked(*, wait: bool) -> bool:
-    """PostgreSQL's advisory lock of the rebuild, until the transaction ends."""
-    call = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+def _claim() -> list[tuple[str, int]]:
+    """Take the marks waiting: exactly those deleted here, so that a mark committed
+    meanwhile waits for the next render (PostgreSQL: the rows its DELETE deletes; SQLite,
+    one writer at a time and RETURNING only from 3.35: the rows read, deleted by id)."""
+    marks = _tables()["marks"]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {call}(%s)", [_LOCK])
-        return wait or bool(cursor.fetchone()[0])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {marks} RETURNING kind, key")  # noqa: S608
+            return [(kind, int(key)) for kind, key in cursor.fetchall()]
+        cursor.execute(f"SELECT id, kind, key FROM {marks}")  # noqa: S608
+        rows = cursor.fetchall()
+        if rows:
+            ids, ids_params = _ids("id", [pk for pk, _, _ in rows])
+            cursor.execute(f"DELETE FROM {marks} WHERE {ids}", ids_params)  # noqa: S608
+        return [(kind, int(key)) for _, kind, key in rows]
 
 
-def _record_sql(version: int, now: tuple[int, int, int]) -> tuple[str, list]:
-    """The state's one row, written in one statement whether or not it exists yet."""
-    quote = connection.ops.quote_name
-    built_at = connection.ops.adapt_datetimefield_value(timezone.now())
+def _ids(column: str, ids: Iterable[int]) -> tuple[str, list]:
+    """``column`` is one of ``ids``, with the ids as one parameter."""
+    ids = sorted(set(ids))
+    if not ids:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(CAST(%s AS bigint[]))", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
+
+
+def _refresh() -> bool:
+    """Rewrite the rows the marks reach. True when a mark asked for everything (or there
+    were too many): nothing was done, the caller builds both rosters whole."""
+    claimed = _claim()
+    if not claimed:
+        return False  # another render took them
+    keys: dict[str, set[int]] = {kind: set() for kind in Kind.values}
+    for kind, key in claimed:
+        keys[kind].add(key)
+    if keys[Kind.EVERYTHING] or len(claimed) > MOST_MARKS:
+        return True
+    with connection.cursor() as cursor:
+        _refresh_pairs(cursor, keys)
+        _refresh_enrolments(cursor, keys)
+    return False
+
+
+def _refresh_pairs(cursor, keys: dict[str, set[int]]) -> None:
+    t = _tables()
+    # The pairs reached, each kind of mark by an index of its own (an OR across columns
+    # would read every pair).
+    parts, params = [], []
+    for column, kind in (
+        ("id", Kind.PAIR),
+        ("junior_id", Kind.ENROLMENT),
+        ("senior_id", Kind.ENROLMENT),
+        ("cohort_id", Kind.COHORT),
+    ):
+        if keys[kind]:
+            part, part_params = _ids(column, keys[kind])
+            parts.append(f"SELECT id FROM {t['pairs']} WHERE {part}")  # noqa: S608
+            params += part_params
+    if keys[Kind.USER]:
+        users, user_params = _ids("e.user_id", keys[Kind.USER])
+        for side in ("junior_id", "senior_id"):
+            parts.append(
+                f"SELECT p.id FROM {t['pairs']} p INNER JOIN {t['enrolments']} e "  # noqa: S608
+                f"ON e.id = p.{side} WHERE {users}"
+            )
+            params += user_params
+    if not parts:
+        return
+    reached = " UNION ".join(parts)
+    marked, marked_params = _ids("pair_id", keys[Kind.PAIR])
+    # Rows of the pairs reached, and of marked pairs that are gone: written afresh below.
+    cursor.execute(
+        f"DELETE FROM {t['roster']} WHERE {marked} OR pair_id IN ({reached})",  # noqa: S608
+        [*marked_params, *params],
+    )
+    select, select_params = _select_pairs(f"p.id IN ({reached})", params)
+    cursor.execute(_upsert("roster", _COLUMNS, select), select_params)
+
+
+def _refresh_enrolments(cursor, keys: dict[str, set[int]]) -> None:
+    """Every enrolment of the people reached: those marked, those of the enrolments marked
+    (as they are now, and as the roster last saw them) and of the cohorts marked."""
+    t = _tables()
+    parts, params = [], []
+    for table, column, kind in (
+        ("enrolments", "id", Kind.ENROLMENT),
+        ("enrolment_roster", "enrolment_id", Kind.ENROLMENT),
+        ("enrolments", "user_id", Kind.USER),
+        ("enrolments", "cohort_id", Kind.COHORT),
+    ):
+        if keys[kind]:
+            part, part_params = _ids(column, keys[kind])
+            parts.append(f"SELECT user_id FROM {t[table]} WHERE {part}")  # noqa: S608
+            params += part_params
+    if not parts:
+        return
+    people = " UNION ".join(parts)
+    marked, marked_params = _ids("enrolment_id", keys[Kind.ENROLMENT])
+    cursor.execute(
+        f"DELETE FROM {t['enrolment_roster']} WHERE {marked} OR enrolment_id IN "  # noqa: S608
+        f"(SELECT id FROM {t['enrolments']} WHERE user_id IN ({people}))",
+        [*marked_params, *params],
+    )
+    select, select_params = _select_enrolments(f"e.uid IN ({people})", params)
+    cursor.execute(_upsert("enrolment_roster", _ENROLMENT_COLUMNS, select), select_params)
+
+
+def _select_pairs(where: str, params: list) -> tuple[str, list]:
+    """The roster's rows of the published pairs ``where`` says, as one SELECT: the counted
+    enrolments' query compiled by Django (filters.counted_enrolments, what every other
+    dashboard read counts); table and column names from the models."""
+    t = _tables()
+    counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
+    # EXISTS, correlated: PostgreSQL probes the enrolment's key for a few pairs and hashes
+    # the counted enrolments once for many (IN would hash all 80,000 for one pair).
+    junior, senior = (
+        f"EXISTS (SELECT 1 FROM ({counted}) c WHERE c.pk = p.{side})"  # noqa: S608
+        for side in ("junior_id", "senior_id")
+    )
     return (
-        f"INSERT INTO {quote(PairRosterState._meta.db_table)} "  # noqa: S608 (its name)
-        "(id, roster_version, built_at, published, last_pair, active) "
-        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-        "roster_version = excluded.roster_version, built_at = excluded.built_at, "
-        "published = excluded.published, last_pair = excluded.last_pair, "
-        "active = excluded.active",
-        [_STATE, version, built_at, *now],
+        "SELECT p.id, p.cohort_id, p.status, p.published_at, p.junior_id, p.senior_id, "  # noqa: S608
+        f"j.user_id, s.user_id, {junior}, {senior}, "
+        "pj.department, ps.department "
+        f"FROM {t['pairs']} p "
+        f"INNER JOIN {t['enrolments']} j ON j.id = p.junior_id "
+        f"INNER JOIN {t['enrolments']} s ON s.id = p.senior_id "
+        f"LEFT JOIN {t['profiles']} pj ON pj.user_id = j.user_id "
+        f"LEFT JOIN {t['profiles']} ps ON ps.user_id = s.user_id "
+        f"WHERE p.published_at IS NOT NULL AND ({where})",
+        [*counted_params, *counted_params, *params],
     )
 
 
-def _rebuild(version: int, now: tuple[int, int, int]) -> None:
-    """The roster's rows afresh and the state they were built from (``version``, ``now``)."""
+def _select_enrolments(where: str, params: list) -> tuple[str, list]:
+    """The enrolment roster's rows of the counted enrolments ``where`` says (of ``e``: eid,
+    uid), as one SELECT. ``where`` must take every counted enrolment of a person or none:
+    the first of each person is found among them."""
+    t = _tables()
+    counted, counted_params = (
+        counted_enrolments()
+        .annotate(eid=F("pk"), uid=F("user_id"), ecohort=F("cohort_id"), eside=F("side"))
+        .values_list("eid", "uid", "ecohort", "eside")
+        .order_by()
+        .query.sql_with_params()
+    )
+    surveys = connection.ops.quote_name(ImpactSurvey._meta.db_table)
     quote = connection.ops.quote_name
+    changes = ", ".join(f"f.{quote(a)} - b.{quote(a)}" for a in AREAS)
+    return (
+        "SELECT e.eid, e.ecohort, e.uid, e.eside, pr.department, "  # noqa: S608
+        "ROW_NUMBER() OVER (PARTITION BY e.uid ORDER BY e.eid) = 1, "
+        f"b.id IS NOT NULL AND f.id IS NOT NULL, {changes} "
+        f"FROM ({counted}) e LEFT JOIN {t['profiles']} pr ON pr.user_id = e.uid "
+        f"LEFT JOIN {surveys} b ON b.enrolment_id = e.eid AND b.stage = %s "
+        f"LEFT JOIN {surveys} f ON f.enrolment_id = e.eid AND f.stage = %s "
+        f"WHERE {where}",
+        [*counted_params, ImpactSurvey.Stage.BASELINE, ImpactSurvey.Stage.FINAL, *params],
+    )
+
+
+def _upsert(table: str, columns: list[str], select: str, *, changed_only: bool = False) -> str:
+    """Write ``select``'s rows into ``table``, replacing any row of the same key (its first
+    column; with ``changed_only``, only where another column differs: the count of rows
+    written then says what changed)."""
+    name = _tables()[table]
+    key, rest = columns[0], columns[1:]
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    when = (
+        " WHERE " + " OR ".join(f"{name}.{c} {distinct} excluded.{c}" for c in rest)
+        if changed_only
+        else ""
+    )
+    return (
+        f"INSERT INTO {name} ({', '.join(columns)}) {select} "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in rest)
+        + when
+    )
+
+
+def rebuild() -> bool:
+    """Build both rosters whole again, rewriting only rows that differ and dropping rows of
+    pairs no longer published and of enrolments no longer counted. Returns whether any row
+    changed. One build at a time on PostgreSQL (SQLite has one writer anyway); the marks it
+    makes moot are taken first."""
+    t = _tables()
     counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
-    columns = [
-        "pair_id",
-        "cohort_id",
-        "status",
-        "published_at",
-        "junior_id",
-        "senior_id",
-        "junior_user_id",
-        "senior_user_id",
-        "junior_counted",
-        "senior_counted",
-        "junior_department",
-        "senior_department",
-    ]
-    enrolments, profiles = quote(Enrolment._meta.db_table), quote(Profile._meta.db_table)
-    with connection.cursor() as cursor:
-        # PostgreSQL's TRUNCATE (transactional there) frees the rows at once; readers wait
-        # for the rebuild's commit, as they would to rebuild it themselves.
-        empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-        cursor.execute(f"{empty} {quote(PairRoster._meta.db_table)}")
-        # Table and column names from the models; the counted enrolments' query compiled by
-        # Django (filters.counted_enrolments, what every other dashboard read counts).
-        record, record_params = _record_sql(version, now)
-        # PostgreSQL writes the state in the same statement (a data-modifying WITH, run once
-        # whether or not it is read), which keeps a roster-cold render within its query
-        # budget; SQLite has no such WITH and writes it after.
-        with_record = connection.vendor == "postgresql"
-        head = f"WITH recorded AS ({record} RETURNING id) " if with_record else ""
-        head_params = record_params if with_record else []
-        cursor.execute(
-            head + f"INSERT INTO {quote(PairRoster._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-            "SELECT p.id, p.cohort_id, p.status, p.published_at, p.junior_id, p.senior_id, "
-            f"j.user_id, s.user_id, p.junior_id IN ({counted}), p.senior_id IN ({counted}), "
-            "pj.department, ps.department "
-            f"FROM {quote(Pair._meta.db_table)} p "
-            f"INNER JOIN {enrolments} j ON j.id = p.junior_id "
-            f"INNER JOIN {enrolments} s ON s.id = p.senior_id "
-            f"LEFT JOIN {profiles} pj ON pj.user_id = j.user_id "
-            f"LEFT JOIN {profiles} ps ON ps.user_id = s.user_id "
-            "WHERE p.published_at IS NOT NULL",
-            [*head_params, *counted_params, *counted_params],
-        )
-        if not with_record:
-            cursor.execute(record, record_params)
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+            _claim()
+            written = 0
+            for table, key, kept, kept_params, columns, (select, params) in (
+                (
+                    "roster",
+                    "pair_id",
+                    f"SELECT id FROM {t['pairs']} WHERE published_at IS NOT NULL",  # noqa: S608
+                    [],
+                    _COLUMNS,
+                    _select_pairs("1 = 1", []),
+                ),
+                (
+                    "enrolment_roster",
+                    "enrolment_id",
+                    counted,
+                    list(counted_params),
+                    _ENROLMENT_COLUMNS,
+                    _select_enrolments("1 = 1", []),
+                ),
+            ):
+                cursor.execute(
+                    f"DELETE FROM {t[table]} WHERE {key} NOT IN ({kept})",  # noqa: S608
+                    kept_params,
+                )
+                dropped = cursor.rowcount
+                cursor.execute(_upsert(table, columns, select, changed_only=True), params)
+                written += dropped + cursor.rowcount
+                if connection.vendor == "postgresql" and cursor.rowcount > 1000:
+                    # Many rows written at once (the first build): fresh planner statistics,
+                    # or PostgreSQL guesses a handful of rows and joins by nested loops.
+                    cursor.execute(f"ANALYZE {t[table]}")
+    return bool(written)
+
+
+def rebuild_and_tell() -> bool:
+    """The whole roster built again; if any row differed (a write past every mark), the
+    dashboard's figures are stale: move its versions."""
+    from mentoring.dashboard import cache
+
+    changed = rebuild()
+    if changed:
+        log.warning("pair roster: rows differed from the marks' account; rebuilt")
+        cache.bump()
+    return changed

@@ -40,7 +40,7 @@ def end_pair(*, pair: Pair, reason: str, by=None) -> bool:
     pair.refresh_from_db(fields=["status", "ended_at", "end_reason"])
     if not ended:
         return False
-    pairs_changed.send(sender=Pair)
+    pairs_changed.send(sender=Pair, pairs=[pair.pk])
     remember_pairs(Pair.objects.filter(pk=pair.pk))
     if by is not None:
         record(actor=by, action="pair.ended", target=f"pair {pair.pk}")

@@ -68,7 +68,9 @@ def pair_publish(
         ],
         batch_size=2000,
     )
-    pairs_changed.send(sender=Pair)  # bulk_create sends no post_save
+    # bulk_create sends no post_save; its ids are known where the database returns them.
+    ids = [pair.pk for pair in pairs]
+    pairs_changed.send(sender=Pair, pairs=None if None in ids else ids)
     run.published_at, run.published_by = now, by
     run.save(update_fields=["published_at", "published_by"])
     # Through the core's service, so its checks hold here too; a cohort still enrolling steps

@@ -5,6 +5,7 @@ change (a department, a withdrawal, a pair ended or published in bulk) shows at 
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -14,14 +15,18 @@ from django.utils import timezone
 
 from accounts.taxonomy import rename_skill
 from mentoring.dashboard import cache as dashboard_cache
-from mentoring.dashboard import selectors
+from mentoring.dashboard import roster, selectors
 from mentoring.dashboard.scope import Scope
-from mentoring.models import Enrolment
+from mentoring.dashboard.selectors.census import roster_census
+from mentoring.dashboard.tasks import rebuild_pair_roster
+from mentoring.models import Cohort, Enrolment
+from mentoring.services.enrolments import enrolment_update
 from mentoring.services.programmes import programme_archive
 from pairing.models import Pair
 from pairing.services import compute_run, pair_publish
 from pairing.services.never_again import end_pair
-from sessions_log.models import SessionLog
+from sessions_log.models import ImpactSurvey, SessionLog
+from sessions_log.rollups import EnrolmentRoster, PairRoster, PairRosterMark
 from tests import factories
 from tests.pairing.factories import junior, pairing_cohort, senior
 
@@ -95,11 +100,10 @@ def test_a_withdrawn_junior_hands_the_pairs_hours_to_the_senior(cohort):
     pair = _pair(cohort, "Sales", "Finance")
     _log(pair)
     assert _hours(selectors.build(EVERYONE, selectors.Filters())) == {"Sales": 1.0}
-    Enrolment.objects.filter(pk=pair.junior_id).update(status=Enrolment.Status.WITHDRAWN)
-    dashboard_cache.bump()  # as the withdrawal service does, through the enrolment's signal
+    enrolment_update(enrolment=pair.junior, side="junior", capacity=1, status="withdrawn")
     assert _hours(selectors.build(EVERYONE, selectors.Filters())) == {"Finance": 1.0}
-    Enrolment.objects.filter(pk=pair.senior_id).update(status=Enrolment.Status.WITHDRAWN)
-    dashboard_cache.bump()
+    senior = Enrolment.objects.get(pk=pair.senior_id)
+    enrolment_update(enrolment=senior, side="senior", capacity=1, status="withdrawn")
     board = selectors.build(EVERYONE, selectors.Filters())
     assert (board.sessions, board.participants) == (0, 0)  # neither member is counted now
 
@@ -128,19 +132,175 @@ def test_pairs_ended_or_published_in_bulk_show_at_the_next_cold_render(cohort):
     assert (board.active_pairs, board.ended_pairs) == (2, 1)
 
 
-def test_a_roster_older_than_the_cache_ttl_is_rebuilt(cohort, monkeypatch):
+def _roster_rows() -> list[tuple]:
+    return list(PairRoster.objects.order_by("pair_id").values_list(*ROSTER_FIELDS))
+
+
+ROSTER_FIELDS = [
+    "pair_id",
+    "status",
+    "junior_counted",
+    "senior_counted",
+    "junior_department",
+    "senior_department",
+    "junior_user_id",
+    "senior_user_id",
+]
+
+
+def test_a_render_after_a_write_rewrites_only_the_pairs_it_touched(cohort):
+    pairs = [_pair(cohort, "Sales", "Finance") for _ in range(3)]
+    selectors.build(EVERYONE, selectors.Filters())
+    profile = pairs[1].junior.user.profile
+    profile.department = "Legal"
+    profile.save()
+    with CaptureQueriesContext(connection) as queries:
+        roster.ensure_fresh()
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not any(s.startswith("ANALYZE") for s in statements)
+    writes = [s for s in statements if 'INTO "sessions_log_pair_roster" (' in s]
+    assert len(writes) == 1 and "1 = 1" not in writes[0]  # the marked pair's rows, not all
+    assert PairRoster.objects.get(pair=pairs[1]).junior_department == "Legal"
+    assert not PairRosterMark.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        roster.ensure_fresh()
+    assert len(queries) == 1  # nothing marked since: one read, no write
+
+
+def test_every_kind_of_write_leaves_the_rosters_as_a_whole_build_would(cohort):
+    """A random mix of the writes the rosters follow; after each, a render's rosters equal
+    ones built from scratch, and the census read from them equals the same figures counted
+    directly from the enrolments, profiles and survey answers, for every kind of view."""
+    rng = random.Random(5)
+    pairs = [_pair(cohort, rng.choice(DEPTS), rng.choice(DEPTS)) for _ in range(6)]
+    other = factories.CohortFactory(status="active", programme=cohort.programme)
+    pairs += [_pair(other, rng.choice(DEPTS), rng.choice(DEPTS)) for _ in range(3)]
+    selectors.build(EVERYONE, selectors.Filters())
+    for step in range(40):
+        pair = Pair.objects.get(pk=rng.choice(pairs).pk)
+        move = step % 8
+        if move == 0:
+            profile = pair.senior.user.profile
+            profile.department = rng.choice([*DEPTS, ""])
+            profile.save()
+        elif move == 1:
+            status = rng.choice(["withdrawn", "active"])
+            enrolment_update(enrolment=pair.junior, side="junior", capacity=1, status=status)
+        elif move == 2 and pair.status == Pair.Status.ACTIVE:
+            end_pair(pair=pair, reason="moved on")
+        elif move == 3:
+            target = Cohort.objects.get(pk=pair.cohort_id)
+            target.archived_at = None if target.archived_at else timezone.now()
+            target.save()
+        elif move == 4:
+            pairs.append(_pair(rng.choice([cohort, other]), rng.choice(DEPTS), "Data"))
+        elif move == 5 and len(pairs) > 4:
+            pairs.remove(pair)
+            pair.delete()
+        elif move == 6:  # the same person joins the other cohort too (or leaves it)
+            there = other if pair.cohort_id == cohort.pk else cohort
+            person = pair.junior.user
+            found = Enrolment.objects.filter(cohort=there, user=person).first()
+            if found:
+                found.delete()
+            else:
+                factories.EnrolmentFactory(cohort=there, user=person, side="senior")
+        elif move == 7:
+            for stage in ("baseline", "final"):
+                ImpactSurvey.objects.update_or_create(
+                    enrolment=pair.senior,
+                    stage=stage,
+                    defaults={area: rng.randint(1, 5) for area in ImpactSurvey.AREAS},
+                )
+        roster.ensure_fresh()
+        kept = _rows()
+        assert not roster.rebuild(), f"step {step}: a whole build changed rows"
+        assert kept == _rows()
+        assert len(kept[0]) == Pair.objects.filter(published_at__isnull=False).count()
+        for filters in (
+            selectors.Filters(),
+            selectors.Filters(programme=cohort.programme),
+            selectors.Filters(cohort=other),
+            selectors.Filters(department="sales"),
+        ):
+            assert _census(roster_census(EVERYONE, filters)) == _counted(filters), (step, filters)
+
+
+def _rows() -> tuple[list[tuple], list[tuple]]:
+    enrolments = list(
+        EnrolmentRoster.objects.order_by("enrolment_id").values_list(
+            "enrolment_id",
+            "cohort_id",
+            "user_id",
+            "side",
+            "department",
+            "first_of_user",
+            "surveyed",
+            *ImpactSurvey.AREAS,
+        )
+    )
+    return _roster_rows(), enrolments
+
+
+def _census(found) -> tuple:
+    return found.people, found.enrolments, found.juniors, found.impact
+
+
+def _counted(filters) -> tuple:
+    """The census's figures counted directly, one enrolment at a time."""
+    people: dict[str, set[int]] = {}
+    enrolled: dict[str, int] = {}
+    juniors: dict[str, int] = {}
+    impact: dict = {}
+    for enrolment in selectors.enrolments_in_view(EVERYONE, filters).select_related(
+        "user__profile"
+    ):
+        text = enrolment.user.profile.department
+        named = text or "(none)"
+        people.setdefault(named, set()).add(enrolment.user_id)
+        enrolled[named] = enrolled.get(named, 0) + 1
+        juniors[named] = juniors.get(named, 0) + (enrolment.side == "junior")
+        answers = {a.stage: a for a in ImpactSurvey.objects.filter(enrolment=enrolment)}
+        if len(answers) == 2:
+            changes = [
+                getattr(answers["final"], area) - getattr(answers["baseline"], area)
+                for area in ImpactSurvey.AREAS
+            ]
+            n, sums, squares = impact.get(text, (0, [0] * 10, [0] * 10))
+            impact[text] = (
+                n + 1,
+                [a + b for a, b in zip(sums, changes, strict=True)],
+                [a + b * b for a, b in zip(squares, changes, strict=True)],
+            )
+    return {k: len(v) for k, v in people.items()}, enrolled, juniors, impact
+
+
+DEPTS = ["Sales", "Finance", "Legal", "Data"]
+
+
+def test_a_write_past_every_mark_is_caught_by_beats_whole_build(cohort):
     pair = _pair(cohort, "Sales", "Finance")
     _log(pair)
-    selectors.build(EVERYONE, selectors.Filters())
-    # A write past every signal and every version: only the TTL bounds it.
+    assert _hours(_seen()) == {"Sales": 1.0}
+    # A write past every signal (raw SQL, a bulk tool): no mark, no version moved.
     from accounts.models import Profile
 
     Profile.objects.filter(user_id=pair.junior.user_id).update(department="Legal")
-    later = timezone.now() + timedelta(seconds=dashboard_cache.TTL_SECONDS + 1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    dashboard_cache.bump_activity()
-    board = selectors.build(EVERYONE, selectors.Filters())
-    assert "Legal" in _hours(board)
+    assert _hours(_seen()) == {"Sales": 1.0}  # the cached board, unaware
+    assert rebuild_pair_roster() is True  # beat's task: rows differed, versions moved
+    assert _hours(_seen()) == {"Legal": 1.0}
+    assert rebuild_pair_roster() is False  # nothing differs now: the cache stays
+
+
+def test_an_import_builds_the_roster_in_its_worker(cohort):
+    pair = _pair(cohort, "Sales", "Finance")
+    selectors.build(EVERYONE, selectors.Filters())
+    from accounts.models import Profile
+    from mentoring.imports.signals import people_imported
+
+    Profile.objects.filter(user_id=pair.senior.user_id).update(department="Data")
+    people_imported.send(sender=Cohort)  # as the import's commit does
+    assert PairRoster.objects.get(pair=pair).senior_department == "Data"
 
 
 def _seen() -> selectors.Dashboard:

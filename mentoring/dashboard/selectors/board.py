@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import charts
+from mentoring.dashboard import roster as dashboard_roster
 from mentoring.dashboard.impact import ImpactTable, Sentiment, impact, sentiment
 from mentoring.dashboard.plan import PlanFigures, plan_figures, plans_of
 from mentoring.dashboard.scope import MIN_GROUP, Scope
 from mentoring.dashboard.selectors import activity, people
 from mentoring.dashboard.selectors import pairs as pair_rows
 from mentoring.dashboard.selectors.census import Census, roster_census
-from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
+from mentoring.dashboard.selectors.filters import Filters
 from mentoring.dashboard.selectors.numbers import (
     apportion,
     shown,
@@ -115,7 +116,7 @@ class _Roster:
 
 
 def _roster_figures(scope: Scope, filters: Filters) -> _Roster:
-    counted = roster_census(enrolments_in_view(scope, filters))
+    counted = roster_census(scope, filters)
     participants = sum(counted.people.values())
     filtered = bool(filters.programme or filters.cohort or filters.department)
     return _Roster(
@@ -136,17 +137,18 @@ def _build(scope: Scope, filters: Filters, today: date, with_choices: bool) -> D
     )
     cohort_by_id = {cohort.pk: cohort for cohort in cohorts}
     plans = plans_of({c.programme_id for c in cohorts if c.archived_at is None})
+    # The rosters brought up to date with the writes since the last render (roster.py).
+    dashboard_roster.ensure_fresh()
     # The roster's figures, kept until the roster changes; the pairs' figures, every time.
     try:
         version = dashboard_cache.roster_version()
-    except Exception:  # no cache: the roster's figures are computed, the pairs' roster rebuilt
+    except Exception:  # no cache: the roster's figures are computed
         version = -1
     roster = dashboard_cache.roster_cached(
         version=version, scope=scope, filters=filters, build=lambda: _roster_figures(scope, filters)
     )
     counted = roster.census
     paired = pair_census(
-        version,
         scope,
         filters,
         cohorts,

@@ -13,7 +13,8 @@ pair's session totals, grouped:
 A pair is in view when either member's enrolment is: counted (filters.counted_enrolments),
 in the filtered cohort or programme, of the filtered department, among the viewer's people;
 the same tests enrolments_in_view makes, asked of the members the roster holds. The roster
-is brought up to date first; this statement then reads one narrow row per pair."""
+is brought up to date by the caller first (roster.ensure_fresh); this statement then reads
+one narrow row per pair."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from django.db.models import Case, F, Q, When
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from mentoring.dashboard import roster
 from mentoring.dashboard.scope import Scope
 from mentoring.dashboard.selectors.census import Census, branch, read, run
 from mentoring.dashboard.selectors.filters import Filters
@@ -66,7 +66,6 @@ def pairs_in_view(scope: Scope, filters: Filters) -> tuple[str, tuple]:
 
 
 def pair_census(
-    roster_version: int,
     scope: Scope,
     filters: Filters,
     cohorts: list[Cohort],
@@ -75,10 +74,8 @@ def pair_census(
     plan_cohorts: set[int],
     quiet_shown: int,
 ) -> Census:
-    """``roster_version``: the dashboard's (cache.roster_version(), -1 if unknown);
-    ``plan_cohorts``: cohorts whose programme has a plan; ``quiet_shown``: how many of the
+    """``plan_cohorts``: cohorts whose programme has a plan; ``quiet_shown``: how many of the
     quietest pairs to name (0: none, for managers)."""
-    roster.ensure_fresh(roster_version)
     quote = connection.ops.quote_name
     in_view, in_view_params = pairs_in_view(scope, filters)
     totals = quote(PairSessionTotals._meta.db_table)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mentoring.dashboard.scope import MIN_GROUP, Scope
-from mentoring.dashboard.selectors.filters import Filters, enrolments_in_view
-from mentoring.dashboard.sql import among_ids
-from mentoring.models import Cohort, Enrolment, Programme
+from mentoring.dashboard.selectors.census import roster_in_view
+from mentoring.dashboard.selectors.filters import Filters
+from mentoring.models import Cohort, Programme
 
 
 def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
@@ -21,9 +21,7 @@ def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
     if filters.cohort:
         wider.append(replace(filters, cohort=None))
     for unfiltered in wider:
-        left_out = (
-            enrolments_in_view(scope, unfiltered).values("user_id").distinct().count() - people
-        )
+        left_out = roster_in_view(scope, unfiltered).values("user_id").distinct().count() - people
         if 0 < left_out < MIN_GROUP:
             return True
     return False
@@ -32,14 +30,10 @@ def complement_too_small(scope: Scope, filters: Filters, people: int) -> bool:
 def departments_per_cohort(scope: Scope) -> dict[int, set[str]]:
     """The departments (as people gave them) each live cohort has among the people this viewer
     may count: a manager picks among their own line's, not the whole organisation's."""
-    present = Enrolment.objects.filter(
-        status=Enrolment.Status.ACTIVE, cohort__archived_at__isnull=True
-    )
-    if scope.user_ids is not None:
-        present = present.filter(among_ids("user_id", scope.user_ids))
+    present = roster_in_view(scope, Filters())
     found: dict[int, set[str]] = {}
     for cohort_id, department in (
-        present.values_list("cohort_id", "user__profile__department").distinct().order_by()
+        present.values_list("cohort_id", "department").distinct().order_by()
     ):
         if department:
             found.setdefault(cohort_id, set()).add(department)

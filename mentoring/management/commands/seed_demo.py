@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentoring import demo
 from mentoring.dashboard import cache as dashboard_cache
+from mentoring.dashboard import roster as dashboard_roster
 from pairing.demo import seed_pairs
 from sessions_log.demo import seed_sessions
 from sessions_log.rollups import rebuild_all as rebuild_session_totals
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         seed_pairs(org)
         seed_sessions(org)
         rebuild_session_totals()  # the seed writes logs in bulk, past the rollups' signals
+        dashboard_roster.rebuild()  # and past the pair roster's marks
         dashboard_cache.bump()  # the seed writes in bulk, past the cache's signals
         self.stdout.write(
             self.style.SUCCESS(
