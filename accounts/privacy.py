@@ -5,8 +5,12 @@ accounts sits below the core, so it imports nothing of it: the core registers th
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import transaction
 
 from accounts.models import Profile, ProfileSkill, User
 
@@ -135,6 +139,17 @@ def _end_sessions(user_id: int) -> None:
         if session.get_decoded().get("_auth_user_id") == str(user_id)
     ]
     Session.objects.filter(pk__in=doomed).delete()
+    # The session engine may keep a copy of each in the cache (mentoring.lib.sessions), which
+    # deleting rows leaves behind: the engine deletes both. Again once the erasure commits, as
+    # a request reading a row before then may have cached it anew.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def forget() -> None:
+        for key in doomed:
+            store(session_key=key).delete()
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def _scrub_admin_log(user: User, erasure) -> None:

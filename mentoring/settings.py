@@ -190,7 +190,16 @@ if REDIS_URL:
             "FALLBACK": "database",
         },
         "database": _DATABASE_CACHE,
+        # Sessions, read from Redis on every request and written through to their table. No
+        # fallback: while Redis is away a session is read from its table, not from a cache row.
+        "sessions": {
+            "BACKEND": "mentoring.lib.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "twoway",
+        },
     }
+    SESSION_ENGINE = "mentoring.lib.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": _DATABASE_CACHE, "database": _DATABASE_CACHE}
 

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends import cached_db
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Profile
 from mentoring.lib import cache as failsafe
+from mentoring.lib import sessions
 from sessions_log.models import PrivateNote, Pulse, SessionLog
 from tests import factories
 
@@ -66,7 +68,14 @@ def cache_on_own_redis(settings, own_redis):
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "twoway_cache",
         },
+        "sessions": {  # as settings.py has it with REDIS_URL: sessions read from Redis
+            "BACKEND": "mentoring.lib.cache.FailSafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{own_redis.port}/0",
+            "KEY_PREFIX": "twoway",
+        },
     }
+    settings.SESSION_ENGINE = "mentoring.lib.sessions"
+    settings.SESSION_CACHE_ALIAS = "sessions"
     failsafe._state.update(down_until=0.0, logged_at=0.0)
     yield own_redis
     failsafe._state.update(down_until=0.0, logged_at=0.0)
@@ -108,6 +117,9 @@ def test_every_page_still_answers_and_writes_are_whole_after_redis_stops(
     hr = _sign_in(cast.hr)
     assert hr.get("/dashboard/").status_code == 200
     assert _redis_keys(cache_on_own_redis.port)
+
+    hr_session = f"twoway:1:{cached_db.KEY_PREFIX}{hr.session.session_key}".encode()
+    assert hr_session in _redis_keys(cache_on_own_redis.port)
 
     cache_on_own_redis.kill()
     cache_on_own_redis.wait(timeout=10)
@@ -159,3 +171,14 @@ def test_failed_logins_are_still_limited_while_redis_is_down(cast, cache_on_own_
     )
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_a_session_is_cached_for_minutes_not_for_the_cookies_two_weeks(cast, cache_on_own_redis):
+    """A session ended while Redis was away (its delete could not reach Redis) comes back from
+    Redis, once it answers again, for no longer than its cached copy lives."""
+    import redis
+
+    client = _sign_in(cast.junior)
+    key = f"twoway:1:{cached_db.KEY_PREFIX}{client.session.session_key}"
+    assert client.session.get_expiry_age() > 24 * 3600
+    assert 0 < redis.Redis(port=cache_on_own_redis.port).ttl(key) <= sessions.CACHED_FOR_SECONDS

@@ -71,6 +71,7 @@ def test_an_unreachable_redis_cache_is_503(client, swept, settings):
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # no "sessions" cache here
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == {"ok": False}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
@@ -9,6 +10,7 @@ from accounts.models import User
 from mentoring.audit.models import AuditEntry
 from mentoring.imports import storage
 from mentoring.imports.models import ImportJob
+from mentoring.lib.sessions import SessionStore
 from mentoring.privacy.models import PastPairHash
 from mentoring.privacy.services import past_pair_digest
 from sessions_log.models import SessionLog
@@ -48,6 +50,24 @@ def test_the_partners_pair_page_still_works_and_names_a_former_participant(histo
     assert "a former participant" in text
     assert "asha" not in text
     assert "robert explained budgets" in text  # the partner's own summary stays theirs
+
+
+def test_erasure_ends_their_sessions_in_the_session_cache_too(history, settings, login):
+    """With Redis, sessions are read from the cache (mentoring.lib.sessions): deleting only
+    their rows would leave an erased person's session, and what it holds, in the cache."""
+    settings.SESSION_ENGINE = "mentoring.lib.sessions"
+    settings.SESSION_CACHE_ALIAS = "default"
+    pair_page = f"/sessions/pair/{history.cast.pair.pk}/"
+    client = login(history.cast.junior)
+    assert client.get(pair_page).status_code == 200  # served from the cached session
+    key = client.session.session_key
+    assert SessionStore(session_key=key).load()  # the check below would catch it
+
+    call_command("erase_person", "junior@example.com", "--yes")
+
+    assert not Session.objects.filter(pk=key).exists()
+    assert SessionStore(session_key=key).load() == {}
+    assert client.get(pair_page).status_code == 302  # signed out
 
 
 def test_figures_still_add_up_after_erasure(history):
