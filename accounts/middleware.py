@@ -2,11 +2,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.shortcuts import redirect
 
+from accounts.backends import SUCCEEDS
 from accounts.roles import is_hr
 
 _EXEMPT = ("/accounts/", "/static/", "/favicon")
+
+
+class AdoptEarlierSignInsMiddleware:
+    """A session signed in before accounts.backends existed names the backend it extends, no
+    longer listed in AUTHENTICATION_BACKENDS: renamed here (before AuthenticationMiddleware)
+    so the upgrade signs nobody out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        successor = SUCCEEDS.get(request.session.get(BACKEND_SESSION_KEY))
+        if successor is not None:
+            request.session[BACKEND_SESSION_KEY] = successor
+        return self.get_response(request)
 
 
 class RequireMfaForHrMiddleware:

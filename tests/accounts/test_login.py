@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core import mail
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,19 @@ def test_each_role_logs_in_and_lands_on_their_home(cast, client):
         )
         assert response.redirect_chain[-1][0] == "/"
         assert marker in response.content.decode(), user
+
+
+def test_a_session_signed_in_before_the_sign_in_backends_moved_stays_signed_in(cast, client):
+    """Sessions name the backend that signed them in; accounts.backends took over from
+    Django's and allauth's, which an upgrade must not turn into a sign-out for everyone."""
+    for earlier in (
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ):
+        client.force_login(cast.manager, backend=earlier)
+        assert "Open the dashboard" in client.get("/").content.decode(), earlier
+        assert client.session[BACKEND_SESSION_KEY].startswith("accounts.backends.")
+        client.logout()
 
 
 def test_a_wrong_password_is_refused_with_a_message(cast, client):
