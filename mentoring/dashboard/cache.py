@@ -10,6 +10,10 @@ Figures that depend on the roster alone (people and enrolments per department, t
 survey, the pairs' members: roster.py) are kept under it, so the first view after a logged
 session recomputes only what a session changes.
 
+A third, the reporting lines', moves only when a profile's manager changes (or a profile comes
+or goes, or a writer does not say): a manager's people (accounts.reporting, a read of every
+profile) are kept under it, so a department change or a withdrawal does not walk them again.
+
 The cache is an optimisation, never a dependency: any error from it is logged and the figures
 are computed uncached, and a bump that fails never undoes the write that asked for it."""
 
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -36,14 +43,61 @@ T = TypeVar("T")
 
 VERSION_KEY = "twoway:dashboard:version"
 ROSTER_KEY = "twoway:dashboard:roster"
+REPORTING_KEY = "twoway:dashboard:reporting"
 TTL_SECONDS = 120
 
 
+_KEYS = (VERSION_KEY, ROSTER_KEY, REPORTING_KEY)
+
+
+@dataclass
+class _Read:
+    """One dashboard request's reads and writes of the cache (``one_read``)."""
+
+    versions: dict[str, int] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)  # keys fetched already, found or not
+    found: dict[str, Any] = field(default_factory=dict)
+    pending: dict[str, Any] = field(default_factory=dict)  # written with the board
+
+
+_request: ContextVar[_Read | None] = ContextVar("twoway_dashboard_read", default=None)
+
+
+@contextmanager
+def one_read() -> Iterator[None]:
+    """Around one dashboard request: the three versions are read together, once; the
+    roster's figures are fetched with the board's and written with them. Without Redis each
+    round trip is a query: a render after a roster change makes three instead of seven."""
+    token = _request.set(_Read())
+    try:
+        yield
+    finally:
+        read = _request.get()
+        _request.reset(token)
+        if read is not None and read.pending:
+            _write(read.pending)
+
+
+def _write(values: dict[str, Any]) -> None:
+    try:
+        cache.set_many(values, timeout=TTL_SECONDS)
+    except Exception as exc:
+        log.warning("dashboard figures not cached: %s", type(exc).__name__)
+
+
 def _version(key: str) -> int:
+    read = _request.get()
+    if read is not None:
+        if not read.versions:
+            read.versions.update((k, int(v)) for k, v in cache.get_many(list(_KEYS)).items())
+        if key in read.versions:
+            return read.versions[key]
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, timeout=None)
         version = cache.get(key, 1)
+    if read is not None:
+        read.versions[key] = int(version)
     return int(version)
 
 
@@ -57,6 +111,11 @@ def roster_version() -> int:
     return _version(ROSTER_KEY)
 
 
+def reporting_version() -> int:
+    """Moves with changes to the reporting lines only (see above)."""
+    return _version(REPORTING_KEY)
+
+
 def _bump_key(key: str) -> None:
     try:
         try:
@@ -68,8 +127,17 @@ def _bump_key(key: str) -> None:
 
 
 def _bump_all() -> None:
+    _bump_key(REPORTING_KEY)
+    _bump_roster()
+
+
+def _bump_roster() -> None:
     _bump_key(ROSTER_KEY)
     _bump_key(VERSION_KEY)
+
+
+def _bump_reporting() -> None:
+    _bump_key(REPORTING_KEY)
 
 
 def _bump_activity() -> None:
@@ -94,6 +162,33 @@ def bump(*args, **kwargs) -> None:
     _bump(_bump_all)
 
 
+def bump_roster(*args, **kwargs) -> None:
+    """Signal receiver and plain function alike: the roster changed, the reporting lines
+    did not (a profile's other fields: manager_moved below watches that one)."""
+    _bump(_bump_roster)
+
+
+def manager_moved(
+    sender, instance: Profile, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """Profile's pre_save: a new profile with a manager, or one whose manager changes, moves
+    the reporting lines' version (one read of the stored row; none when the save names its
+    fields and the manager is not one of them)."""
+    if (
+        update_fields is not None
+        and "manager" not in update_fields
+        and "manager_id" not in update_fields
+    ):
+        return
+    if instance.pk is None or instance._state.adding:
+        moved = instance.manager_id is not None
+    else:
+        before = Profile.objects.filter(pk=instance.pk).values_list("manager_id", flat=True)
+        moved = list(before) != [instance.manager_id]
+    if moved:
+        _bump(_bump_reporting)
+
+
 def bump_activity(*args, **kwargs) -> None:
     """Signal receiver and plain function alike: a pair's activity changed (a session, a
     check-in, plan progress), the roster did not."""
@@ -116,21 +211,43 @@ def _key(kind: str, version: int, scope, filters, *extra: str) -> str:
     return f"twoway:{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _cached(version: Callable[[], int], key: Callable[[int], str], build: Callable[[], T]) -> T:
+def _cached(
+    version: Callable[[], int],
+    key: Callable[[int], str],
+    build: Callable[[], T],
+    *,
+    also: Callable[[], str] | None = None,
+    last: bool = False,
+) -> T:
+    """``also``: a key fetched in the same round trip (within ``one_read``); ``last``: the
+    outermost figures, written at once with whatever waits (else, within ``one_read``,
+    written when it ends)."""
+    read = _request.get()
     try:
         # The version read before building: figures built while a write commits are filed
         # under the version that write's bump then leaves behind.
         name = key(version())
-        found = cache.get(name)
+        if read is not None and name in read.asked:
+            found = read.found.get(name)
+        elif read is not None:
+            wanted = [name, also()] if also is not None else [name]
+            read.found.update(cache.get_many(wanted))
+            read.asked.update(wanted)
+            found = read.found.get(name)
+        else:
+            found = cache.get(name)
     except Exception as exc:
         log.warning("dashboard cache unreadable, computing uncached: %s", type(exc).__name__)
         return build()
     if found is None:
         found = build()
-        try:
-            cache.set(name, found, timeout=TTL_SECONDS)
-        except Exception as exc:
-            log.warning("dashboard figures not cached: %s", type(exc).__name__)
+        if read is None:
+            _write({name: found})
+        else:
+            read.pending[name] = found
+            if last:
+                _write(read.pending)
+                read.pending.clear()
     return found
 
 
@@ -140,12 +257,14 @@ def cached(*, scope, filters, today: date, build: Callable[[], T]) -> T:
         data_version,
         lambda version: _key("dashboard", version, scope, filters, today.isoformat()),
         build,
+        also=lambda: _key("dashboard-roster", roster_version(), scope, filters),
+        last=True,
     )
 
 
-def roster_kept(name: str, build: Callable[[], T]) -> T:
-    """Anything else of the roster alone, under a name of its own, until the roster changes."""
-    return _cached(roster_version, lambda version: f"twoway:roster:{version}:{name}", build)
+def reporting_kept(name: str, build: Callable[[], T]) -> T:
+    """Anything of the reporting lines alone, under a name of its own, until they change."""
+    return _cached(reporting_version, lambda version: f"twoway:reporting:{version}:{name}", build)
 
 
 def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
@@ -159,7 +278,7 @@ def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from accounts.taxonomy import taxonomy_changed
     from pairing.signals import pairs_changed
@@ -168,11 +287,14 @@ def connect_signals() -> None:
     # Programmes: their names and archiving make the filters' choices.
     roster = (Pair, Enrolment, Cohort, Programme, Profile, ImpactSurvey, PlanStep)
     activity = (SessionLog, Pulse, FitCheck, PairStepProgress)
-    for models, receiver in ((roster, bump), (activity, bump_activity)):
+    for models, receiver in ((roster, bump_roster), (activity, bump_activity)):
         for model in models:
             name = model.__name__
             post_save.connect(receiver, sender=model, dispatch_uid=f"dashboard-save-{name}")
             post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboard-del-{name}")
+    # A profile's manager: the reporting lines. A profile deleted: everything.
+    pre_save.connect(manager_moved, sender=Profile, dispatch_uid="dashboard-manager")
+    post_delete.connect(bump, sender=Profile, dispatch_uid="dashboard-del-Profile-lines")
     # Pairs published in bulk or ended by a conditional update: no model signal says so.
     pairs_changed.connect(bump, dispatch_uid="dashboard-pairs")
     # Skill names label the board's skills; a rename or merge writes past the logs' signals.

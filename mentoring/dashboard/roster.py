@@ -153,59 +153,78 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _read() -> tuple[bool, int, bool]:
-    """(whether the roster's fingerprint matches the published pairs', how many marks wait,
-    whether one of them is for everything), in one statement."""
+def _fingerprints() -> tuple[str, list]:
+    """The published pairs' count, highest id and active count, then the pair roster's."""
     t = _tables()
     fingerprint = (
         "COUNT(*), COALESCE(MAX({id}), 0), "
         "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0)"
     )
+    return (
+        f"(SELECT {fingerprint.format(id='id')} "  # noqa: S608
+        f"FROM {t['pairs']} WHERE published_at IS NOT NULL) f, "
+        f"(SELECT {fingerprint.format(id='pair_id')} FROM {t['roster']}) r",
+        [Pair.Status.ACTIVE, Pair.Status.ACTIVE],
+    )
+
+
+def _read_and_claim() -> tuple[bool, list[tuple[str, int]]]:
+    """Whether the pair roster's fingerprint matches the published pairs', and the marks
+    waiting, taken: exactly those deleted here, so that a mark committed meanwhile waits for
+    the next render. PostgreSQL: one statement, the marks its DELETE deleted (inside the
+    render's transaction, so a failed render leaves them); SQLite, one writer at a time: the
+    marks read with the fingerprints, then deleted by id."""
+    t = _tables()
+    fingerprints, params = _fingerprints()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT f.*, r.*, m.* FROM (SELECT {fingerprint.format(id='id')} "  # noqa: S608
-            f"FROM {t['pairs']} WHERE published_at IS NOT NULL) f, "
-            f"(SELECT {fingerprint.format(id='pair_id')} FROM {t['roster']}) r, "
-            "(SELECT COUNT(*), COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0) "
-            f"FROM {t['marks']}) m",
-            [Pair.Status.ACTIVE, Pair.Status.ACTIVE, Kind.EVERYTHING],
-        )
-        row = [int(n) for n in cursor.fetchone()]
-    return row[0:3] == row[3:6], row[6], row[7] > 0
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH m AS (DELETE FROM {t['marks']} RETURNING id, kind, key) "  # noqa: S608
+                f"SELECT f.*, r.*, (SELECT json_agg(json_build_array(id, kind, key)) FROM m) "
+                f"FROM {fingerprints}",
+                params,
+            )
+            *counts, marks = cursor.fetchone()
+        else:
+            cursor.execute(
+                f"SELECT f.*, r.*, (SELECT json_group_array(json_array(id, kind, key)) "  # noqa: S608
+                f"FROM {t['marks']}) FROM {fingerprints}",
+                params,
+            )
+            *counts, marks = cursor.fetchone()
+        if isinstance(marks, str):
+            marks = json.loads(marks)
+        marks = marks or []
+        if marks and connection.vendor != "postgresql":
+            ids, ids_params = _ids("id", [pk for pk, _, _ in marks])
+            cursor.execute(f"DELETE FROM {t['marks']} WHERE {ids}", ids_params)  # noqa: S608
+    counts = [int(n) for n in counts]
+    return counts[0:3] == counts[3:6], [(kind, int(key)) for _, kind, key in marks]
 
 
 def ensure_fresh() -> None:
-    """Bring the pair roster up to date before a render reads it: the marked pairs' rows
-    rewritten, or the whole roster built when the marks or the fingerprint ask for it."""
-    matches, waiting, everything = _read()
-    if waiting and not everything:
-        with transaction.atomic(savepoint=False):
-            everything = _refresh()
-        if not everything:
+    """Bring the rosters up to date before a render reads them: the marked rows rewritten,
+    or both built whole when the marks or the pair roster's fingerprint ask for it."""
+    with transaction.atomic(savepoint=False):
+        matches, claimed = _read_and_claim()
+        if not claimed and matches:
+            return  # the usual case: one statement
+        everything = any(kind == Kind.EVERYTHING for kind, _ in claimed)
+        if claimed and not everything and len(claimed) <= MOST_MARKS:
+            _refresh(claimed)
             if matches:
                 return
             # Marks explain a publication's new fingerprint: look again once they are in.
-            matches, waiting, everything = _read()
-    if matches and not everything:
-        return
+            matches, claimed = _read_and_claim()
+            if matches and not claimed:
+                return
     rebuild()
 
 
-def _claim() -> list[tuple[str, int]]:
-    """Take the marks waiting: exactly those deleted here, so that a mark committed
-    meanwhile waits for the next render (PostgreSQL: the rows its DELETE deletes; SQLite,
-    one writer at a time and RETURNING only from 3.35: the rows read, deleted by id)."""
-    marks = _tables()["marks"]
+def _claim() -> None:
+    """Take every mark waiting (a whole build makes them moot)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {marks} RETURNING kind, key")  # noqa: S608
-            return [(kind, int(key)) for kind, key in cursor.fetchall()]
-        cursor.execute(f"SELECT id, kind, key FROM {marks}")  # noqa: S608
-        rows = cursor.fetchall()
-        if rows:
-            ids, ids_params = _ids("id", [pk for pk, _, _ in rows])
-            cursor.execute(f"DELETE FROM {marks} WHERE {ids}", ids_params)  # noqa: S608
-        return [(kind, int(key)) for _, kind, key in rows]
+        cursor.execute(f"DELETE FROM {_tables()['marks']}")  # noqa: S608
 
 
 def _ids(column: str, ids: Iterable[int]) -> tuple[str, list]:
@@ -218,24 +237,29 @@ def _ids(column: str, ids: Iterable[int]) -> tuple[str, list]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
 
 
-def _refresh() -> bool:
-    """Rewrite the rows the marks reach. True when a mark asked for everything (or there
-    were too many): nothing was done, the caller builds both rosters whole."""
-    claimed = _claim()
-    if not claimed:
-        return False  # another render took them
+def _refresh(claimed: list[tuple[str, int]]) -> None:
+    """Rewrite the rows the marks reach: for each roster, drop the rows reached that are no
+    longer wanted and upsert the rest, two sets apart. PostgreSQL runs the four statements
+    as one (data-modifying WITH: they touch different rows), SQLite one after another."""
     keys: dict[str, set[int]] = {kind: set() for kind in Kind.values}
     for kind, key in claimed:
         keys[kind].add(key)
-    if keys[Kind.EVERYTHING] or len(claimed) > MOST_MARKS:
-        return True
+    statements = [*_refresh_pairs(keys), *_refresh_enrolments(keys)]
+    if not statements:
+        return
     with connection.cursor() as cursor:
-        _refresh_pairs(cursor, keys)
-        _refresh_enrolments(cursor, keys)
-    return False
+        if connection.vendor == "postgresql":
+            *first, (last, last_params) = statements
+            heads = [f"s{n} AS ({sql})" for n, (sql, _) in enumerate(first)]
+            params = [p for _, statement_params in first for p in statement_params]
+            head = f"WITH {', '.join(heads)} " if heads else ""
+            cursor.execute(head + last, [*params, *last_params])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
-def _refresh_pairs(cursor, keys: dict[str, set[int]]) -> None:
+def _refresh_pairs(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     t = _tables()
     # The pairs reached, each kind of mark by an index of its own (an OR across columns
     # would read every pair).
@@ -259,19 +283,23 @@ def _refresh_pairs(cursor, keys: dict[str, set[int]]) -> None:
             )
             params += user_params
     if not parts:
-        return
+        return []
     reached = " UNION ".join(parts)
     marked, marked_params = _ids("pair_id", keys[Kind.PAIR])
-    # Rows of the pairs reached, and of marked pairs that are gone: written afresh below.
-    cursor.execute(
-        f"DELETE FROM {t['roster']} WHERE {marked} OR pair_id IN ({reached})",  # noqa: S608
-        [*marked_params, *params],
-    )
     select, select_params = _select_pairs(f"p.id IN ({reached})", params)
-    cursor.execute(_upsert("roster", _COLUMNS, select), select_params)
+    return [
+        # Rows of the pairs reached (or marked, and gone) that are published no more.
+        (
+            f"DELETE FROM {t['roster']} WHERE ({marked} OR pair_id IN ({reached})) "  # noqa: S608
+            f"AND pair_id NOT IN (SELECT id FROM {t['pairs']} "
+            f"WHERE published_at IS NOT NULL AND id IN ({reached}))",
+            [*marked_params, *params, *params],
+        ),
+        (_upsert("roster", _COLUMNS, select), select_params),
+    ]
 
 
-def _refresh_enrolments(cursor, keys: dict[str, set[int]]) -> None:
+def _refresh_enrolments(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     """Every enrolment of the people reached: those marked, those of the enrolments marked
     (as they are now, and as the roster last saw them) and of the cohorts marked."""
     t = _tables()
@@ -287,16 +315,22 @@ def _refresh_enrolments(cursor, keys: dict[str, set[int]]) -> None:
             parts.append(f"SELECT user_id FROM {t[table]} WHERE {part}")  # noqa: S608
             params += part_params
     if not parts:
-        return
+        return []
     people = " UNION ".join(parts)
     marked, marked_params = _ids("enrolment_id", keys[Kind.ENROLMENT])
-    cursor.execute(
-        f"DELETE FROM {t['enrolment_roster']} WHERE {marked} OR enrolment_id IN "  # noqa: S608
-        f"(SELECT id FROM {t['enrolments']} WHERE user_id IN ({people}))",
-        [*marked_params, *params],
-    )
+    counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
     select, select_params = _select_enrolments(f"e.uid IN ({people})", params)
-    cursor.execute(_upsert("enrolment_roster", _ENROLMENT_COLUMNS, select), select_params)
+    return [
+        # Rows of the enrolments reached (or marked, and gone) that are counted no more.
+        (
+            f"DELETE FROM {t['enrolment_roster']} WHERE ({marked} OR enrolment_id IN "  # noqa: S608
+            f"(SELECT id FROM {t['enrolments']} WHERE user_id IN ({people}))) "
+            f"AND NOT EXISTS (SELECT 1 FROM ({counted}) c "
+            f"WHERE c.pk = {t['enrolment_roster']}.enrolment_id)",
+            [*marked_params, *params, *counted_params],
+        ),
+        (_upsert("enrolment_roster", _ENROLMENT_COLUMNS, select), select_params),
+    ]
 
 
 def _select_pairs(where: str, params: list) -> tuple[str, list]:

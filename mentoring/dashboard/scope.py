@@ -39,8 +39,8 @@ def scope_for(request) -> Scope:
 
 
 def _reports_under(manager_id: int) -> frozenset[int]:
-    """accounts.reporting.reports_under (a read of every profile), kept until the roster
-    changes: reporting lines move with profiles, which bump the roster's version."""
-    return dashboard_cache.roster_kept(
+    """accounts.reporting.reports_under (a read of every profile), kept until a reporting
+    line changes (cache.manager_moved)."""
+    return dashboard_cache.reporting_kept(
         f"reports-under:{manager_id}", lambda: reports_under(manager_id)
     )

@@ -25,14 +25,15 @@ from pairing.models import Pair
 
 
 def _board(request: HttpRequest) -> selectors.Dashboard:
-    scope, filters = scope_for(request), selectors.parse_filters(request.GET)
-    today = timezone.localdate()
-    return dashboard_cache.cached(
-        scope=scope,
-        filters=filters,
-        today=today,
-        build=lambda: selectors.build(scope, filters, today=today, with_choices=True),
-    )
+    with dashboard_cache.one_read():
+        scope, filters = scope_for(request), selectors.parse_filters(request.GET)
+        today = timezone.localdate()
+        return dashboard_cache.cached(
+            scope=scope,
+            filters=filters,
+            today=today,
+            build=lambda: selectors.build(scope, filters, today=today, with_choices=True),
+        )
 
 
 @dataclass(frozen=True)

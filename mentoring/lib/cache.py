@@ -188,26 +188,38 @@ class UpsertDatabaseCache(DatabaseCache):
         self._writes = 0
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        """Every value in one statement (Django's writes them one by one)."""
+        if not data:
+            return []
         self._writes += 1
         if self._writes % self.CULL_EVERY == 1:  # the first write, then every CULL_EVERY-th
-            super().set(key, value, timeout, version)
-            return
-        key = self.make_and_validate_key(key, version=version)
+            for key, value in data.items():
+                super().set(key, value, timeout, version)
+            return []
         backend_timeout = self.get_backend_timeout(timeout)
         expires = (
             datetime.max
             if backend_timeout is None
             else datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
         ).replace(microsecond=0)
-        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         connection = connections[router.db_for_write(self.cache_model_class)]
+        when = connection.ops.adapt_datetimefield_value(expires)
+        params: list = []
+        for key, value in data.items():
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            params += [self.make_and_validate_key(key, version=version), encoded, when]
         quote = connection.ops.quote_name
+        rows = ", ".join(["(%s, %s, %s)"] * len(data))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(self._table_name)} "  # noqa: S608 (the table's name)
                 f"({quote('cache_key')}, {quote('value')}, {quote('expires')}) "
-                f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE "
+                f"VALUES {rows} ON CONFLICT ({quote('cache_key')}) DO UPDATE "
                 f"SET {quote('value')} = excluded.{quote('value')}, "
                 f"{quote('expires')} = excluded.{quote('expires')}",
-                [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
+                params,
             )
+        return []

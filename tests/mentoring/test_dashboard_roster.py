@@ -358,3 +358,57 @@ def _seen_with_choices() -> selectors.Dashboard:
         today=timezone.localdate(),
         build=lambda: selectors.build(EVERYONE, selectors.Filters(), with_choices=True),
     )
+
+
+def test_a_managers_line_is_kept_across_department_changes_and_follows_new_managers():
+    from mentoring.dashboard.scope import _reports_under
+
+    boss = factories.UserFactory()
+    first = factories.UserFactory(profile__manager=boss)
+    assert _reports_under(boss.pk) == {first.pk}
+    first.profile.department = "Legal"
+    first.profile.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert _reports_under(boss.pk) == {first.pk}
+    assert not any('"manager_id" FROM "accounts_profile"' in q["sql"] for q in queries)
+    second = factories.UserFactory(profile__manager=first)  # two levels down
+    assert _reports_under(boss.pk) == {first.pk, second.pk}
+    first.profile.manager = None
+    first.profile.save()
+    assert _reports_under(boss.pk) == set()
+    second.delete()
+    assert _reports_under(first.pk) == set()
+
+
+class _Counting:
+    """The dashboard's cache, counting its round trips."""
+
+    def __init__(self, real) -> None:
+        self.real, self.calls = real, []
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def test_a_render_after_a_roster_change_makes_three_cache_round_trips(cast, login, monkeypatch):
+    """Versions read together, the roster's figures fetched with the board's and written
+    with them: without Redis each round trip is a query."""
+    hr = login(cast.hr)
+    hr.get("/dashboard/")
+    profile = cast.pair.junior.user.profile
+    profile.department = "Legal"
+    profile.save()
+    counting = _Counting(dashboard_cache.cache)
+    monkeypatch.setattr(dashboard_cache, "cache", counting)
+    page = hr.get("/dashboard/")
+    assert page.status_code == 200 and "Legal" in page.content.decode()
+    assert counting.calls == ["get_many", "get_many", "set_many"]
+    counting.calls.clear()
+    assert hr.get("/dashboard/").status_code == 200
+    assert counting.calls == ["get_many", "get_many"]  # served from the cache

@@ -43,3 +43,12 @@ def test_the_table_is_culled_every_so_often(cache):
         left = cursor.fetchone()[0]
     # Culled at the CULL_EVERY-th write past the first: far fewer than were written.
     assert left < UpsertDatabaseCache.CULL_EVERY
+
+
+def test_many_values_are_written_in_one_statement_and_read_back(cache):
+    with CaptureQueriesContext(connection) as queries:
+        cache.set_many({"a": {"n": 1}, "b": [2, 3]}, timeout=60)
+    assert len(queries) == 1
+    assert cache.get_many(["a", "b", "c"]) == {"a": {"n": 1}, "b": [2, 3]}
+    cache.set_many({"a": "again"})
+    assert cache.get("a") == "again"
