@@ -83,6 +83,7 @@ def per_cohort() -> list[CohortAttention]:
     waiting = (
         waiting_for_partner()
         .filter(cohort=OuterRef("pk"))
+        .order_by()  # Enrolment's ordering by email would join every person's user row
         .values("cohort")
         .annotate(n=Count("pk"))
         .values("n")

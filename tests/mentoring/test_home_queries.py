@@ -42,3 +42,16 @@ def test_the_home_page_runs_a_bounded_number_of_queries(
     assert len(large.captured_queries) == len(small.captured_queries)
     if role in ("junior", "senior"):
         assert page.count("Your partner in ") == 2  # the new pairing is on the page
+
+
+def test_hrs_home_counts_people_waiting_without_reading_every_account(
+    cast, login, django_assert_max_num_queries
+):
+    """The Needs you badge counts enrolments per cohort; sorting them by email (Enrolment's
+    ordering) joined every person's account row to the count (a fifth of its time at 5,000)."""
+    client = login(cast.hr)
+    _grow(cast)
+    with django_assert_max_num_queries(BUDGETS["hr"]) as home:
+        assert "Needs you" in client.get("/").content.decode()
+    badge = [q["sql"] for q in home.captured_queries if "waiting_count" in q["sql"]]
+    assert len(badge) == 1 and '"accounts_user"' not in badge[0]
