@@ -285,15 +285,20 @@ def _refresh_pairs(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     if not parts:
         return []
     reached = " UNION ".join(parts)
-    marked, marked_params = _ids("pair_id", keys[Kind.PAIR])
+    # Rows of the pairs reached, and of marked pairs that are gone, published no more: each
+    # by its key (an OR would read the whole roster).
+    rows, rows_params = reached, list(params)
+    if keys[Kind.PAIR]:
+        marked, marked_params = _ids("pair_id", keys[Kind.PAIR])
+        rows += f" UNION SELECT pair_id FROM {t['roster']} WHERE {marked}"  # noqa: S608
+        rows_params += marked_params
     select, select_params = _select_pairs(f"p.id IN ({reached})", params)
     return [
-        # Rows of the pairs reached (or marked, and gone) that are published no more.
         (
-            f"DELETE FROM {t['roster']} WHERE ({marked} OR pair_id IN ({reached})) "  # noqa: S608
+            f"DELETE FROM {t['roster']} WHERE pair_id IN ({rows}) "  # noqa: S608
             f"AND pair_id NOT IN (SELECT id FROM {t['pairs']} "
             f"WHERE published_at IS NOT NULL AND id IN ({reached}))",
-            [*marked_params, *params, *params],
+            [*rows_params, *params],
         ),
         (_upsert("roster", _COLUMNS, select), select_params),
     ]
@@ -317,17 +322,22 @@ def _refresh_enrolments(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     if not parts:
         return []
     people = " UNION ".join(parts)
-    marked, marked_params = _ids("enrolment_id", keys[Kind.ENROLMENT])
+    # Rows of the enrolments reached, and of marked enrolments that are gone, counted no
+    # more: each by its key, and the counted among them alone (not all 80,000).
+    rows = f"SELECT id FROM {t['enrolments']} WHERE user_id IN ({people})"  # noqa: S608
+    rows_params = list(params)
+    if keys[Kind.ENROLMENT]:
+        marked, marked_params = _ids("enrolment_id", keys[Kind.ENROLMENT])
+        rows += f" UNION SELECT enrolment_id FROM {t['enrolment_roster']} WHERE {marked}"  # noqa: S608
+        rows_params += marked_params
     counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
     select, select_params = _select_enrolments(f"e.uid IN ({people})", params)
     return [
-        # Rows of the enrolments reached (or marked, and gone) that are counted no more.
         (
-            f"DELETE FROM {t['enrolment_roster']} WHERE ({marked} OR enrolment_id IN "  # noqa: S608
-            f"(SELECT id FROM {t['enrolments']} WHERE user_id IN ({people}))) "
-            f"AND NOT EXISTS (SELECT 1 FROM ({counted}) c "
-            f"WHERE c.pk = {t['enrolment_roster']}.enrolment_id)",
-            [*marked_params, *params, *counted_params],
+            f"DELETE FROM {t['enrolment_roster']} WHERE enrolment_id IN ({rows}) "  # noqa: S608
+            f"AND enrolment_id NOT IN (SELECT c.pk FROM ({counted}) c "
+            f"WHERE c.pk IN ({rows}))",
+            [*rows_params, *counted_params, *rows_params],
         ),
         (_upsert("enrolment_roster", _ENROLMENT_COLUMNS, select), select_params),
     ]
