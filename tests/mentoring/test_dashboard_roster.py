@@ -5,10 +5,12 @@ change (a department, a withdrawal, a pair ended or published in bulk) shows at 
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -290,6 +292,11 @@ def test_a_write_past_every_mark_is_caught_by_beats_whole_build(cohort):
     assert rebuild_pair_roster() is True  # beat's task: rows differed, versions moved
     assert _hours(_seen()) == {"Legal": 1.0}
     assert rebuild_pair_roster() is False  # nothing differs now: the cache stays
+    Profile.objects.filter(user_id=pair.junior.user_id).update(department="Data")
+    out = io.StringIO()
+    call_command("rebuild_dashboard_rosters", stdout=out)  # the same, by hand
+    assert "some rows differed" in out.getvalue()
+    assert _hours(_seen()) == {"Data": 1.0}
 
 
 def test_an_import_builds_the_roster_in_its_worker(cohort):
