@@ -52,7 +52,7 @@ Kind = PairRosterMark.Kind
 MOST_MARKS = 5_000
 _LOCK = 0x7477_6F77_7072  # PostgreSQL advisory lock of a whole build ("twowpr")
 AREAS = list(ImpactSurvey.AREAS)
-_ENROLMENT_COLUMNS = [
+ENROLMENT_COLUMNS = [
     "enrolment_id",
     "cohort_id",
     "user_id",
@@ -339,7 +339,7 @@ def _refresh_enrolments(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
             f"WHERE c.pk IN ({rows}))",
             [*rows_params, *counted_params, *rows_params],
         ),
-        (_upsert("enrolment_roster", _ENROLMENT_COLUMNS, select), select_params),
+        (_upsert("enrolment_roster", ENROLMENT_COLUMNS, select), select_params),
     ]
 
 
@@ -443,7 +443,7 @@ def rebuild() -> bool:
                     "enrolment_id",
                     counted,
                     list(counted_params),
-                    _ENROLMENT_COLUMNS,
+                    ENROLMENT_COLUMNS,
                     _select_enrolments("1 = 1", []),
                 ),
             ):

@@ -178,6 +178,20 @@ class PairPlanSummary(models.Model):
         return f"Plan summary of pair {self.pair_id}"
 
 
+def _loose_key(model: str) -> models.OneToOneField:
+    """A roster row's key: the row it mirrors, without a database constraint (below)."""
+    return models.OneToOneField(
+        model, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
+
+
+def _loose(model: str) -> models.ForeignKey:
+    """A roster's link to another row, without a database constraint or index."""
+    return models.ForeignKey(
+        model, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+
+
 class PairRoster(models.Model):
     """Each published pair with what the dashboard asks of its members' roster: whether each
     member's enrolment is counted (active, in a cohort not archived), their users and their
@@ -195,50 +209,14 @@ class PairRoster(models.Model):
     # statement, and each constraint checks every row again at commit (a second per build at
     # 50,000 people, where the build itself takes a tenth). Deletes still cascade here
     # (Django's own), and a row that outlived its pair is dropped at the next build.
-    pair = models.OneToOneField(
-        "pairing.Pair",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    cohort = models.ForeignKey(
-        "mentoring.Cohort",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    pair = _loose_key("pairing.Pair")
+    cohort = _loose("mentoring.Cohort")
     status = models.CharField(max_length=6)
     published_at = models.DateTimeField()
-    junior = models.ForeignKey(
-        "mentoring.Enrolment",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    senior = models.ForeignKey(
-        "mentoring.Enrolment",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    junior_user = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    senior_user = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    junior = _loose("mentoring.Enrolment")
+    senior = _loose("mentoring.Enrolment")
+    junior_user = _loose("accounts.User")
+    senior_user = _loose("accounts.User")
     junior_counted = models.BooleanField()
     senior_counted = models.BooleanField()
     junior_department = models.CharField(max_length=200, null=True)  # noqa: DJ001 (no profile)
@@ -262,27 +240,9 @@ class EnrolmentRoster(models.Model):
     people). Kept with the pair roster by mentoring.dashboard.roster, from the same marks."""
 
     # As PairRoster: no constraints or indexes but the key.
-    enrolment = models.OneToOneField(
-        "mentoring.Enrolment",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    cohort = models.ForeignKey(
-        "mentoring.Cohort",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    user = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    enrolment = _loose_key("mentoring.Enrolment")
+    cohort = _loose("mentoring.Cohort")
+    user = _loose("accounts.User")
     side = models.CharField(max_length=6)
     department = models.CharField(max_length=200, null=True)  # noqa: DJ001 (no profile)
     first_of_user = models.BooleanField()

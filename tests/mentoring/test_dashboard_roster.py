@@ -229,19 +229,8 @@ def test_every_kind_of_write_leaves_the_rosters_as_a_whole_build_would(cohort):
 
 
 def _rows() -> tuple[list[tuple], list[tuple]]:
-    enrolments = list(
-        EnrolmentRoster.objects.order_by("enrolment_id").values_list(
-            "enrolment_id",
-            "cohort_id",
-            "user_id",
-            "side",
-            "department",
-            "first_of_user",
-            "surveyed",
-            *ImpactSurvey.AREAS,
-        )
-    )
-    return _roster_rows(), enrolments
+    enrolments = EnrolmentRoster.objects.order_by("enrolment_id")
+    return _roster_rows(), list(enrolments.values_list(*roster.ENROLMENT_COLUMNS))
 
 
 def _census(found) -> tuple:

@@ -26,9 +26,8 @@ from django.utils.dateparse import parse_datetime
 
 from mentoring.dashboard.impact import AREA_LABELS
 from mentoring.dashboard.scope import Scope
-from mentoring.dashboard.selectors.filters import Filters
+from mentoring.dashboard.selectors.filters import Filters, narrowed
 from mentoring.dashboard.selectors.pairs import CohortPairs, PairFigures
-from mentoring.dashboard.sql import among_ids
 from mentoring.models import Enrolment
 from sessions_log.rollups import EnrolmentRoster
 
@@ -82,16 +81,7 @@ class Census:
 def roster_in_view(scope: Scope, filters: Filters) -> QuerySet[EnrolmentRoster]:
     """The enrolment roster's rows of the enrolments in view: filters.enrolments_in_view's
     tests (the roster holds the counted enrolments only) asked of the roster's rows."""
-    rows = EnrolmentRoster.objects.all()
-    if filters.cohort:
-        rows = rows.filter(cohort=filters.cohort)
-    elif filters.programme:
-        rows = rows.filter(cohort__programme=filters.programme)
-    if filters.department:
-        rows = rows.filter(department__iexact=filters.department)
-    if scope.user_ids is not None:
-        rows = rows.filter(among_ids("user_id", scope.user_ids))
-    return rows
+    return narrowed(EnrolmentRoster.objects.all(), scope, filters, "department")
 
 
 def _ones(test: Q) -> Sum:
