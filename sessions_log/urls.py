@@ -12,6 +12,7 @@ urlpatterns = [
     path("pair/<int:pk>/logs/", views.session_log_create, name="log_create"),
     path("pair/<int:pk>/logs/new/", views.session_log_new, name="log_new"),
     path("pair/<int:pk>/goals/", views.goal_create, name="goal_create"),
+    path("pair/<int:pk>/goals/new/", views.goal_new, name="goal_new"),
     path("pair/<int:pk>/fit-check/", views.fit_check, name="fit_check"),
     path("pair/<int:pk>/pulse/", views.pulse, name="pulse"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

@@ -91,7 +91,9 @@ def render_pair(
             # form is shown in place, with its errors, or opened for the meeting to log.
             "log_form": log_form,
             "log_form_open": log_form_open,
-            "goal_form": goal_form or GoalForm(pair=pair),
+            # None: "Set a goal" loads the form when opened (views.goal_new); a form with its
+            # errors is shown in place.
+            "goal_form": goal_form,
             "why_url": reverse("pairing:my_pair", args=[pair.pk]),
             "explanation": explanation_lines(pair),
             "rematch_url": reverse("pairing:rematch_request", args=[pair.pk]),

@@ -90,7 +90,8 @@ def test_a_pair_meets_logs_and_checks_in_while_others_see_nothing_private(
     assert page.get_by_role("heading", level=1).inner_text() == "You and Robert Senior"
     page.checks.check()
 
-    # A goal in the junior's learning direction.
+    # A goal in the junior's learning direction (the form loads when "Set a goal" opens).
+    page.locator("#goals summary").click()
     page.get_by_label("What I want to learn from you").fill("Negotiate my first budget")
     page.get_by_role("button", name="Add goal").click()
     page.get_by_text("Goal added").wait_for()

@@ -28,7 +28,7 @@ def data_step(cast) -> PlanStep:
 
 def test_a_goal_suggested_from_the_plan_takes_the_topic_and_the_steps_date(cast, login, data_step):
     client = login(cast.senior)
-    page = client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode()
+    page = client.get(f"/sessions/pair/{cast.pair.pk}/goals/new/").content.decode()
     assert "Or suggest one from the plan" in page
     assert "Data: From spreadsheet to decision" in page
     assert "Kick-off (by" not in page  # only session topics make goals

@@ -93,8 +93,8 @@ def test_a_meeting_submitted_twice_is_scheduled_once_with_one_invite_each(cast, 
 def test_a_goal_submitted_twice_is_added_once(cast, login):
     client = login(cast.senior)
     action = f"/sessions/pair/{cast.pair.pk}/goals/"
-    token = _token(client.get(f"/sessions/pair/{cast.pair.pk}/").content.decode(), action)
-    data = {"form_token": token, "title": "Post on LinkedIn", "progress_note": ""}
+    form = client.get(f"/sessions/pair/{cast.pair.pk}/goals/new/").content.decode()
+    data = {"form_token": _token(form, action), "title": "Post on LinkedIn", "progress_note": ""}
     assert client.post(action, data).status_code == 302
     assert client.post(action, data).status_code == 302
     assert list(Goal.objects.values_list("title", flat=True)) == ["Post on LinkedIn"]
