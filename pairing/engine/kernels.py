@@ -127,6 +127,24 @@ def _smallest(values, count):
 
 
 @_jit
+def _offer(keys, first, second, kept, at, key, a, b):
+    """Put a candidate (``key``, and its values ``a`` and ``b``) in a best-k list held in
+    ``keys``/``first``/``second`` (k = ``keys.shape[0]``; ``kept`` held so far; ``at``: where
+    its smallest key is once full): appended while there is room, else in place of the
+    smallest. The caller has checked that it clears the list's bar. Returns the new count and
+    where the smallest key now is (meaningful once the list is full)."""
+    if kept < keys.shape[0]:
+        at = kept
+        kept += 1
+    keys[at] = key
+    first[at] = a
+    second[at] = b
+    if kept == keys.shape[0]:
+        at = _smallest(keys, kept)
+    return kept, at
+
+
+@_jit
 def collect_rows(
     r0,
     r1,
@@ -207,31 +225,16 @@ def collect_rows(
             if value <= least and value <= col_least[s]:
                 continue
             if value > least:  # this junior's best k_row
-                if kept < k_row:
-                    row_scores[i, kept] = value
-                    row_cols[i, kept] = s
-                    kept += 1
-                    if kept == k_row:
-                        least_at = _smallest(row_scores[i], kept)
-                        least = row_scores[i, least_at]
-                else:
-                    row_scores[i, least_at] = value
-                    row_cols[i, least_at] = s
-                    least_at = _smallest(row_scores[i], kept)
+                kept, least_at = _offer(
+                    row_scores[i], row_cols[i], row_cols[i], kept, least_at, value, s, s
+                )
+                if kept == k_row:
                     least = row_scores[i, least_at]
             if value > col_least[s]:  # this senior's best k_col among these rows
-                held = col_kept[s]
-                if held < k_col:
-                    col_scores[s, held] = value
-                    col_rows[s, held] = j
-                    col_kept[s] = held + 1
-                    if held + 1 == k_col:
-                        col_at[s] = _smallest(col_scores[s], k_col)
-                        col_least[s] = col_scores[s, col_at[s]]
-                else:
-                    col_scores[s, col_at[s]] = value
-                    col_rows[s, col_at[s]] = j
-                    col_at[s] = _smallest(col_scores[s], k_col)
+                col_kept[s], col_at[s] = _offer(
+                    col_scores[s], col_rows[s], col_rows[s], col_kept[s], col_at[s], value, j, j
+                )
+                if col_kept[s] == k_col:
                     col_least[s] = col_scores[s, col_at[s]]
         row_kept[i] = kept
 
@@ -287,21 +290,11 @@ def scan_rows(
                 continue
             if slack > 0:
                 breaking += 1
-            if k == 0:
-                pass
-            elif kept < k:
-                out_cols[i, kept] = s
-                out_scores[i, kept] = value
-                out_slack[i, kept] = slack
-                kept += 1
+            if k > 0 and (kept < k or slack > least):
+                kept, least_at = _offer(
+                    out_slack[i], out_cols[i], out_scores[i], kept, least_at, slack, s, value
+                )
                 if kept == k:
-                    least_at = _smallest(out_slack[i], kept)
                     least = out_slack[i, least_at]
-            elif slack > least:
-                out_cols[i, least_at] = s
-                out_scores[i, least_at] = value
-                out_slack[i, least_at] = slack
-                least_at = _smallest(out_slack[i], kept)
-                least = out_slack[i, least_at]
         out_kept[i] = kept
     return breaking
