@@ -248,6 +248,13 @@ INVENTORY = (
         "until erased or purged",
     ),
     Datum(
+        "Dashboard rosters",
+        "per enrolment: cohort, side, department and its impact survey changes; per pair: "
+        "both members' departments and whether each is counted (no names, no text)",
+        "nobody directly: the dashboard's counts (managers: groups of five or more)",
+        "rewritten from the rows they mirror at the next dashboard view, gone with them",
+    ),
+    Datum(
         "Outbox (emails)",
         "recipient, kind, due and sent times, ids of what it is about",
         "HR (delivery problems)",
