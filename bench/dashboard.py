@@ -46,7 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _sizes() -> list[int]:
-    return [int(size) for size in os.environ.get("BENCH_DASHBOARD_PEOPLE", "5000").split(",")]
+    # BENCH_FULL=1 (`make bench-full`): the 50,000-person size too.
+    default = "5000,50000" if os.environ.get("BENCH_FULL") else "5000"
+    return [int(size) for size in os.environ.get("BENCH_DASHBOARD_PEOPLE", default).split(",")]
 
 
 def _budget_ms(vendor: str, people: int) -> float:

@@ -287,7 +287,9 @@ def run(cases: list[str] | None = None) -> bool:
         f"seconds={lapjv['seconds']:.2f} cpu_seconds={lapjv['cpu_seconds']:.2f} "
         f"load_avg={os.getloadavg()[0]:.1f}"
     )
-    for case in cases or list(CASES):
+    # BENCH_FULL=1 (`make bench-full`): the 50k case too, every figure of the budgets at once.
+    full = ["50000x50000"] if os.environ.get("BENCH_FULL") else []
+    for case in cases or [*CASES, *full]:
         _, _, _, _, budget_s, budget_mb = {**CASES, **EXTRA_CASES}[case]
         if budget_s is None:
             budget_s = lapjv["cpu_seconds"] / 2
@@ -326,7 +328,7 @@ def run(cases: list[str] | None = None) -> bool:
         "process from numba's disk cache, before the timing (compiling them the first time on a "
         "machine takes ~12 s); cpu_seconds/wall_seconds = solve() alone; budgets are judged on "
         "CPU seconds (shared machine); 10k budgets = half of lapjv's cpu_seconds above; "
-        "opt-in: python -m bench.pairing 50000x50000 (minutes)"
+        "opt-in: python -m bench.pairing 50000x50000, or make bench-full (minutes)"
     )
     return ok
 
