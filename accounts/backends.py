@@ -1,6 +1,6 @@
 """Sign-in backends: Django's and allauth's, reading the signed-in person together with their
-profile, in one query instead of two: nearly every page shows their name or works in their
-time zone."""
+profile and roles, in one query instead of three: nearly every page shows their name, works in
+their time zone and offers what their roles allow."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from allauth.account import auth_backends as allauth_backends
 from django.contrib.auth import backends as django_backends
 
 from accounts.models import User
+from accounts.roles import with_roles
 
 # Sessions signed in before these backends existed name the ones they extend.
 SUCCEEDS = {
@@ -18,19 +19,23 @@ SUCCEEDS = {
 }
 
 
-class _WithProfile(django_backends.ModelBackend):
+def _people():
+    return with_roles(User.objects.select_related("profile"))
+
+
+class _WithProfileAndRoles(django_backends.ModelBackend):
     def get_user(self, user_id):
-        user = User.objects.select_related("profile").filter(pk=user_id).first()
+        user = _people().filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        user = await User.objects.select_related("profile").filter(pk=user_id).afirst()
+        user = await _people().filter(pk=user_id).afirst()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-class ModelBackend(_WithProfile):
+class ModelBackend(_WithProfileAndRoles):
     pass
 
 
-class AuthenticationBackend(_WithProfile, allauth_backends.AuthenticationBackend):
+class AuthenticationBackend(_WithProfileAndRoles, allauth_backends.AuthenticationBackend):
     pass

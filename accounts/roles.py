@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import HR_ADMIN, MANAGER, User
@@ -14,6 +14,24 @@ ROLE_LABELS = {HR: "HR admin", MANAGER_ROLE: "Manager", PARTICIPANT: "Participan
 _SESSION_KEY = "twoway_active_role"
 
 
+def _taking_part() -> Exists:
+    return Exists(User.objects.filter(pk=OuterRef("pk"), enrolments__status="active"))
+
+
+def _in_group(name: str) -> Exists:
+    return Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=name))
+
+
+def with_roles(users: QuerySet[User]) -> QuerySet[User]:
+    """``users`` read with what roles_for needs, so that it runs no query of its own: the
+    signed-in person is read this way on every page (accounts.backends)."""
+    return users.annotate(
+        holds_hr_admin=_in_group(HR_ADMIN),
+        holds_manager=_in_group(MANAGER),
+        takes_part=_taking_part(),
+    )
+
+
 def roles_for(user) -> list[str]:
     """The roles this user holds, in the order their home pages are offered."""
     if not user.is_authenticated:
@@ -21,17 +39,21 @@ def roles_for(user) -> list[str]:
     cached = getattr(user, "_twoway_roles", None)
     if cached is not None:
         return cached
-    # One query on every page: the person's groups (a row each, or one row of None) and
-    # whether they take part in a cohort now.
-    taking_part = User.objects.filter(pk=OuterRef("pk"), enrolments__status="active")
-    rows = User.objects.filter(pk=user.pk).values_list("groups__name", Exists(taking_part))
-    groups = {name for name, _ in rows}
+    if hasattr(user, "takes_part"):  # read through with_roles
+        hr, manager, participant = user.holds_hr_admin, user.holds_manager, user.takes_part
+    else:
+        # The person's groups (a row each, or one row of None) and whether they take part in
+        # a cohort now, in one query.
+        rows = User.objects.filter(pk=user.pk).values_list("groups__name", _taking_part())
+        groups = {name for name, _ in rows}
+        hr, manager = HR_ADMIN in groups, MANAGER in groups
+        participant = any(taking_part for _, taking_part in rows)
     roles = []
-    if HR_ADMIN in groups:
+    if hr:
         roles.append(HR)
-    if MANAGER in groups:
+    if manager:
         roles.append(MANAGER_ROLE)
-    if any(participant for _, participant in rows):
+    if participant:
         roles.append(PARTICIPANT)
     user._twoway_roles = roles
     return roles

@@ -43,6 +43,20 @@ def test_a_person_with_two_roles_switches_between_homes(cast, login):
     assert client.get(f"/cohorts/{cast.cohort.slug}/").status_code == 403
 
 
+def test_roles_given_or_taken_away_apply_from_the_next_page(cast, login):
+    """The roles are read with the signed-in person on each request (accounts.backends), not
+    kept in the session."""
+    client = login(cast.junior)
+    assert client.get("/dashboard/").status_code == 403
+    cast.junior.groups.add(Group.objects.get(name="manager"))
+    assert client.get("/dashboard/").status_code == 200
+    cast.junior.groups.clear()
+    assert client.get("/dashboard/").status_code == 403
+    cast.pair.junior.status = "withdrawn"
+    cast.pair.junior.save(update_fields=["status"])
+    assert "Your partner in Autumn" not in client.get("/").content.decode()
+
+
 def test_role_switch_refuses_to_redirect_off_site(cast, login):
     client = login(cast.junior)
     response = client.post(
