@@ -11,23 +11,22 @@ Kept by the writes, read by the renders:
 
 - Every save or delete of a pair, an enrolment, a profile, a cohort or an impact survey answer
   leaves a mark of what it touched (PairRosterMark), in the writer's own transaction
-  (``connect()``). Writers in bulk,
-  which send no model signals, say so with their own: a publication or an ended pair marks
-  its pairs (pairing.signals.pairs_changed), an import rebuilds the roster in its worker once
-  it commits, the demo seed marks everything.
+  (``connect()``). Writers in bulk, which send no model signals, say so with their own: a
+  publication or an ended pair marks its pairs (pairing.signals.pairs_changed); an import
+  builds the rosters whole in its worker once it commits, and so does the demo seed.
 - A render first takes the marks (``ensure_fresh``) and rewrites the rows they reach: the
   pairs of the enrolments, people and cohorts marked, and every enrolment of the people
   marked (whose first enrolment may have changed). After a withdrawal or a department change
-  that is a few rows in milliseconds, where a whole build takes half a second at 50,000
-  people.
+  that is a few rows in a few milliseconds, where a whole build takes most of a second at
+  50,000 people.
 - A net for writes past all of that: when the published pairs' count, highest id or active
   count differ from the pair roster's own, the render builds both whole; and beat builds them
   whole every ten minutes (tasks.py), rewriting only rows that differ and moving the
   dashboard's versions only when one did.
 
-Taking the marks deletes exactly the rows read (DELETE … RETURNING), so a mark committed
-meanwhile waits for the next render; rewriting a row is an upsert, so two renders refreshing
-the same pair at once both succeed."""
+Taking the marks deletes exactly the marks read, inside the render's transaction, so a mark
+committed meanwhile waits for the next render and a render that fails leaves them; rewriting
+a row is an upsert, so two renders refreshing the same pair at once both succeed."""
 
 from __future__ import annotations
 
