@@ -100,6 +100,13 @@ def _marked_enrolment(sender, instance: Enrolment, **kwargs) -> None:
     mark(Kind.ENROLMENT, [instance.pk])
 
 
+def _enrolment_gone(sender, instance: Enrolment, **kwargs) -> None:
+    # Its roster row goes with it (Django cascades the loose key), so nothing would lead the
+    # refresh to its person: named here, their other enrolments' first is found again.
+    mark(Kind.ENROLMENT, [instance.pk])
+    mark(Kind.USER, [instance.user_id])
+
+
 def _marked_profile(sender, instance: Profile, **kwargs) -> None:
     mark(Kind.USER, [instance.user_id])
 
@@ -124,16 +131,16 @@ def connect() -> None:
 
     from pairing.signals import pairs_changed
 
-    for model, receiver in (
-        (Pair, _marked_pair),
-        (Enrolment, _marked_enrolment),
-        (Profile, _marked_profile),
-        (Cohort, _marked_cohort),
-        (ImpactSurvey, _marked_answer),
+    for model, receiver, gone in (
+        (Pair, _marked_pair, _marked_pair),
+        (Enrolment, _marked_enrolment, _enrolment_gone),
+        (Profile, _marked_profile, _marked_profile),
+        (Cohort, _marked_cohort, _marked_cohort),
+        (ImpactSurvey, _marked_answer, _marked_answer),
     ):
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"pair-roster-save-{name}")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"pair-roster-del-{name}")
+        post_delete.connect(gone, sender=model, dispatch_uid=f"pair-roster-del-{name}")
     pairs_changed.connect(_marked_pairs, dispatch_uid="pair-roster-pairs")
 
 

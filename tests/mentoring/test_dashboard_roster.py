@@ -408,3 +408,15 @@ def test_a_render_after_a_roster_change_makes_three_cache_round_trips(cast, logi
     counting.calls.clear()
     assert hr.get("/dashboard/").status_code == 200
     assert counting.calls == ["get_many", "get_many"]  # served from the cache
+
+
+def test_a_person_whose_first_enrolment_is_deleted_is_still_counted(cohort):
+    """Deleting an enrolment takes its roster row with it: the person's other enrolment
+    must become their first, or the unfiltered board loses them."""
+    pair = _pair(cohort, "Sales", "Finance")
+    later = factories.CohortFactory(status="active", programme=cohort.programme)
+    factories.EnrolmentFactory(cohort=later, user=pair.junior.user, side="junior")
+    assert selectors.build(EVERYONE, selectors.Filters()).participants == 2
+    Enrolment.objects.get(pk=pair.junior_id).delete()  # as the admin does
+    assert selectors.build(EVERYONE, selectors.Filters()).participants == 2
+    assert _census(roster_census(EVERYONE, selectors.Filters())) == _counted(selectors.Filters())
