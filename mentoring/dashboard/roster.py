@@ -438,6 +438,13 @@ def rebuild() -> bool:
                     "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)", [_LOCK]
                 )
             _claim()
+            if connection.vendor == "postgresql":
+                # A render's refresh waits for the build (taken after the claim, which waits
+                # for renders holding marks): else a row it refreshed from a mark committed
+                # while the build read would be written over with what the build read.
+                cursor.execute(
+                    f"LOCK TABLE {t['roster']}, {t['enrolment_roster']} IN SHARE ROW EXCLUSIVE MODE"
+                )
             written = 0
             for table, key, kept, kept_params, columns, (select, params) in (
                 (

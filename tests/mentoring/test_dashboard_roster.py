@@ -420,3 +420,59 @@ def test_a_person_whose_first_enrolment_is_deleted_is_still_counted(cohort):
     Enrolment.objects.get(pk=pair.junior_id).delete()  # as the admin does
     assert selectors.build(EVERYONE, selectors.Filters()).participants == 2
     assert _census(roster_census(EVERYONE, selectors.Filters())) == _counted(selectors.Filters())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_render_during_beats_whole_build_keeps_the_change_it_brought_in(monkeypatch):
+    """Beat's whole build reads every pair at its start; a department change committed and
+    brought in by a render meanwhile must not be written over with what the build read."""
+    import threading
+
+    from django.db import connections
+
+    from accounts.models import Profile
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: a build and a render never overlap")
+    cohort = factories.CohortFactory(status="active")
+    pair = _pair(cohort, "Sales", "Finance")
+    _log(pair)
+    roster.rebuild()
+    whole = roster._select_pairs
+
+    def slow(where: str, params: list) -> tuple[str, list]:
+        if where != "1 = 1":
+            return whole(where, params)
+        return whole("(SELECT 1 FROM pg_sleep(1)) = 1", params)  # the build, slowed down
+
+    monkeypatch.setattr(roster, "_select_pairs", slow)
+    failed: list[BaseException] = []
+
+    def beat() -> None:
+        try:
+            rebuild_pair_roster()
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            failed.append(exc)
+        finally:
+            connections.close_all()
+
+    build = threading.Thread(target=beat)
+    build.start()
+    with connection.cursor() as cursor:
+        for _ in range(200):  # until the build's read has begun
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                "AND query LIKE %s AND pid <> pg_backend_pid()",
+                ['INSERT INTO "sessions_log_pair_roster" %'],
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.02)
+    profile = Profile.objects.get(user_id=pair.junior.user_id)
+    profile.department = "Legal"
+    profile.save()
+    roster.ensure_fresh()  # a render: takes the mark, rewrites the pair's row
+    build.join(timeout=30)
+    assert not failed
+    assert PairRoster.objects.get(pair=pair).junior_department == "Legal"
+    assert _hours(selectors.build(EVERYONE, selectors.Filters())) == {"Legal": 1.0}
