@@ -224,7 +224,17 @@ def ensure_fresh() -> None:
             matches, claimed = _read_and_claim()
             if matches and not claimed:
                 return
-    rebuild()
+    changed = rebuild(wait=False)
+    if changed is None:
+        # Another build is under way and may have begun its read before what asked for this
+        # one: the next render builds them again.
+        mark_everything()
+    elif changed:
+        # Rows differed (a write past every mark, or one that marked everything): figures
+        # other views keep under the current versions are stale.
+        from mentoring.dashboard import cache
+
+        cache.bump()
 
 
 def _claim() -> None:
@@ -422,11 +432,13 @@ def _upsert(table: str, columns: list[str], select: str, *, changed_only: bool =
     )
 
 
-def rebuild() -> bool:
+def rebuild(*, wait: bool = True) -> bool | None:
     """Build both rosters whole again, rewriting only rows that differ and dropping rows of
     pairs no longer published and of enrolments no longer counted. Returns whether any row
     changed. One build at a time on PostgreSQL (SQLite has one writer anyway); the marks it
-    makes moot are taken first."""
+    makes moot are taken first. ``wait=False`` (a render, which may hold marks another build
+    would wait for): when another build is under way, nothing is done (None), rather than
+    each waiting for the other; that build brings the rosters whole."""
     t = _tables()
     counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
     with transaction.atomic(savepoint=False):
@@ -434,9 +446,13 @@ def rebuild() -> bool:
             if connection.vendor == "postgresql":
                 # No JIT: it compiles these reads for longer than they run (0.8 s at 50,000
                 # people, where the build then takes a quarter of a second).
+                lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
                 cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)", [_LOCK]
+                    f"SELECT {lock}(%s), set_config('jit', 'off', true)",  # noqa: S608
+                    [_LOCK],
                 )
+                if not wait and not cursor.fetchone()[0]:
+                    return None
             _claim()
             if connection.vendor == "postgresql":
                 # A render's refresh waits for the build (taken after the claim, which waits
@@ -483,7 +499,7 @@ def rebuild_and_tell() -> bool:
     dashboard's figures are stale: move its versions."""
     from mentoring.dashboard import cache
 
-    changed = rebuild()
+    changed = bool(rebuild())
     if changed:
         log.warning("pair roster: rows differed from the marks' account; rebuilt")
         cache.bump()

@@ -476,3 +476,39 @@ def test_a_render_during_beats_whole_build_keeps_the_change_it_brought_in(monkey
     assert not failed
     assert PairRoster.objects.get(pair=pair).junior_department == "Legal"
     assert _hours(selectors.build(EVERYONE, selectors.Filters())) == {"Legal": 1.0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_render_never_waits_for_another_whole_build():
+    """A render that needs a whole build while another runs (beat's) goes on without it,
+    rather than each waiting for what the other holds, and leaves the build to the next."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: two builds never overlap")
+    held, release = threading.Event(), threading.Event()
+
+    def other_build() -> None:
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [roster._LOCK])
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    build = threading.Thread(target=other_build)
+    build.start()
+    assert held.wait(10)
+    roster.mark_everything()
+    started = time.monotonic()
+    roster.ensure_fresh()
+    assert time.monotonic() - started < 2
+    assert PairRosterMark.objects.filter(kind="a").exists()  # for the next render
+    release.set()
+    build.join(10)
+    roster.ensure_fresh()
+    assert not PairRosterMark.objects.exists()
