@@ -111,6 +111,19 @@ def _marked_profile(sender, instance: Profile, **kwargs) -> None:
     mark(Kind.USER, [instance.user_id])
 
 
+def _profile_moving(sender, instance: Profile, update_fields=None, **kwargs) -> None:
+    """A profile handed to another person (the admin allows it): their old person's rows
+    lose its department, so they are marked too (one read of the stored row, none when the
+    save names its fields and the person is not one of them)."""
+    if instance._state.adding or (
+        update_fields is not None and not {"user", "user_id"} & set(update_fields)
+    ):
+        return
+    before = list(Profile.objects.filter(pk=instance.pk).values_list("user_id", flat=True))
+    if before and before[0] != instance.user_id:
+        mark(Kind.USER, before)
+
+
 def _marked_cohort(sender, instance: Cohort, **kwargs) -> None:
     mark(Kind.COHORT, [instance.pk])
 
@@ -127,7 +140,7 @@ def _marked_pairs(sender, pairs: Sequence[int] | None = None, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from pairing.signals import pairs_changed
 
@@ -141,6 +154,7 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"pair-roster-save-{name}")
         post_delete.connect(gone, sender=model, dispatch_uid=f"pair-roster-del-{name}")
+    pre_save.connect(_profile_moving, sender=Profile, dispatch_uid="pair-roster-profile-moving")
     pairs_changed.connect(_marked_pairs, dispatch_uid="pair-roster-pairs")
 
 

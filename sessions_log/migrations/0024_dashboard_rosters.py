@@ -6,8 +6,10 @@ from django.db import migrations, models
 
 
 def build_whole_at_next_render(apps, schema_editor):
-    """The pair roster was kept by a version before: the first render builds both whole."""
-    apps.get_model("sessions_log", "PairRosterMark").objects.create(kind="a", key=0)
+    """The pair roster was kept by a version before: where anyone is enrolled, the first
+    render builds both whole (a new database has nothing to build)."""
+    if apps.get_model("mentoring", "Enrolment").objects.exists():
+        apps.get_model("sessions_log", "PairRosterMark").objects.create(kind="a", key=0)
 
 
 class Migration(migrations.Migration):

@@ -512,3 +512,19 @@ def test_a_render_never_waits_for_another_whole_build():
     build.join(10)
     roster.ensure_fresh()
     assert not PairRosterMark.objects.exists()
+
+
+def test_a_profile_handed_to_another_person_leaves_no_department_behind(cohort):
+    from accounts.models import Profile
+
+    pair = _pair(cohort, "Sales", "Finance")
+    _log(pair)
+    assert _hours(selectors.build(EVERYONE, selectors.Filters())) == {"Sales": 1.0}
+    stranger = factories.UserFactory()
+    Profile.objects.filter(user=stranger).delete()
+    profile = Profile.objects.get(user=pair.junior.user)
+    profile.user = stranger  # as the admin's person field allows
+    profile.save()
+    board = selectors.build(EVERYONE, selectors.Filters())
+    assert _hours(board) == {"(none)": 1.0}  # the junior has no profile now
+    assert not roster.rebuild()  # nothing left for a whole build to put right
