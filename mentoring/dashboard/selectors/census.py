@@ -158,7 +158,7 @@ def run(sql: str, params: Sequence, branches: list[tuple[str, list]]) -> list[tu
         return cursor.fetchall()
 
 
-COUNTS = 1 + 2 * len(AREAS)  # the widest branch: the impact survey's
+COUNTS = 8  # the widest branch: the pairs' (pair_census.py)
 
 
 def branch(
@@ -192,27 +192,18 @@ def branch(
 
 
 def _department(raw: str | None) -> str:
+    """Blank and missing departments are one row, "(none)": a person has one or the other."""
     return raw or NONE
 
 
 def read(rows: list[tuple]) -> Census:
+    """The pairs' half of the census from the rows of pair_census's statement."""
     found = Census()
-    people: dict[str, int] = defaultdict(int)
-    enrolled: dict[str, int] = defaultdict(int)
-    juniors: dict[str, int] = defaultdict(int)
     minutes: dict[str, int] = defaultdict(int)
     ids: list[int] = []
     everything = False
     for kind, cohort_id, text, *n, at, day, text2 in rows:
-        if kind == "people":
-            # Blank and missing departments are one row, "(none)": a person has one or the other.
-            people[_department(text)] += n[0]
-        elif kind == "enrolled":
-            enrolled[_department(text)] += n[0]
-            juniors[_department(text)] += n[1]
-            if text:
-                found.departments_in.setdefault(cohort_id, set()).add(text)
-        elif kind == "pairs":
+        if kind == "pairs":
             cohort = found.pairs.cohorts.setdefault(cohort_id, CohortPairs())
             pairs, active, logged, sessions, rev, fwd, both, at_risk = n[:8]
             cohort.pairs += pairs
@@ -244,13 +235,6 @@ def read(rows: list[tuple]) -> Census:
             found.pair_ids_of.setdefault(cohort_id, []).append(n[0])
         elif kind == "count":
             everything = n[0] == n[1]
-        elif kind == "impact":
-            found.impact[text] = (
-                n[0],
-                [v or 0 for v in n[1 : 1 + len(AREAS)]],
-                [v or 0 for v in n[1 + len(AREAS) :]],
-            )
-    found.people, found.enrolments, found.juniors = dict(people), dict(enrolled), dict(juniors)
     found.pairs.department_minutes = dict(minutes)
     found.pair_ids = None if everything else ids
     if everything:
