@@ -10,8 +10,8 @@ Figures that depend on the roster alone (people and enrolments per department, t
 survey, the pairs' members: roster.py) are kept under it, so the first view after a logged
 session recomputes only what a session changes.
 
-A third, the reporting lines', moves only when a profile's manager changes (or a profile comes
-or goes, or a writer does not say): a manager's people (accounts.reporting, a read of every
+A third, the reporting lines', moves only when a profile's manager or person changes
+(roster._profile_saving), a profile comes or goes, or a writer does not say: a manager's people (accounts.reporting, a read of every
 profile) are kept under it, so a department change or a withdrawal does not walk them again.
 
 The cache is an optimisation, never a dependency: any error from it is logged and the figures
@@ -164,29 +164,13 @@ def bump(*args, **kwargs) -> None:
 
 def bump_roster(*args, **kwargs) -> None:
     """Signal receiver and plain function alike: the roster changed, the reporting lines
-    did not (a profile's other fields: manager_moved below watches that one)."""
+    did not (a profile's manager: bump_reporting)."""
     _bump(_bump_roster)
 
 
-def manager_moved(
-    sender, instance: Profile, raw: bool = False, update_fields=None, **kwargs
-) -> None:
-    """Profile's pre_save: a new profile with a manager, or one whose manager changes, moves
-    the reporting lines' version (one read of the stored row; none when the save names its
-    fields and the manager is not one of them)."""
-    if (
-        update_fields is not None
-        and "manager" not in update_fields
-        and "manager_id" not in update_fields
-    ):
-        return
-    if instance.pk is None or instance._state.adding:
-        moved = instance.manager_id is not None
-    else:
-        before = Profile.objects.filter(pk=instance.pk).values_list("manager_id", flat=True)
-        moved = list(before) != [instance.manager_id]
-    if moved:
-        _bump(_bump_reporting)
+def bump_reporting() -> None:
+    """A reporting line changed (roster._profile_saving tells)."""
+    _bump(_bump_reporting)
 
 
 def bump_activity(*args, **kwargs) -> None:
@@ -278,7 +262,7 @@ def roster_cached(*, version: int, scope, filters, build: Callable[[], T]) -> T:
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from accounts.taxonomy import taxonomy_changed
     from pairing.signals import pairs_changed
@@ -292,11 +276,10 @@ def connect_signals() -> None:
             name = model.__name__
             post_save.connect(receiver, sender=model, dispatch_uid=f"dashboard-save-{name}")
             post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboard-del-{name}")
-    # A profile's manager: the reporting lines. A profile deleted: everything.
-    pre_save.connect(manager_moved, sender=Profile, dispatch_uid="dashboard-manager")
+    # A profile deleted: everything, its reporting lines too.
     post_delete.connect(bump, sender=Profile, dispatch_uid="dashboard-del-Profile-lines")
     # Pairs published in bulk or ended by a conditional update: no model signal says so.
-    pairs_changed.connect(bump, dispatch_uid="dashboard-pairs")
+    pairs_changed.connect(bump_roster, dispatch_uid="dashboard-pairs")
     # Skill names label the board's skills; a rename or merge writes past the logs' signals.
     taxonomy_changed.connect(bump_activity, dispatch_uid="dashboard-taxonomy")
     # A skill deleted in the admin takes the logs' skills with it, past m2m_changed.

@@ -111,17 +111,28 @@ def _marked_profile(sender, instance: Profile, **kwargs) -> None:
     mark(Kind.USER, [instance.user_id])
 
 
-def _profile_moving(sender, instance: Profile, update_fields=None, **kwargs) -> None:
-    """A profile handed to another person (the admin allows it): their old person's rows
-    lose its department, so they are marked too (one read of the stored row, none when the
-    save names its fields and the person is not one of them)."""
-    if instance._state.adding or (
-        update_fields is not None and not {"user", "user_id"} & set(update_fields)
-    ):
+def _profile_saving(sender, instance: Profile, update_fields=None, **kwargs) -> None:
+    """What a profile's save changes beyond its own row, from one read of the stored row
+    (none when the save names its fields and neither below is one of them): handed to
+    another person (the admin allows it), the old person's roster rows lose its department,
+    so they are marked too; a new manager, or a new person, moves the reporting lines."""
+    from mentoring.dashboard import cache
+
+    watched = {"user", "user_id", "manager", "manager_id"}
+    if update_fields is not None and not watched & set(update_fields):
         return
-    before = list(Profile.objects.filter(pk=instance.pk).values_list("user_id", flat=True))
-    if before and before[0] != instance.user_id:
-        mark(Kind.USER, before)
+    if instance._state.adding:
+        if instance.manager_id is not None:
+            cache.bump_reporting()
+        return
+    before = Profile.objects.filter(pk=instance.pk).values_list("user_id", "manager_id").first()
+    if before is None:
+        return
+    user_id, manager_id = before
+    if user_id != instance.user_id:
+        mark(Kind.USER, [user_id])
+    if (user_id, manager_id) != (instance.user_id, instance.manager_id):
+        cache.bump_reporting()
 
 
 def _marked_cohort(sender, instance: Cohort, **kwargs) -> None:
@@ -154,7 +165,7 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"pair-roster-save-{name}")
         post_delete.connect(gone, sender=model, dispatch_uid=f"pair-roster-del-{name}")
-    pre_save.connect(_profile_moving, sender=Profile, dispatch_uid="pair-roster-profile-moving")
+    pre_save.connect(_profile_saving, sender=Profile, dispatch_uid="dashboard-profile-saving")
     pairs_changed.connect(_marked_pairs, dispatch_uid="pair-roster-pairs")
 
 

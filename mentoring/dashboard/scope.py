@@ -40,7 +40,7 @@ def scope_for(request) -> Scope:
 
 def _reports_under(manager_id: int) -> frozenset[int]:
     """accounts.reporting.reports_under (a read of every profile), kept until a reporting
-    line changes (cache.manager_moved)."""
+    line changes (cache.bump_reporting)."""
     return dashboard_cache.reporting_kept(
         f"reports-under:{manager_id}", lambda: reports_under(manager_id)
     )

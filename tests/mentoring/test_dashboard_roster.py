@@ -363,7 +363,10 @@ def test_a_managers_line_is_kept_across_department_changes_and_follows_new_manag
     first = factories.UserFactory(profile__manager=boss)
     assert _reports_under(boss.pk) == {first.pk}
     first.profile.department = "Legal"
-    first.profile.save()
+    with CaptureQueriesContext(connection) as saving:
+        first.profile.save()
+    reads = [q for q in saving if q["sql"].startswith('SELECT "accounts_profile"')]
+    assert len(reads) == 1  # the stored row, read once for person and manager alike
     with CaptureQueriesContext(connection) as queries:
         assert _reports_under(boss.pk) == {first.pk}
     assert not any('"manager_id" FROM "accounts_profile"' in q["sql"] for q in queries)
