@@ -347,10 +347,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fail-dead-pairing-runs": {"task": "pairing.tasks.fail_dead_runs", "schedule": 60.0},
     # An import whose worker died is failed even if nobody opens its page.
     "fail-stale-import-jobs": {"task": "mentoring.imports.tasks.fail_stale_jobs", "schedule": 60.0},
-    # The dashboard's pair roster built whole, rewriting only rows that differ: the net for
-    # a write that left no mark (mentoring/dashboard/roster.py).
-    "rebuild-pair-roster": {
-        "task": "mentoring.dashboard.tasks.rebuild_pair_roster",
+    # The dashboard's rosters built whole, rewriting only rows that differ: the net for a
+    # write that left no mark (mentoring/dashboard/roster.py).
+    "rebuild-dashboard-rosters": {
+        "task": "mentoring.dashboard.tasks.rebuild_dashboard_rosters",
         "schedule": 600.0,
     },
     # HR's daily digest (re-match requests, people waiting, quiet pairs), each morning in the

@@ -39,6 +39,7 @@ from django.db.models import F
 
 from accounts.models import Profile
 from mentoring.dashboard.selectors.filters import counted_enrolments
+from mentoring.dashboard.sql import among_ids_sql
 from mentoring.models import Cohort, Enrolment
 from pairing.models import Pair
 from sessions_log.models import ImpactSurvey
@@ -227,7 +228,7 @@ def _read_and_claim() -> tuple[bool, list[tuple[str, int]]]:
             marks = json.loads(marks)
         marks = marks or []
         if marks and connection.vendor != "postgresql":
-            ids, ids_params = _ids("id", [pk for pk, _, _ in marks])
+            ids, ids_params = among_ids_sql("id", [pk for pk, _, _ in marks])
             cursor.execute(f"DELETE FROM {t['marks']} WHERE {ids}", ids_params)  # noqa: S608
     counts = [int(n) for n in counts]
     return counts[0:3] == counts[3:6], [(kind, int(key)) for _, kind, key in marks]
@@ -268,16 +269,6 @@ def _claim() -> None:
         cursor.execute(f"DELETE FROM {_tables()['marks']}")  # noqa: S608
 
 
-def _ids(column: str, ids: Iterable[int]) -> tuple[str, list]:
-    """``column`` is one of ``ids``, with the ids as one parameter."""
-    ids = sorted(set(ids))
-    if not ids:
-        return "1 = 0", []
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(CAST(%s AS bigint[]))", ["{" + ",".join(map(str, ids)) + "}"]
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
-
-
 def _refresh(claimed: list[tuple[str, int]]) -> None:
     """Rewrite the rows the marks reach: for each roster, drop the rows reached that are no
     longer wanted and upsert the rest, two sets apart. PostgreSQL runs the four statements
@@ -312,11 +303,11 @@ def _refresh_pairs(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
         ("cohort_id", Kind.COHORT),
     ):
         if keys[kind]:
-            part, part_params = _ids(column, keys[kind])
+            part, part_params = among_ids_sql(column, keys[kind])
             parts.append(f"SELECT id FROM {t['pairs']} WHERE {part}")  # noqa: S608
             params += part_params
     if keys[Kind.USER]:
-        users, user_params = _ids("e.user_id", keys[Kind.USER])
+        users, user_params = among_ids_sql("e.user_id", keys[Kind.USER])
         for side in ("junior_id", "senior_id"):
             parts.append(
                 f"SELECT p.id FROM {t['pairs']} p INNER JOIN {t['enrolments']} e "  # noqa: S608
@@ -330,7 +321,7 @@ def _refresh_pairs(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     # by its key (an OR would read the whole roster).
     rows, rows_params = reached, list(params)
     if keys[Kind.PAIR]:
-        marked, marked_params = _ids("pair_id", keys[Kind.PAIR])
+        marked, marked_params = among_ids_sql("pair_id", keys[Kind.PAIR])
         rows += f" UNION SELECT pair_id FROM {t['roster']} WHERE {marked}"  # noqa: S608
         rows_params += marked_params
     select, select_params = _select_pairs(f"p.id IN ({reached})", params)
@@ -357,7 +348,7 @@ def _refresh_enrolments(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
         ("enrolments", "cohort_id", Kind.COHORT),
     ):
         if keys[kind]:
-            part, part_params = _ids(column, keys[kind])
+            part, part_params = among_ids_sql(column, keys[kind])
             parts.append(f"SELECT user_id FROM {t[table]} WHERE {part}")  # noqa: S608
             params += part_params
     if not parts:
@@ -368,7 +359,7 @@ def _refresh_enrolments(keys: dict[str, set[int]]) -> list[tuple[str, list]]:
     rows = f"SELECT id FROM {t['enrolments']} WHERE user_id IN ({people})"  # noqa: S608
     rows_params = list(params)
     if keys[Kind.ENROLMENT]:
-        marked, marked_params = _ids("enrolment_id", keys[Kind.ENROLMENT])
+        marked, marked_params = among_ids_sql("enrolment_id", keys[Kind.ENROLMENT])
         rows += f" UNION SELECT enrolment_id FROM {t['enrolment_roster']} WHERE {marked}"  # noqa: S608
         rows_params += marked_params
     counted, counted_params = counted_enrolments().values("pk").order_by().query.sql_with_params()
@@ -520,12 +511,12 @@ def rebuild(*, wait: bool = True) -> bool | None:
 
 
 def rebuild_and_tell() -> bool:
-    """The whole roster built again; if any row differed (a write past every mark), the
+    """Both rosters built whole again; if any row differed (a write past every mark), the
     dashboard's figures are stale: move its versions."""
     from mentoring.dashboard import cache
 
     changed = bool(rebuild())
     if changed:
-        log.warning("pair roster: rows differed from the marks' account; rebuilt")
+        log.warning("dashboard rosters: rows differed from the marks' account; rebuilt")
         cache.bump()
     return changed

@@ -1,5 +1,5 @@
-"""Thin Celery task over the pair roster's whole build (roster.py); beat runs it every few
-minutes (settings), the net for any write that left no mark."""
+"""Thin Celery task over the dashboard rosters' whole build (roster.py); beat runs it every
+ten minutes (settings), the net for any write that left no mark."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from celery import shared_task
 
 
 @shared_task(ignore_result=True)
-def rebuild_pair_roster() -> bool:
+def rebuild_dashboard_rosters() -> bool:
     from mentoring.dashboard import roster
 
     return roster.rebuild_and_tell()

@@ -20,7 +20,7 @@ from mentoring.dashboard import cache as dashboard_cache
 from mentoring.dashboard import roster, selectors
 from mentoring.dashboard.scope import Scope
 from mentoring.dashboard.selectors.census import roster_census
-from mentoring.dashboard.tasks import rebuild_pair_roster
+from mentoring.dashboard.tasks import rebuild_dashboard_rosters
 from mentoring.models import Cohort, Enrolment
 from mentoring.services.enrolments import enrolment_update
 from mentoring.services.programmes import programme_archive
@@ -278,9 +278,9 @@ def test_a_write_past_every_mark_is_caught_by_beats_whole_build(cohort):
 
     Profile.objects.filter(user_id=pair.junior.user_id).update(department="Legal")
     assert _hours(_seen()) == {"Sales": 1.0}  # the cached board, unaware
-    assert rebuild_pair_roster() is True  # beat's task: rows differed, versions moved
+    assert rebuild_dashboard_rosters() is True  # beat's task: rows differed, versions moved
     assert _hours(_seen()) == {"Legal": 1.0}
-    assert rebuild_pair_roster() is False  # nothing differs now: the cache stays
+    assert rebuild_dashboard_rosters() is False  # nothing differs now: the cache stays
     Profile.objects.filter(user_id=pair.junior.user_id).update(department="Data")
     out = io.StringIO()
     call_command("rebuild_dashboard_rosters", stdout=out)  # the same, by hand
@@ -453,7 +453,7 @@ def test_a_render_during_beats_whole_build_keeps_the_change_it_brought_in(monkey
 
     def beat() -> None:
         try:
-            rebuild_pair_roster()
+            rebuild_dashboard_rosters()
         except BaseException as exc:  # noqa: BLE001 (reported below)
             failed.append(exc)
         finally:
